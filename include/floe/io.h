@@ -30,9 +30,9 @@ struct floe_input_file {
     /** Location it was opened from (owned by the file). */
     const char *location;
     /** Reads up to `len` bytes at `offset`; `*nread` < len only at end of file. */
-    int (*read_at)(floe_input_file *f, uint64_t offset, void *buf, size_t len, size_t *nread);
+    int (*read_at)(size_t *nread, floe_input_file *f, uint64_t offset, void *buf, size_t len);
     /** Total size in bytes. */
-    int (*size)(floe_input_file *f, uint64_t *out);
+    int (*size)(uint64_t *out, floe_input_file *f);
     /** Closes and frees the file. */
     void (*close)(floe_input_file *f);
     void *state; /**< implementation state */
@@ -74,12 +74,12 @@ typedef int (*floe_file_list_cb)(const floe_file_info *info, void *ctx);
 struct floe_file_io {
     unsigned int version; /**< FLOE_IO_VERSION */
     /** Opens `location` for reading; FLOE_ENOTFOUND if absent. */
-    int (*open)(floe_file_io *io, const char *location, floe_input_file **out);
+    int (*open)(floe_input_file **out, floe_file_io *io, const char *location);
     /** Starts writing `location` (see floe_create_mode). */
-    int (*create)(floe_file_io *io, const char *location, floe_create_mode mode,
-                  floe_output_file **out);
+    int (*create)(floe_output_file **out, floe_file_io *io, const char *location,
+                  floe_create_mode mode);
     /** Sets *out to 1 if `location` exists, else 0. */
-    int (*exists)(floe_file_io *io, const char *location, int *out);
+    int (*exists)(int *out, floe_file_io *io, const char *location);
     /** Deletes `location`; FLOE_ENOTFOUND if absent. */
     int (*remove)(floe_file_io *io, const char *location);
     /** Lists every file whose location starts with `prefix` (recursively). */
@@ -92,7 +92,7 @@ struct floe_file_io {
 /** Reads exactly `len` bytes at `offset`; FLOE_ECORRUPT naming the offset on a short read. */
 FLOE_API int floe_input_read_exact(floe_input_file *f, uint64_t offset, void *buf, size_t len);
 /** Size of an input file. */
-FLOE_API int floe_input_size(floe_input_file *f, uint64_t *out);
+FLOE_API int floe_input_size(uint64_t *out, floe_input_file *f);
 /** Closes an input file (NULL is fine). */
 FLOE_API void floe_input_close(floe_input_file *f);
 /** Writes all bytes and counts them in bytes_written. */
@@ -108,8 +108,8 @@ FLOE_API void floe_file_io_free(floe_file_io *io);
  * Reads a whole file into memory, refusing files over `max_bytes`.
  * @param data (transfer full) free with free().
  */
-FLOE_API int floe_file_io_read_all(floe_file_io *io, const char *location, size_t max_bytes,
-                                   uint8_t **data, size_t *len);
+FLOE_API int floe_file_io_read_all(uint8_t **data, size_t *len, floe_file_io *io,
+                                   const char *location, size_t max_bytes);
 /** Writes `len` bytes to `location` in one go. */
 FLOE_API int floe_file_io_write_all(floe_file_io *io, const char *location, floe_create_mode mode,
                                     const void *data, size_t len);
@@ -128,8 +128,8 @@ FLOE_API int floe_memory_file_io_new(floe_file_io **out);
  * An input file reading caller memory.
  * @param data (transfer none) must outlive the file.
  */
-FLOE_API int floe_input_file_from_memory(const void *data, size_t len, const char *name,
-                                         floe_input_file **out);
+FLOE_API int floe_input_file_from_memory(floe_input_file **out, const void *data, size_t len,
+                                         const char *name);
 
 FLOE_END_DECLS
 

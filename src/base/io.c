@@ -12,7 +12,7 @@ int floe_input_read_exact(floe_input_file *f, uint64_t offset, void *buf, size_t
     size_t got = 0;
     while (got < len) {
         size_t n = 0;
-        int rc = f->read_at(f, offset + got, (uint8_t *)buf + got, len - got, &n);
+        int rc = f->read_at(&n, f, offset + got, (uint8_t *)buf + got, len - got);
         if (rc)
             return rc;
         if (n == 0)
@@ -24,9 +24,9 @@ int floe_input_read_exact(floe_input_file *f, uint64_t offset, void *buf, size_t
     return 0;
 }
 
-int floe_input_size(floe_input_file *f, uint64_t *out)
+int floe_input_size(uint64_t *out, floe_input_file *f)
 {
-    return f->size(f, out);
+    return f->size(out, f);
 }
 
 void floe_input_close(floe_input_file *f)
@@ -62,15 +62,15 @@ void floe_file_io_free(floe_file_io *io)
         io->free(io);
 }
 
-int floe_file_io_read_all(floe_file_io *io, const char *location, size_t max_bytes, uint8_t **data,
-                          size_t *len)
+int floe_file_io_read_all(uint8_t **data, size_t *len, floe_file_io *io, const char *location,
+                          size_t max_bytes)
 {
     floe_input_file *f = NULL;
-    int rc = io->open(io, location, &f);
+    int rc = io->open(&f, io, location);
     if (rc)
         return rc;
     uint64_t size = 0;
-    rc = floe_input_size(f, &size);
+    rc = floe_input_size(&size, f);
     if (rc)
         goto done;
     if (size > max_bytes) {
@@ -100,7 +100,7 @@ int floe_file_io_write_all(floe_file_io *io, const char *location, floe_create_m
                            const void *data, size_t len)
 {
     floe_output_file *f = NULL;
-    int rc = io->create(io, location, mode, &f);
+    int rc = io->create(&f, io, location, mode);
     if (rc)
         return rc;
     rc = floe_output_write(f, data, len);
@@ -120,7 +120,7 @@ struct mem_input {
     char *name;
 };
 
-static int mem_read_at(floe_input_file *f, uint64_t offset, void *buf, size_t len, size_t *nread)
+static int mem_read_at(size_t *nread, floe_input_file *f, uint64_t offset, void *buf, size_t len)
 {
     struct mem_input *m = (struct mem_input *)f;
     if (offset >= m->len) {
@@ -134,7 +134,7 @@ static int mem_read_at(floe_input_file *f, uint64_t offset, void *buf, size_t le
     return 0;
 }
 
-static int mem_size(floe_input_file *f, uint64_t *out)
+static int mem_size(uint64_t *out, floe_input_file *f)
 {
     *out = ((struct mem_input *)f)->len;
     return 0;
@@ -147,8 +147,8 @@ static void mem_close(floe_input_file *f)
     floe_free(m);
 }
 
-int floe_input_file_from_memory(const void *data, size_t len, const char *name,
-                                floe_input_file **out)
+int floe_input_file_from_memory(floe_input_file **out, const void *data, size_t len,
+                                const char *name)
 {
     struct mem_input *m = floe_calloc(1, sizeof *m);
     if (!m)

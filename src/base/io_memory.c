@@ -47,7 +47,7 @@ struct mem_reader {
     struct mem_entry *e;
 };
 
-static int mr_read_at(floe_input_file *f, uint64_t offset, void *buf, size_t len, size_t *nread)
+static int mr_read_at(size_t *nread, floe_input_file *f, uint64_t offset, void *buf, size_t len)
 {
     struct mem_reader *r = f->state;
     if (offset >= r->e->len) {
@@ -61,7 +61,7 @@ static int mr_read_at(floe_input_file *f, uint64_t offset, void *buf, size_t len
     return 0;
 }
 
-static int mr_size(floe_input_file *f, uint64_t *out)
+static int mr_size(uint64_t *out, floe_input_file *f)
 {
     struct mem_reader *r = f->state;
     *out = r->e->len;
@@ -77,7 +77,7 @@ static void mr_close(floe_input_file *f)
     floe_free(r);
 }
 
-static int m_open(floe_file_io *io, const char *location, floe_input_file **out)
+static int m_open(floe_input_file **out, floe_file_io *io, const char *location)
 {
     struct mem_io *m = io->state;
     struct mem_reader *r = floe_calloc(1, sizeof *r);
@@ -163,8 +163,8 @@ static void mw_abort(floe_output_file *f)
     mw_free(f->state);
 }
 
-static int m_create(floe_file_io *io, const char *location, floe_create_mode mode,
-                    floe_output_file **out)
+static int m_create(floe_output_file **out, floe_file_io *io, const char *location,
+                    floe_create_mode mode)
 {
     struct mem_io *m = io->state;
     if (mode == FLOE_CREATE_EXCLUSIVE) {
@@ -191,7 +191,7 @@ static int m_create(floe_file_io *io, const char *location, floe_create_mode mod
     return 0;
 }
 
-static int m_exists(floe_file_io *io, const char *location, int *out)
+static int m_exists(int *out, floe_file_io *io, const char *location)
 {
     struct mem_io *m = io->state;
     pthread_mutex_lock(&m->lock);

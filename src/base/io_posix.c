@@ -57,7 +57,7 @@ struct posix_input {
     char *path;
 };
 
-static int pin_read_at(floe_input_file *f, uint64_t offset, void *buf, size_t len, size_t *nread)
+static int pin_read_at(size_t *nread, floe_input_file *f, uint64_t offset, void *buf, size_t len)
 {
     struct posix_input *p = f->state;
     size_t got = 0;
@@ -76,7 +76,7 @@ static int pin_read_at(floe_input_file *f, uint64_t offset, void *buf, size_t le
     return 0;
 }
 
-static int pin_size(floe_input_file *f, uint64_t *out)
+static int pin_size(uint64_t *out, floe_input_file *f)
 {
     struct posix_input *p = f->state;
     struct stat st;
@@ -94,7 +94,7 @@ static void pin_close(floe_input_file *f)
     floe_free(p);
 }
 
-static int px_open(floe_file_io *io, const char *location, floe_input_file **out)
+static int px_open(floe_input_file **out, floe_file_io *io, const char *location)
 {
     (void)io;
     const char *path = strip_scheme(location);
@@ -243,8 +243,8 @@ static int mkdirs_for(const char *path)
     return 0;
 }
 
-static int px_create(floe_file_io *io, const char *location, floe_create_mode mode,
-                     floe_output_file **out)
+static int px_create(floe_output_file **out, floe_file_io *io, const char *location,
+                     floe_create_mode mode)
 {
     (void)io;
     const char *path = strip_scheme(location);
@@ -286,7 +286,7 @@ static int px_create(floe_file_io *io, const char *location, floe_create_mode mo
     return 0;
 }
 
-static int px_exists(floe_file_io *io, const char *location, int *out)
+static int px_exists(int *out, floe_file_io *io, const char *location)
 {
     (void)io;
     const char *path = strip_scheme(location);
