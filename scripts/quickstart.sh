@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 scripts/setup.sh
 scripts/build.sh
-floe=build/floe
+floe=build/release/floe
 echo
 echo "\$ floe --version"; "$floe" --version
 echo
