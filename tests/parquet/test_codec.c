@@ -10,6 +10,18 @@
 #include "base/buf.h"
 #include "formats/parquet/codec.h"
 
+/* parquet.thrift CompressionCodec ids. */
+enum {
+    FLOE_PARQUET_CODEC_UNCOMPRESSED = 0,
+    FLOE_PARQUET_CODEC_SNAPPY = 1,
+    FLOE_PARQUET_CODEC_GZIP = 2,
+    FLOE_PARQUET_CODEC_LZO = 3,
+    FLOE_PARQUET_CODEC_BROTLI = 4,
+    FLOE_PARQUET_CODEC_LZ4 = 5,
+    FLOE_PARQUET_CODEC_ZSTD = 6,
+    FLOE_PARQUET_CODEC_LZ4_RAW = 7
+};
+
 static const int writable[] = {FLOE_PARQUET_CODEC_UNCOMPRESSED, FLOE_PARQUET_CODEC_SNAPPY,
                                FLOE_PARQUET_CODEC_GZIP,         FLOE_PARQUET_CODEC_BROTLI,
                                FLOE_PARQUET_CODEC_ZSTD,         FLOE_PARQUET_CODEC_LZ4_RAW};
@@ -162,7 +174,6 @@ static void test_codec_lzo_and_unknown_are_unsupported(void **state)
     assert_int_equal(floe_parquet__codec_from_name("ZSTD"), FLOE_PARQUET_CODEC_ZSTD);
     assert_int_equal(floe_parquet__codec_from_name("lz4"), FLOE_PARQUET_CODEC_LZ4_RAW);
     assert_int_equal(floe_parquet__codec_from_name("lzo"), -1);
-    assert_string_equal(floe_parquet__codec_name(FLOE_PARQUET_CODEC_SNAPPY), "SNAPPY");
     floe_buf_free(&z);
 }
 

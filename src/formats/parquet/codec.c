@@ -13,24 +13,37 @@
 
 #include <floe/error.h>
 
-const char *floe_parquet__codec_name(int codec)
+/* parquet.thrift CompressionCodec ids (kept local so this file does not depend on the footer
+ * model). */
+enum {
+    CODEC_UNCOMPRESSED = 0,
+    CODEC_SNAPPY = 1,
+    CODEC_GZIP = 2,
+    CODEC_LZO = 3,
+    CODEC_BROTLI = 4,
+    CODEC_LZ4 = 5,
+    CODEC_ZSTD = 6,
+    CODEC_LZ4_RAW = 7
+};
+
+static const char *codec_label(int codec)
 {
     switch (codec) {
-    case FLOE_PARQUET_CODEC_UNCOMPRESSED:
+    case CODEC_UNCOMPRESSED:
         return "UNCOMPRESSED";
-    case FLOE_PARQUET_CODEC_SNAPPY:
+    case CODEC_SNAPPY:
         return "SNAPPY";
-    case FLOE_PARQUET_CODEC_GZIP:
+    case CODEC_GZIP:
         return "GZIP";
-    case FLOE_PARQUET_CODEC_LZO:
+    case CODEC_LZO:
         return "LZO";
-    case FLOE_PARQUET_CODEC_BROTLI:
+    case CODEC_BROTLI:
         return "BROTLI";
-    case FLOE_PARQUET_CODEC_LZ4:
+    case CODEC_LZ4:
         return "LZ4";
-    case FLOE_PARQUET_CODEC_ZSTD:
+    case CODEC_ZSTD:
         return "ZSTD";
-    case FLOE_PARQUET_CODEC_LZ4_RAW:
+    case CODEC_LZ4_RAW:
         return "LZ4_RAW";
     default:
         return "UNKNOWN";
@@ -42,14 +55,10 @@ int floe_parquet__codec_from_name(const char *name)
     static const struct {
         const char *name;
         int codec;
-    } names[] = {{"none", FLOE_PARQUET_CODEC_UNCOMPRESSED},
-                 {"uncompressed", FLOE_PARQUET_CODEC_UNCOMPRESSED},
-                 {"snappy", FLOE_PARQUET_CODEC_SNAPPY},
-                 {"gzip", FLOE_PARQUET_CODEC_GZIP},
-                 {"brotli", FLOE_PARQUET_CODEC_BROTLI},
-                 {"lz4", FLOE_PARQUET_CODEC_LZ4_RAW},
-                 {"lz4_raw", FLOE_PARQUET_CODEC_LZ4_RAW},
-                 {"zstd", FLOE_PARQUET_CODEC_ZSTD}};
+    } names[] = {{"none", CODEC_UNCOMPRESSED}, {"uncompressed", CODEC_UNCOMPRESSED},
+                 {"snappy", CODEC_SNAPPY},     {"gzip", CODEC_GZIP},
+                 {"brotli", CODEC_BROTLI},     {"lz4", CODEC_LZ4_RAW},
+                 {"lz4_raw", CODEC_LZ4_RAW},   {"zstd", CODEC_ZSTD}};
     if (!name)
         return -1;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -61,12 +70,12 @@ int floe_parquet__codec_from_name(const char *name)
 int floe_parquet__codec_can_write(int codec)
 {
     switch (codec) {
-    case FLOE_PARQUET_CODEC_UNCOMPRESSED:
-    case FLOE_PARQUET_CODEC_SNAPPY:
-    case FLOE_PARQUET_CODEC_GZIP:
-    case FLOE_PARQUET_CODEC_BROTLI:
-    case FLOE_PARQUET_CODEC_ZSTD:
-    case FLOE_PARQUET_CODEC_LZ4_RAW:
+    case CODEC_UNCOMPRESSED:
+    case CODEC_SNAPPY:
+    case CODEC_GZIP:
+    case CODEC_BROTLI:
+    case CODEC_ZSTD:
+    case CODEC_LZ4_RAW:
         return 1;
     default:
         return 0;
@@ -118,9 +127,9 @@ int floe_parquet__compress(floe_buf *out, int codec, int level, const void *in_,
     const uint8_t *in = in_;
     int rc;
     switch (codec) {
-    case FLOE_PARQUET_CODEC_UNCOMPRESSED:
+    case CODEC_UNCOMPRESSED:
         return floe_buf_append(out, in, n);
-    case FLOE_PARQUET_CODEC_SNAPPY: {
+    case CODEC_SNAPPY: {
         size_t bound = snappy_max_compressed_length(n);
         if ((rc = floe_buf_reserve(out, bound)) != 0)
             return rc;
@@ -130,9 +139,9 @@ int floe_parquet__compress(floe_buf *out, int codec, int level, const void *in_,
         out->len += clen;
         return 0;
     }
-    case FLOE_PARQUET_CODEC_GZIP:
+    case CODEC_GZIP:
         return compress_gzip(out, level, in, n);
-    case FLOE_PARQUET_CODEC_ZSTD: {
+    case CODEC_ZSTD: {
         size_t bound = ZSTD_compressBound(n);
         if ((rc = floe_buf_reserve(out, bound)) != 0)
             return rc;
@@ -146,7 +155,7 @@ int floe_parquet__compress(floe_buf *out, int codec, int level, const void *in_,
         out->len += r;
         return 0;
     }
-    case FLOE_PARQUET_CODEC_LZ4_RAW: {
+    case CODEC_LZ4_RAW: {
         if (n > (size_t)LZ4_MAX_INPUT_SIZE)
             return floe_error_set(FLOE_EINVALID, "lz4: page of %zu bytes is too large", n);
         int bound = LZ4_compressBound((int)n);
@@ -158,7 +167,7 @@ int floe_parquet__compress(floe_buf *out, int codec, int level, const void *in_,
         out->len += (size_t)r;
         return 0;
     }
-    case FLOE_PARQUET_CODEC_BROTLI: {
+    case CODEC_BROTLI: {
         size_t bound = BrotliEncoderMaxCompressedSize(n);
         if (bound == 0)
             bound = n + 1024;
@@ -177,7 +186,7 @@ int floe_parquet__compress(floe_buf *out, int codec, int level, const void *in_,
         return floe_error_set(FLOE_EUNSUPPORTED,
                               "compression codec %s (%d) is not supported for writing; use "
                               "zstd, snappy, gzip, brotli, lz4 or none",
-                              floe_parquet__codec_name(codec), codec);
+                              codec_label(codec), codec);
     }
 }
 
@@ -185,7 +194,7 @@ static int size_mismatch(int codec, size_t got, size_t want)
 {
     return floe_error_set(FLOE_ECORRUPT,
                           "%s page decompressed to %zu bytes but its header says %zu",
-                          floe_parquet__codec_name(codec), got, want);
+                          codec_label(codec), got, want);
 }
 
 static int decompress_gzip(uint8_t *out, size_t out_len, const uint8_t *in, size_t n)
@@ -230,7 +239,7 @@ static int decompress_gzip(uint8_t *out, size_t out_len, const uint8_t *in, size
     size_t got = out_len - zs.avail_out;
     inflateEnd(&zs);
     if (rc == 0 && got != out_len)
-        rc = size_mismatch(FLOE_PARQUET_CODEC_GZIP, got, out_len);
+        rc = size_mismatch(CODEC_GZIP, got, out_len);
     return rc;
 }
 
@@ -271,13 +280,13 @@ int floe_parquet__decompress(void *out_, size_t out_len, int codec, const void *
                               "page claims %zu uncompressed bytes, over floe's limit of %zu",
                               out_len, FLOE_PARQUET_MAX_PAGE_BYTES);
     switch (codec) {
-    case FLOE_PARQUET_CODEC_UNCOMPRESSED:
+    case CODEC_UNCOMPRESSED:
         if (n != out_len)
             return size_mismatch(codec, n, out_len);
         if (n)
             memcpy(out, in, n);
         return 0;
-    case FLOE_PARQUET_CODEC_SNAPPY: {
+    case CODEC_SNAPPY: {
         size_t ulen = 0;
         if (snappy_uncompressed_length((const char *)in, n, &ulen) != SNAPPY_OK)
             return floe_error_set(FLOE_ECORRUPT, "SNAPPY page has a corrupt length header");
@@ -290,9 +299,9 @@ int floe_parquet__decompress(void *out_, size_t out_len, int codec, const void *
             return size_mismatch(codec, got, out_len);
         return 0;
     }
-    case FLOE_PARQUET_CODEC_GZIP:
+    case CODEC_GZIP:
         return decompress_gzip(out, out_len, in, n);
-    case FLOE_PARQUET_CODEC_ZSTD: {
+    case CODEC_ZSTD: {
         size_t r = ZSTD_decompress(out, out_len, in, n);
         if (ZSTD_isError(r))
             return floe_error_set(FLOE_ECORRUPT, "ZSTD page is corrupt: %s", ZSTD_getErrorName(r));
@@ -300,23 +309,22 @@ int floe_parquet__decompress(void *out_, size_t out_len, int codec, const void *
             return size_mismatch(codec, r, out_len);
         return 0;
     }
-    case FLOE_PARQUET_CODEC_LZ4:
+    case CODEC_LZ4:
         if (decompress_lz4_hadoop(out, out_len, in, n) == 0)
             return 0;
         /* Some writers labelled raw LZ4 blocks with the old codec id: try that too. */
         /* fall through */
-    case FLOE_PARQUET_CODEC_LZ4_RAW: {
+    case CODEC_LZ4_RAW: {
         if (n > INT_MAX || out_len > INT_MAX)
             return floe_error_set(FLOE_ECORRUPT, "LZ4 page is too large");
         int r = LZ4_decompress_safe((const char *)in, (char *)out, (int)n, (int)out_len);
         if (r < 0)
-            return floe_error_set(FLOE_ECORRUPT, "%s page is corrupt",
-                                  floe_parquet__codec_name(codec));
+            return floe_error_set(FLOE_ECORRUPT, "%s page is corrupt", codec_label(codec));
         if ((size_t)r != out_len)
             return size_mismatch(codec, (size_t)r, out_len);
         return 0;
     }
-    case FLOE_PARQUET_CODEC_BROTLI: {
+    case CODEC_BROTLI: {
         size_t got = out_len;
         BrotliDecoderResult r = BrotliDecoderDecompress(n, in, &got, out);
         if (r != BROTLI_DECODER_RESULT_SUCCESS)
@@ -330,6 +338,6 @@ int floe_parquet__decompress(void *out_, size_t out_len, int codec, const void *
         return floe_error_set(FLOE_EUNSUPPORTED,
                               "compression codec %s (%d) is not supported; rewrite the file "
                               "with zstd, snappy, gzip, brotli or lz4",
-                              floe_parquet__codec_name(codec), codec);
+                              codec_label(codec), codec);
     }
 }

@@ -1,4 +1,6 @@
-/* Parquet page compression codecs. Codec ids are parquet.thrift CompressionCodec values. */
+/* Parquet page compression codecs. Codec ids are parquet.thrift CompressionCodec values
+ * (floe_parquet_codec in metadata.h: 0 none, 1 snappy, 2 gzip, 3 lzo, 4 brotli, 5 lz4 (Hadoop
+ * framed, read only), 6 zstd, 7 lz4_raw). */
 #ifndef FLOE_PARQUET_CODEC_H
 #define FLOE_PARQUET_CODEC_H
 
@@ -7,23 +9,9 @@
 
 #include "base/buf.h"
 
-enum {
-    FLOE_PARQUET_CODEC_UNCOMPRESSED = 0,
-    FLOE_PARQUET_CODEC_SNAPPY = 1,
-    FLOE_PARQUET_CODEC_GZIP = 2,
-    FLOE_PARQUET_CODEC_LZO = 3,
-    FLOE_PARQUET_CODEC_BROTLI = 4,
-    FLOE_PARQUET_CODEC_LZ4 = 5, /* deprecated Hadoop-framed LZ4; read only */
-    FLOE_PARQUET_CODEC_ZSTD = 6,
-    FLOE_PARQUET_CODEC_LZ4_RAW = 7
-};
-
 /* Largest uncompressed page floe accepts from a file (1 GiB): bounds allocations sized by
  * page headers, which are untrusted. */
 #define FLOE_PARQUET_MAX_PAGE_BYTES ((size_t)1 << 30)
-
-/* Name of a codec as parquet.thrift spells it ("ZSTD"), or "UNKNOWN". */
-const char *floe_parquet__codec_name(int codec);
 
 /* Parses a codec name (case-insensitive; "none"/"uncompressed", "snappy", "gzip", "brotli",
  * "lz4" (= LZ4_RAW), "lz4_raw", "zstd"). Returns the id or -1. */
