@@ -17,7 +17,8 @@
  *
  * Builders grow their buffers geometrically; appends do no per-value allocation. The
  * validity bitmap is allocated at the first null only; null_count is always exact.
- * A failed append leaves the builder as it was before the call.
+ * A failed append to a leaf (non-nested) builder leaves it as it was before the call; after a
+ * failed nested append (out of memory), discard the builder.
  */
 #ifndef FLOE_ARROW_BUILDER_H
 #define FLOE_ARROW_BUILDER_H
