@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <floe/error.h>
+#include <floe/iceberg/schema.h>
 
 #include "base/alloc.h"
 #include "iceberg/metadata_json_util.h"
@@ -62,44 +63,19 @@ static int oom(void)
     return floe_error_set(FLOE_ENOMEM, "out of memory reading table metadata");
 }
 
-static void highest_in_type(json_t *type, int *max);
-
-static void highest_in_fields(json_t *fields, int *max)
+int floe_iceberg__schema_json_highest_id(int *out, json_t *schema, const char *path)
 {
-    size_t i;
-    json_t *f;
-    json_array_foreach(fields, i, f)
-    {
-        json_t *id = json_object_get(f, "id");
-        if (json_is_integer(id) && json_integer_value(id) > *max)
-            *max = (int)json_integer_value(id);
-        highest_in_type(json_object_get(f, "type"), max);
-    }
-}
-
-static void highest_in_type(json_t *type, int *max)
-{
-    if (!json_is_object(type))
-        return;
-    static const char *const id_keys[] = {"element-id", "key-id", "value-id"};
-    for (size_t k = 0; k < 3; k++) {
-        json_t *id = json_object_get(type, id_keys[k]);
-        if (json_is_integer(id) && json_integer_value(id) > *max)
-            *max = (int)json_integer_value(id);
-    }
-    json_t *fields = json_object_get(type, "fields");
-    if (json_is_array(fields))
-        highest_in_fields(fields, max);
-    highest_in_type(json_object_get(type, "element"), max);
-    highest_in_type(json_object_get(type, "key"), max);
-    highest_in_type(json_object_get(type, "value"), max);
-}
-
-int floe_iceberg__schema_json_highest_id(json_t *schema)
-{
-    int max = 0;
-    highest_in_type(schema, &max);
-    return max;
+    char *text = json_dumps(schema, JSON_COMPACT);
+    if (!text)
+        return oom();
+    floe_schema *parsed = NULL;
+    int rc = floe_schema_from_json(&parsed, text, strlen(text));
+    free(text);
+    if (rc)
+        return floe_error_wrap(FLOE_ECORRUPT, WHAT ": schema '%s'", path);
+    *out = (int)floe_schema_highest_field_id(parsed);
+    floe_schema_free(parsed);
+    return 0;
 }
 
 /* Collects the id-keyed objects of a list ("schemas", "partition-specs", "sort-orders"). */
@@ -127,6 +103,12 @@ static int read_items(floe_md_item **out, size_t *count, json_t *list, const cha
         for (size_t j = 0; j < *count; j++)
             if (items[j].id == id)
                 return floe_error_set(FLOE_ECORRUPT, WHAT ": '%s' repeats %s %d", path, id_key, id);
+        if (strcmp(list_key, "schemas") == 0) {
+            int highest = 0;
+            rc = floe_iceberg__schema_json_highest_id(&highest, o, path);
+            if (rc)
+                return rc;
+        }
         items[i].id = id;
         items[i].obj = o;
         items[i].text = json_dumps(o, JSON_COMPACT);

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <uuid/uuid.h>
 #include <zlib.h>
 
 #include <floe/error.h>
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "base/uuid.h"
 #include "iceberg/snapshot_internal.h"
 #include "iceberg/table_metadata_internal.h"
 
@@ -200,10 +200,12 @@ int floe_table_metadata_next_location(char **out, const char *table_location,
                                   "'<N>-<uuid>.metadata.json' or 'v<N>.metadata.json'",
                                   current_location);
     }
-    uuid_t u;
-    char ustr[37];
-    uuid_generate_random(u);
-    uuid_unparse_lower(u, ustr);
+    uint8_t u[16];
+    char ustr[FLOE_UUID_STR_LEN];
+    int urc = floe_uuid_v4(u);
+    if (urc)
+        return urc;
+    floe_uuid_format(ustr, u);
     size_t tl = strlen(table_location);
     while (tl > 0 && table_location[tl - 1] == '/')
         tl--;

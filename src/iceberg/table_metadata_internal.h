@@ -68,8 +68,8 @@ void floe_iceberg__metadata_destroy(floe_table_metadata *md);
 /* The normalized document (transfer none). */
 json_t *floe_iceberg__metadata_root(const floe_table_metadata *md);
 
-/* Highest field id of a schema JSON object (struct fields, list element-id, map key-id and
- * value-id, at any depth); 0 for an empty schema. */
-int floe_iceberg__schema_json_highest_id(json_t *schema);
+/* Parses a schema JSON object with the schema parser (validating it) and sets *out to its
+ * highest field id; FLOE_ECORRUPT naming `path` when it is not a valid schema. */
+int floe_iceberg__schema_json_highest_id(int *out, json_t *schema, const char *path);
 
 #endif
