@@ -54,6 +54,13 @@ void floe_log__set_scrubber(floe_log__scrub_fn fn)
     atomic_store(&scrubber, fn);
 }
 
+int floe_log__scrub(char **out, const char *s)
+{
+    floe_log__scrub_fn fn = atomic_load(&scrubber);
+    *out = NULL;
+    return fn ? fn(out, s) : 0;
+}
+
 int floe_log_level_parse(floe_log_level *out, const char *name)
 {
     if (!name)

@@ -12,4 +12,8 @@ typedef int (*floe_log__scrub_fn)(char **out, const char *s);
 
 void floe_log__set_scrubber(floe_log__scrub_fn fn);
 
+/* Runs the installed scrubber (if any) on `s`: same contract as floe_log__scrub_fn. Other
+ * sinks of free text (span attributes) use it to hold the same line as the logger. */
+int floe_log__scrub(char **out, const char *s);
+
 #endif
