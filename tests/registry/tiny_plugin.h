@@ -37,7 +37,7 @@ struct tiny_state {
     char name[64];
 };
 
-static void tiny_free(floe_compute_plugin *self)
+static inline void tiny_free(floe_compute_plugin *self)
 {
     struct tiny_state *s = self->state;
     tiny_event("free", s->name);
@@ -50,7 +50,7 @@ static void tiny_free(floe_compute_plugin *self)
 
 /* The plugin's name comes from the context's origin-independent descriptor: tests pass it
  * through the configuration key "name" when they need it, else "tiny". */
-static int tiny_init_named(void **out, const char *name)
+static inline int tiny_init_named(void **out, const char *name)
 {
     floe_compute_plugin *p = calloc(1, sizeof *p);
     struct tiny_state *s = calloc(1, sizeof *s);
@@ -76,13 +76,13 @@ static inline const char *tiny_name(void *instance)
     return ((struct tiny_state *)((floe_compute_plugin *)instance)->state)->name;
 }
 
-static int tiny_startup(void *instance)
+static inline int tiny_startup(void *instance)
 {
     tiny_event("start", tiny_name(instance));
     return 0;
 }
 
-static int tiny_shutdown(void *instance)
+static inline int tiny_shutdown(void *instance)
 {
     tiny_event("stop", tiny_name(instance));
     return 0;
