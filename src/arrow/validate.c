@@ -313,6 +313,13 @@ static int check_array(const struct ArrowSchema *s, const struct ArrowArray *a, 
         if (!a->buffers[2] && last > first)
             return fail(c, FLOE_EINVALID, "data buffer is NULL but values hold %lld bytes",
                         (long long)(last - first));
+        /* No object is larger than PTRDIFF_MAX bytes, so data + last offset must stay below
+         * that address; anything beyond is a corrupt offset, whatever the buffer's real size. */
+        if (a->buffers[2] &&
+            (uint64_t)last > (uint64_t)PTRDIFF_MAX - (uint64_t)(uintptr_t)a->buffers[2])
+            return fail(c, FLOE_EINVALID,
+                        "last offset %lld does not fit this platform's address space",
+                        (long long)last);
         if ((c->flags & FLOE_ARROW_VALIDATE_UTF8) &&
             (t.id == FLOE_ARROW_TYPE_UTF8 || t.id == FLOE_ARROW_TYPE_LARGE_UTF8)) {
             for (int64_t i = 0; i < a->length; i++) {
@@ -349,9 +356,12 @@ static int check_array(const struct ArrowSchema *s, const struct ArrowArray *a, 
         return rc;
     }
     case FLOE_ARROW_TYPE_STRUCT:
+        rc = check_children_arrays(s, a, t.id, c, depth);
+        if (rc < 0)
+            return rc;
         for (int64_t i = 0; i < a->n_children; i++) {
             const struct ArrowArray *child = a->children[i];
-            if (child->release && child->length < end) {
+            if (child->length < end) {
                 size_t old = push_child(c, t.id, s->children[i]);
                 rc = fail(c, FLOE_EINVALID,
                           "child length %lld is shorter than its parent's offset + length "
@@ -361,7 +371,7 @@ static int check_array(const struct ArrowSchema *s, const struct ArrowArray *a, 
                 return rc;
             }
         }
-        return check_children_arrays(s, a, t.id, c, depth);
+        return 0;
     default:
         return 0;
     }
