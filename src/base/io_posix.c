@@ -310,8 +310,40 @@ static int px_remove(floe_file_io *io, const char *location)
     return 0;
 }
 
-static int list_dir(floe_buf *path, const char *prefix_rest, floe_file_list_cb cb, void *ctx,
-                    int depth)
+/* Names px_create gives to files being written (".<name>.<pid>.<ptr>.tmp"): listings skip
+ * them, since a file is visible only once committed. */
+static int is_temp_name(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] == '.' && n > 5 && strcmp(name + n - 4, ".tmp") == 0;
+}
+
+typedef struct list_walk {
+    floe_file_list_cb cb;
+    void *ctx;
+    const char *scheme; /* "file://" when the prefix had it, so locations round-trip */
+    size_t hide;        /* leading bytes of the path that are not part of the location */
+    floe_buf location;
+} list_walk;
+
+static int report(list_walk *w, floe_buf *path, const struct stat *st)
+{
+    const char *p = (const char *)path->data + w->hide;
+    if (*w->scheme) {
+        w->location.len = 0;
+        if (floe_buf_append_str(&w->location, w->scheme) || floe_buf_append_str(&w->location, p) ||
+            !floe_buf_cstr(&w->location))
+            return FLOE_ENOMEM;
+        p = (const char *)w->location.data;
+    }
+    floe_file_info info = {p, (uint64_t)st->st_size,
+                           (int64_t)st->st_mtim.tv_sec * 1000 + st->st_mtim.tv_nsec / 1000000};
+    return w->cb(&info, w->ctx);
+}
+
+/* Lists `path` (a directory), keeping entries whose name starts with `prefix_rest`, a
+ * remainder of the caller's prefix that may go on into subdirectories ("sub/na"). */
+static int list_dir(list_walk *w, floe_buf *path, const char *prefix_rest, int depth)
 {
     if (depth > 64)
         return floe_error_set(FLOE_EIO, "directory nesting too deep under '%s'",
@@ -323,34 +355,34 @@ static int list_dir(floe_buf *path, const char *prefix_rest, floe_file_list_cb c
         return io_error("cannot list", (const char *)path->data);
     }
     size_t base_len = path->len;
+    const char *slash = strchr(prefix_rest, '/');
+    /* the part of the prefix that applies to names in this directory */
+    size_t plen = slash ? (size_t)(slash - prefix_rest) : strlen(prefix_rest);
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+        const char *name = e->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || is_temp_name(name))
             continue;
-        size_t plen = strlen(prefix_rest);
-        size_t nlen = strlen(e->d_name);
-        size_t cmp = plen < nlen ? plen : nlen;
-        if (strncmp(e->d_name, prefix_rest, cmp) != 0)
+        size_t nlen = strlen(name);
+        /* With more prefix below ("sub/na"), only the directory named exactly "sub" can
+         * hold matches; otherwise any name starting with the prefix matches. */
+        if (slash ? (nlen != plen || strncmp(name, prefix_rest, plen) != 0)
+                  : (nlen < plen || strncmp(name, prefix_rest, plen) != 0))
             continue;
         path->len = base_len;
         if ((base_len && path->data[base_len - 1] != '/' && floe_buf_append_byte(path, '/')) ||
-            floe_buf_append_str(path, e->d_name) || !floe_buf_cstr(path)) {
-            rc = FLOE_ENOMEM;
+            floe_buf_append_str(path, name) || !floe_buf_cstr(path)) {
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory listing '%s'", prefix_rest);
             break;
         }
         struct stat st;
         if (lstat((const char *)path->data, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            rc = list_dir(path, plen > nlen ? prefix_rest + nlen + (prefix_rest[nlen] == '/') : "",
-                          cb, ctx, depth + 1);
-        } else if (S_ISREG(st.st_mode) && nlen >= plen) {
-            floe_file_info info = {(const char *)path->data, (uint64_t)st.st_size,
-                                   (int64_t)st.st_mtim.tv_sec * 1000 +
-                                       st.st_mtim.tv_nsec / 1000000};
-            rc = cb(&info, ctx);
-        }
+            continue; /* removed while listing */
+        if (S_ISDIR(st.st_mode))
+            rc = list_dir(w, path, slash ? slash + 1 : "", depth + 1);
+        else if (S_ISREG(st.st_mode) && !slash)
+            rc = report(w, path, &st);
     }
     closedir(d);
     path->len = base_len;
@@ -361,19 +393,24 @@ static int px_list(floe_file_io *io, const char *prefix, floe_file_list_cb cb, v
 {
     (void)io;
     const char *path = strip_scheme(prefix);
+    list_walk w = {cb, ctx, path != prefix ? "file://" : "", 0, FLOE_BUF_INIT};
     /* Split the prefix into an existing directory and a name prefix inside it. */
     const char *slash = strrchr(path, '/');
     floe_buf dir = FLOE_BUF_INIT;
     const char *rest = path;
+    int rc;
     if (slash) {
-        if (floe_buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path)))
-            return FLOE_ENOMEM;
+        rc = floe_buf_append(&dir, path, slash == path ? 1 : (size_t)(slash - path));
         rest = slash + 1;
-    } else if (floe_buf_append_str(&dir, ".")) {
-        return FLOE_ENOMEM;
+    } else {
+        /* a relative prefix without a directory lists "." but reports bare names */
+        rc = floe_buf_append_str(&dir, "./");
+        w.hide = 2;
     }
-    int rc = list_dir(&dir, rest, cb, ctx, 0);
+    if (rc == 0)
+        rc = list_dir(&w, &dir, rest, 0);
     floe_buf_free(&dir);
+    floe_buf_free(&w.location);
     return rc;
 }
 
