@@ -184,6 +184,8 @@ static int named_header(pctx *c, floe_avro_schema *s, const json_t *j, const cha
     }
     const char *use_ns = jns ? json_string_value(jns) : ns;
     int rc = floe_avro__set_names(s, json_string_value(name), use_ns);
+    if (rc == FLOE_ENOMEM)
+        return rc;
     if (rc) {
         size_t old = path_push(c, ".name");
         rc = perr(c, "%s", floe_error_last());
