@@ -285,8 +285,9 @@ static int check_array(const struct ArrowSchema *s, const struct ArrowArray *a, 
         }
     }
     int bits = floe_arrow_type_bit_width(&t);
-    if (bits > 0) {
-        if (bits > 1 && end > INT64_MAX / (bits / 8))
+    int64_t width = t.id == FLOE_ARROW_TYPE_FIXED_SIZE_BINARY ? t.byte_width : bits / 8;
+    if (bits > 0 || width > 0) {
+        if (width > 0 && end > INT64_MAX / width)
             return fail(c, FLOE_EINVALID, "offset + length overflows the values buffer size");
         if (!a->buffers[1] && a->length > 0)
             return fail(c, FLOE_EINVALID, "values buffer is NULL with length %lld",

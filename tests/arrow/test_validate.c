@@ -435,6 +435,55 @@ static void test_validate_large_offsets_must_fit(void **state)
     s.release(&s);
 }
 
+static void noop_release(struct ArrowArray *a)
+{
+    a->release = NULL;
+}
+
+/* Arrays made by hand, as a foreign producer would: zero-length arrays may omit buffers; a
+ * fixed-size binary slice whose end overflows is refused. */
+static void test_validate_hand_built_foreign_arrays(void **state)
+{
+    (void)state;
+    struct ArrowSchema s;
+    CHECK(floe_arrow_schema_init(&s, "u", "name", ARROW_FLAG_NULLABLE));
+    const void *no_buffers[3] = {NULL, NULL, NULL};
+    struct ArrowArray a;
+    memset(&a, 0, sizeof a);
+    a.n_buffers = 3;
+    a.buffers = no_buffers;
+    a.release = noop_release;
+    CHECK(floe_arrow_validate(&s, &a, FLOE_ARROW_VALIDATE_UTF8));
+
+    /* Offsets from a foreign producer starting above zero (a slice of a bigger buffer). */
+    static const int32_t offsets[] = {3, 5, 5, 8};
+    static const char data[] = "xyzabcde";
+    const void *bufs[3] = {NULL, offsets, data};
+    a.length = 3;
+    a.buffers = bufs;
+    CHECK(floe_arrow_validate(&s, &a, FLOE_ARROW_VALIDATE_UTF8));
+    floe_arrow_bytes v = floe_arrow_get_bytes(&a, 2);
+    assert_int_equal(v.len, 3);
+    assert_memory_equal(v.data, "cde", 3);
+    s.release(&s);
+
+    CHECK(floe_arrow_schema_init(&s, "w:16", "uuid", 0));
+    static const uint8_t values[32];
+    const void *fbufs[2] = {NULL, values};
+    memset(&a, 0, sizeof a);
+    a.n_buffers = 2;
+    a.buffers = fbufs;
+    a.release = noop_release;
+    a.length = 2;
+    CHECK(floe_arrow_validate(&s, &a, 0));
+    a.offset = INT64_MAX / 16;
+    EXPECT_INVALID(&s, &a, "column 'uuid': offset + length overflows the values buffer size");
+    a.offset = 0;
+    fbufs[1] = NULL;
+    EXPECT_INVALID(&s, &a, "column 'uuid': values buffer is NULL with length 2");
+    s.release(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_validate_rejects_deep_nesting),
         cmocka_unit_test(test_validate_checks_dictionaries),
         cmocka_unit_test(test_validate_large_offsets_must_fit),
+        cmocka_unit_test(test_validate_hand_built_foreign_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
