@@ -179,6 +179,8 @@ static int new_geo(floe_type **out, floe_type_kind kind, const char *crs, size_t
             rc = t->crs ? floe_buf_printf(&b, "geography(%s)", t->crs)
                         : floe_buf_append_str(&b, "geography");
     }
+    if (!rc && !floe_buf_cstr(&b))
+        rc = FLOE_ENOMEM;
     if (rc) {
         floe_buf_free(&b);
         floe_type_free(t);
