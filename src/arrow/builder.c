@@ -376,8 +376,33 @@ static int prepare(floe_arrow_builder *b, int valid)
     return rc;
 }
 
+/* Marks slot `length` valid when that needs no allocation; returns 0 when the slow path
+ * must do it. Only called once the values side is known to have room. */
+static inline int mark_valid_fast(floe_arrow_builder *b)
+{
+    if (!b->has_validity)
+        return 1;
+    size_t byte = (size_t)(b->length >> 3);
+    if (byte >= b->validity.cap)
+        return 0;
+    uint8_t *bits = abuf_data(&b->validity);
+    if (byte >= b->validity.len) {
+        bits[byte] = 0;
+        b->validity.len = byte + 1;
+    }
+    bit_set(bits, b->length, 1);
+    return 1;
+}
+
 static int put_fixed(floe_arrow_builder *b, const void *v, int valid)
 {
+    /* The common case (valid value, no bitmap yet, room left) touches only the values. */
+    if (valid && b->values.cap - b->values.len >= (size_t)b->elem_bytes && mark_valid_fast(b)) {
+        memcpy(abuf_data(&b->values) + b->values.len, v, (size_t)b->elem_bytes);
+        b->values.len += (size_t)b->elem_bytes;
+        b->length++;
+        return 0;
+    }
     int rc = prepare(b, valid);
     if (rc < 0)
         return rc;
@@ -399,6 +424,18 @@ static int put_bool(floe_arrow_builder *b, int v, int valid)
 
 static int put_bytes(floe_arrow_builder *b, const void *p, size_t n, int valid)
 {
+    if (valid && b->values.len && b->values.cap - b->values.len >= (size_t)b->offset_size &&
+        b->data.cap - b->data.len >= n && n <= INT32_MAX) {
+        int64_t end = last_offset(b);
+        if ((b->offset_size == 8 || end + (int64_t)n <= INT32_MAX) && mark_valid_fast(b)) {
+            if (n)
+                memcpy(abuf_data(&b->data) + b->data.len, p, n);
+            b->data.len += n;
+            push_offset(b, end + (int64_t)n);
+            b->length++;
+            return 0;
+        }
+    }
     int rc = prepare(b, valid);
     if (rc < 0)
         return rc;

@@ -1,5 +1,7 @@
 #include <floe/arrow/value.h>
 
+#include <string.h>
+
 int64_t floe_arrow_bitmap_count_set(const uint8_t *bits, int64_t offset, int64_t length)
 {
     int64_t count = 0;
@@ -8,6 +10,11 @@ int64_t floe_arrow_bitmap_count_set(const uint8_t *bits, int64_t offset, int64_t
     while (i < end && (i & 7)) {
         count += floe_arrow_bit_get(bits, i);
         i++;
+    }
+    for (; i + 64 <= end; i += 64) {
+        uint64_t word;
+        memcpy(&word, bits + (i >> 3), 8);
+        count += __builtin_popcountll(word);
     }
     for (; i + 8 <= end; i += 8)
         count += __builtin_popcount(bits[i >> 3]);
