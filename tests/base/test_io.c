@@ -189,6 +189,7 @@ static void test_io_exclusive_create_is_atomic(void **state)
 
 typedef struct racer {
     fixture *f;
+    const char *location;
     int rc;
     char tag;
 } racer;
@@ -196,8 +197,7 @@ typedef struct racer {
 static void *race(void *arg)
 {
     racer *r = arg;
-    r->rc =
-        floe_file_io_write_all(r->f->io, loc(r->f, "race.json"), FLOE_CREATE_EXCLUSIVE, &r->tag, 1);
+    r->rc = floe_file_io_write_all(r->f->io, r->location, FLOE_CREATE_EXCLUSIVE, &r->tag, 1);
     return NULL;
 }
 
@@ -206,8 +206,10 @@ static void test_io_exclusive_create_one_winner_among_threads(void **state)
     fixture *f = *state;
     racer r[8];
     pthread_t t[8];
+    char where[1024];
+    snprintf(where, sizeof where, "%s", loc(f, "race.json"));
     for (int i = 0; i < 8; i++) {
-        r[i] = (racer){f, 1, (char)('a' + i)};
+        r[i] = (racer){f, where, 1, (char)('a' + i)};
         assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
     }
     int winners = 0;
