@@ -383,7 +383,8 @@ FLOE_API int floe_avro_value_to_json(char **out, const floe_avro_value *value, u
 
 /**
  * Sets a value from JSON text in the form used by schema defaults (spec §"Complex Types":
- * record as object, union as the first branch's value, bytes as a string of code points).
+ * record as object, union as the value of its first branch that accepts it (null selects the
+ * null branch), bytes as a string of code points 0-255).
  */
 FLOE_API int floe_avro_value_from_default_json(floe_avro_value *value, const char *json);
 

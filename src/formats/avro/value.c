@@ -792,15 +792,21 @@ int floe_avro__value_from_json(floe_avro_value *v, const json_t *j, const char *
         return rc;
     case FLOE_AVRO_UNION: {
         /* The spec says a union default belongs to the first branch; readers in the wild also
-         * accept null for a union with a null branch, and so does floe. */
+         * accept null for a union with a null branch, and floe takes the first branch that
+         * accepts the value. */
         floe_avro_value *b;
-        int idx = 0;
-        if (json_is_null(j) && s->null_branch >= 0)
-            idx = (int)s->null_branch;
         if (s->nbranches == 0)
             return bad_default(path, s);
-        rc = floe_avro_value_union_select(&b, v, idx);
-        return rc ? rc : floe_avro__value_from_json(b, j, path);
+        if (json_is_null(j) && s->null_branch >= 0)
+            return floe_avro_value_union_select(NULL, v, (int)s->null_branch);
+        for (size_t i = 0; i < s->nbranches; i++) {
+            rc = floe_avro_value_union_select(&b, v, (int)i);
+            if (rc == 0)
+                rc = floe_avro__value_from_json(b, j, path);
+            if (rc != FLOE_ESCHEMA)
+                return rc;
+        }
+        return bad_default(path, s);
     }
     }
     return bad_default(path, s);
