@@ -435,6 +435,99 @@ static void test_validate_large_offsets_must_fit(void **state)
     s.release(&s);
 }
 
+/* Reads every value the fixture exposes, as a writer would after validation. ASan turns any
+ * out-of-bounds read into a failure; the explicit asserts check the bounds the validator
+ * promised. */
+static void read_everything(fixture *f)
+{
+    const struct ArrowArray *root = &f->array;
+    const struct ArrowArray *a = root->children[0], *list = a->children[0];
+    const struct ArrowArray *items = list->children[0], *n = a->children[1];
+    const struct ArrowArray *m = root->children[1], *entries = m->children[0];
+    const struct ArrowArray *keys = entries->children[0], *vals = entries->children[1];
+    const struct ArrowArray *s = root->children[2];
+    int64_t sum = 0;
+    for (int64_t r = 0; r < root->length; r++) {
+        int64_t i = root->offset + r;
+        int64_t s0, s1;
+        floe_arrow_get_list_range(list, 0, i, &s0, &s1);
+        assert_true(s0 >= 0 && s0 <= s1 && s1 <= items->length);
+        for (int64_t k = s0; k < s1; k++) {
+            if (floe_arrow_is_valid(items, k))
+                sum += floe_arrow_get_bytes(items, k).len;
+        }
+        if (floe_arrow_is_valid(n, i))
+            sum += floe_arrow_get_int32(n, i);
+        floe_arrow_get_list_range(m, 0, i, &s0, &s1);
+        assert_true(s0 >= 0 && s0 <= s1 && s1 <= entries->length);
+        for (int64_t k = s0; k < s1; k++) {
+            floe_arrow_bytes kb = floe_arrow_get_bytes(keys, k);
+            sum += kb.len ? kb.data[0] : 0;
+            sum += floe_arrow_get_int64(vals, k);
+        }
+        floe_arrow_bytes sb = floe_arrow_get_bytes(s, i);
+        sum += sb.len ? sb.data[sb.len - 1] : 0;
+    }
+    assert_true(sum >= 0);
+}
+
+/* Corrupts one offset, bitmap byte or null count at a time (within the buffers, so that a
+ * correct consumer could notice), thousands of times: each outcome is either FLOE_EINVALID
+ * or an array whose every value reads back in bounds. */
+static void test_validate_random_corruptions_never_crash(void **state)
+{
+    fixture *f = *state;
+    struct ArrowArray *a = col_a(f);
+    struct ArrowArray *list = a->children[0], *items = list->children[0], *n = a->children[1];
+    struct ArrowArray *m = f->array.children[1], *keys = m->children[0]->children[0];
+    struct ArrowArray *s = f->array.children[2];
+    struct {
+        struct ArrowArray *arr;
+        int32_t lo, hi;
+    } targets[] = {
+        {list, -3, 12}, {items, -1, 27}, {m, -2, 7}, {keys, 0, 5}, {s, -1, 50},
+    };
+    uint32_t seed = 12345;
+    int accepted = 0, rejected = 0;
+    for (int iter = 0; iter < 4000; iter++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t r = seed >> 8;
+        int kind = (int)(r % 7);
+        if (kind < 5) {
+            struct ArrowArray *t = targets[kind].arr;
+            int32_t *off = (int32_t *)t->buffers[1];
+            int64_t idx = (int64_t)((r >> 3) % (uint32_t)(t->length + 1));
+            int32_t span = targets[kind].hi - targets[kind].lo + 1;
+            int32_t saved = off[idx];
+            off[idx] = targets[kind].lo + (int32_t)((r >> 11) % (uint32_t)span);
+            int rc = floe_arrow_validate(&f->schema, &f->array, FLOE_ARROW_VALIDATE_UTF8);
+            assert_true(rc == 0 || rc == FLOE_EINVALID);
+            if (rc == 0)
+                read_everything(f);
+            rc == 0 ? accepted++ : rejected++;
+            off[idx] = saved;
+        } else if (kind == 5) {
+            uint8_t *bits = (uint8_t *)n->buffers[0];
+            uint8_t saved = bits[0];
+            bits[0] ^= (uint8_t)(1u << ((r >> 3) % 8));
+            int rc = floe_arrow_validate(&f->schema, &f->array, 0);
+            assert_int_equal(rc, FLOE_EINVALID);
+            rejected++;
+            bits[0] = saved;
+        } else {
+            int64_t saved = n->null_count;
+            n->null_count = (int64_t)((r >> 3) % 15) - 2;
+            int rc = floe_arrow_validate(&f->schema, &f->array, 0);
+            assert_int_equal(rc, n->null_count == 3 || n->null_count == -1 ? 0 : FLOE_EINVALID);
+            rc == 0 ? accepted++ : rejected++;
+            n->null_count = saved;
+        }
+    }
+    CHECK(floe_arrow_validate(&f->schema, &f->array, FLOE_ARROW_VALIDATE_UTF8));
+    assert_true(accepted > 100);
+    assert_true(rejected > 1000);
+}
+
 static void noop_release(struct ArrowArray *a)
 {
     a->release = NULL;
@@ -505,6 +598,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validate_rejects_map_layout_and_key_nulls, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_validate_rejects_bad_schemas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validate_random_corruptions_never_crash, setup,
+                                        teardown),
         cmocka_unit_test(test_validate_rejects_deep_nesting),
         cmocka_unit_test(test_validate_checks_dictionaries),
         cmocka_unit_test(test_validate_large_offsets_must_fit),
