@@ -1,3 +1,5 @@
+/* posix_openpt and friends */
+#define _XOPEN_SOURCE 700
 #include "test_support.h"
 
 #include <fcntl.h>
@@ -308,6 +310,53 @@ static void test_log_many_fields_spill_to_heap(void **state)
 #define THREADS          4
 #define LINES_PER_THREAD 300
 
+/* With FLOE_LOG_FORMAT unset, a terminal on stderr gets the text format, a file JSON. */
+static void test_log_auto_format_text_on_terminal_json_otherwise(void **state)
+{
+    (void)state;
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0)
+        skip(); /* no pseudo-terminals in this sandbox */
+    assert_int_equal(grantpt(master), 0);
+    assert_int_equal(unlockpt(master), 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    assert_true(slave >= 0);
+    int saved = dup(STDERR_FILENO);
+    assert_true(dup2(slave, STDERR_FILENO) >= 0);
+    floe_log_set_sink(NULL, NULL);
+    floe_log_set_format(FLOE_LOG_FORMAT_AUTO);
+    floe_log(FLOE_LOG_WARN, "to the terminal", "k", "v", NULL);
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    close(slave);
+    char buf[512];
+    ssize_t n = read(master, buf, sizeof buf - 1);
+    close(master);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, " WARN  to the terminal k=v"));
+    assert_null(strchr(buf, '{'));
+
+    /* not a terminal: JSON */
+    const char *dir = floe_test_tmpdir("log_auto");
+    char path[512];
+    snprintf(path, sizeof path, "%s/err.txt", dir);
+    int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+    saved = dup(STDERR_FILENO);
+    assert_true(dup2(fd, STDERR_FILENO) >= 0);
+    close(fd);
+    floe_log(FLOE_LOG_WARN, "to a file", NULL);
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    floe_log_set_sink(capture_sink, &cap);
+    floe_log_set_format(FLOE_LOG_FORMAT_JSON);
+    char *text = floe_test_read_file(path, NULL);
+    assert_non_null(text);
+    assert_true(strncmp(text, "{\"timestamp\":", 13) == 0);
+    assert_non_null(strstr(text, "\"message\":\"to a file\"}\n"));
+    free(text);
+}
+
 static void *spam(void *arg)
 {
     char id[8];
@@ -384,6 +433,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_keeps_callers_last_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_many_fields_spill_to_heap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_stderr_lines_never_interleave, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_auto_format_text_on_terminal_json_otherwise, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
