@@ -284,6 +284,12 @@ static int check_array(const struct ArrowSchema *s, const struct ArrowArray *a, 
                             (long long)a->null_count, (long long)nulls);
         }
     }
+    if ((c->flags & FLOE_ARROW_VALIDATE_NULLABILITY) && !(s->flags & ARROW_FLAG_NULLABLE)) {
+        int64_t nulls = t.id == FLOE_ARROW_TYPE_NA ? a->length : floe_arrow_array_null_count(a);
+        if (nulls > 0)
+            return fail(c, FLOE_EINVALID, "field is not nullable but holds %lld nulls",
+                        (long long)nulls);
+    }
     int bits = floe_arrow_type_bit_width(&t);
     int64_t width = t.id == FLOE_ARROW_TYPE_FIXED_SIZE_BINARY ? t.byte_width : bits / 8;
     if (bits > 0 || width > 0) {
@@ -294,9 +300,13 @@ static int check_array(const struct ArrowSchema *s, const struct ArrowArray *a, 
                         (long long)a->length);
     }
     if (s->dictionary) {
+        /* Dictionary values carry no nullability of their own: nulls live in the indices. */
+        unsigned int flags = c->flags;
+        c->flags &= ~FLOE_ARROW_VALIDATE_NULLABILITY;
         size_t old = floe_arrow__path_push_marker(&c->path, "<dictionary>");
         rc = check_array(s->dictionary, a->dictionary, c, depth + 1);
         floe_arrow__path_pop(&c->path, old);
+        c->flags = flags;
         if (rc < 0)
             return rc;
         return check_dictionary_indices(a, t.id, a->dictionary->length, c);

@@ -28,6 +28,14 @@
                      floe_error_last());                                                           \
     } while (0)
 
+#define EXPECT_INVALID_FLAGS(schema, array, flags, want)                                           \
+    do {                                                                                           \
+        int rc_ = floe_arrow_validate((schema), (array), (flags));                                 \
+        if (rc_ != FLOE_EINVALID || !strstr(floe_error_last(), (want)))                            \
+            fail_msg("expected FLOE_EINVALID with \"%s\", got %d: \"%s\"", (want), rc_,            \
+                     floe_error_last());                                                           \
+    } while (0)
+
 /* The table used by every case:
  *   a: struct<b: list<utf8>, n: int32>, m: map<utf8, int64>, s: utf8
  * with 10 rows. */
@@ -528,6 +536,22 @@ static void test_validate_random_corruptions_never_crash(void **state)
     assert_true(rejected > 1000);
 }
 
+static void test_validate_nullability_is_opt_in(void **state)
+{
+    fixture *f = *state;
+    /* The int column 'a.n' holds 3 nulls: fine while nullable, or without the flag. */
+    CHECK(floe_arrow_validate(&f->schema, &f->array, FLOE_ARROW_VALIDATE_NULLABILITY));
+    f->schema.children[0]->children[1]->flags = 0;
+    CHECK(floe_arrow_validate(&f->schema, &f->array, 0));
+    EXPECT_INVALID_FLAGS(&f->schema, &f->array, FLOE_ARROW_VALIDATE_NULLABILITY,
+                         "column 'a.n': field is not nullable but holds 3 nulls");
+    /* An unknown null count is counted from the bitmap. */
+    col_a(f)->children[1]->null_count = -1;
+    EXPECT_INVALID_FLAGS(&f->schema, &f->array, FLOE_ARROW_VALIDATE_NULLABILITY, "holds 3 nulls");
+    col_a(f)->children[1]->null_count = 3;
+    f->schema.children[0]->children[1]->flags = ARROW_FLAG_NULLABLE;
+}
+
 static void noop_release(struct ArrowArray *a)
 {
     a->release = NULL;
@@ -600,6 +624,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validate_rejects_bad_schemas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_random_corruptions_never_crash, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_validate_nullability_is_opt_in, setup, teardown),
         cmocka_unit_test(test_validate_rejects_deep_nesting),
         cmocka_unit_test(test_validate_checks_dictionaries),
         cmocka_unit_test(test_validate_large_offsets_must_fit),

@@ -30,6 +30,12 @@ FLOE_BEGIN_DECLS
 /** Also check that UTF8 / LARGE_UTF8 values are valid UTF-8 (reads every byte). */
 #define FLOE_ARROW_VALIDATE_UTF8 1u
 
+/**
+ * Also check that fields without ARROW_FLAG_NULLABLE hold no nulls (strict: a null is refused
+ * even under a null parent slot, where Arrow itself would allow it).
+ */
+#define FLOE_ARROW_VALIDATE_NULLABILITY 2u
+
 /** Deepest nesting accepted (struct/list/map levels, dictionaries included). */
 #define FLOE_ARROW_VALIDATE_MAX_DEPTH 64
 
