@@ -14,6 +14,8 @@
 #include <floe/error.h>
 #include <floe/log.h>
 
+#include "base/alloc.h"
+
 /* Collects sink output: lines joined by '\n'. */
 typedef struct capture {
     char *text;
@@ -310,6 +312,42 @@ static void test_log_many_fields_spill_to_heap(void **state)
 #define THREADS          4
 #define LINES_PER_THREAD 300
 
+/* Every allocation in the logging path may fail: nothing crashes or leaks, bindings either
+ * happen or report FLOE_ENOMEM, and a line is either whole or absent. */
+static void test_log_survives_allocation_failures(void **state)
+{
+    (void)state;
+    int complete = 0;
+    for (long n = 1; n < 60 && !complete; n++) {
+        cap.lines = 0;
+        cap.len = 0;
+        floe_alloc_fail_after(n);
+        floe_log_context *ctx = NULL;
+        int rc = floe_log_context_new(&ctx);
+        if (rc == 0)
+            rc = floe_log_context_bind(ctx, "table", "db.t");
+        if (rc == 0)
+            rc = floe_log_context_bind(ctx, "catalog", "prod");
+        if (rc == 0)
+            rc = floe_log_bind("request", "r-1");
+        floe_log_ctx(ctx, FLOE_LOG_WARN, "m", "k", "v", NULL);
+        floe_alloc_fail_after(0);
+        if (rc)
+            assert_int_equal(rc, FLOE_ENOMEM);
+        if (cap.lines == 1) {
+            cap.text[cap.len] = '\0';
+            json_t *o = json_loads(cap.text, 0, NULL);
+            assert_non_null(o);
+            json_decref(o);
+            complete = rc == 0 && strstr(cap.text, "\"request\":\"r-1\"") != NULL &&
+                       strstr(cap.text, "\"catalog\":\"prod\"") != NULL;
+        }
+        floe_log_unbind_all();
+        floe_log_context_free(ctx);
+    }
+    assert_true(complete);
+}
+
 /* With FLOE_LOG_FORMAT unset, a terminal on stderr gets the text format, a file JSON. */
 static void test_log_auto_format_text_on_terminal_json_otherwise(void **state)
 {
@@ -433,6 +471,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_keeps_callers_last_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_many_fields_spill_to_heap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_stderr_lines_never_interleave, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_survives_allocation_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_auto_format_text_on_terminal_json_otherwise, setup,
                                         teardown),
     };

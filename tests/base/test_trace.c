@@ -18,6 +18,8 @@
 #include <floe/log.h>
 #include <floe/trace.h>
 
+#include "base/alloc.h"
+
 /* ---- a minimal HTTP/1.1 collector on 127.0.0.1 ---- */
 
 #define MAX_REQ 32
@@ -599,6 +601,37 @@ static void test_span_continues_remote_trace_and_explicit_parent(void **state)
     collector_stop(&c);
 }
 
+/* Allocation failures while recording spans lose data at worst, never crash or leak. */
+static void test_trace_survives_allocation_failures(void **state)
+{
+    (void)state;
+    collector c;
+    collector_start(&c);
+    set_env_endpoint(&c, "");
+    assert_int_equal(floe_trace_init(NULL), 0);
+    floe_log_set_level(FLOE_LOG_OFF);
+    int recorded = 0;
+    for (long n = 1; n < 40; n++) {
+        floe_alloc_fail_after(n);
+        floe_span *p = floe_span_start("parent", NULL);
+        floe_span_set_attr_str(p, "a", "x");
+        floe_span_set_attr_int(p, "b", 1);
+        floe_span *ch = floe_span_start("child", p);
+        floe_span_add_event(ch, "e");
+        floe_span_set_status(ch, FLOE_SPAN_STATUS_ERROR, "bad");
+        floe_span_end(ch);
+        floe_span_end(p);
+        floe_alloc_fail_after(0);
+        assert_null(floe_span_current());
+        recorded += p != NULL;
+    }
+    assert_true(recorded > 0);
+    assert_int_equal(floe_trace_flush(10000), 0);
+    floe_log_set_level(FLOE_LOG_WARN);
+    floe_trace_shutdown();
+    collector_stop(&c);
+}
+
 static void test_trace_init_rejects_bad_options_version(void **state)
 {
     (void)state;
@@ -620,6 +653,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_traceparent_format_and_parse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_span_continues_remote_trace_and_explicit_parent, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_trace_survives_allocation_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trace_init_rejects_bad_options_version, setup,
                                         teardown),
     };
