@@ -242,7 +242,10 @@ FLOE_API int floe_avro_schema_set_prop(floe_avro_schema *schema, const char *key
  */
 typedef struct floe_avro_value floe_avro_value;
 
-/** A new value for `schema` (records get their fields, initially null/zero). (transfer full) */
+/**
+ * A new value for `schema` (records get their fields, initially null/zero). The value holds a
+ * reference to the schema. (transfer full)
+ */
 FLOE_API int floe_avro_value_new(floe_avro_value **out, const floe_avro_schema *schema);
 
 /** Frees a value (NULL is fine). */

@@ -112,6 +112,8 @@ int floe_avro_value_new(floe_avro_value **out, const floe_avro_schema *schema)
         floe_free(v);
         return rc;
     }
+    /* The value keeps its schema alive, so it may outlive the reader that provided it. */
+    floe_avro_schema_ref(schema);
     *out = v;
     return 0;
 }
@@ -120,7 +122,9 @@ void floe_avro_value_free(floe_avro_value *v)
 {
     if (!v)
         return;
+    floe_avro_schema *s = (floe_avro_schema *)v->schema;
     floe_avro__value_fini(v);
+    floe_avro_schema_free(s);
     floe_free(v);
 }
 
