@@ -216,6 +216,18 @@ static void test_stream_errno_mapping(void **state)
     assert_int_equal(floe_arrow_floe_from_errno(EIO), FLOE_EIO);
     assert_int_equal(floe_arrow_floe_from_errno(12345), FLOE_ERROR);
     assert_int_equal(floe_arrow_floe_from_errno(0), 0);
+    /* Every floe error is a non-zero errno, and maps back to an error. */
+    for (int code = -1; code >= FLOE_ERROR_CODE_MIN; code--) {
+        int e = floe_arrow_errno_from_floe(code);
+        assert_true(e > 0);
+        assert_true(floe_arrow_floe_from_errno(e) < 0);
+    }
+    static const int round_trip[] = {
+        FLOE_ENOMEM,   FLOE_EINVALID,   FLOE_ENOTFOUND, FLOE_EUNSUPPORTED, FLOE_EPERM,
+        FLOE_ETIMEOUT, FLOE_ECANCELLED, FLOE_ERANGE,    FLOE_EEXISTS,      FLOE_EIO};
+    for (size_t i = 0; i < sizeof round_trip / sizeof round_trip[0]; i++)
+        assert_int_equal(floe_arrow_floe_from_errno(floe_arrow_errno_from_floe(round_trip[i])),
+                         round_trip[i]);
     /* A schema-less or callback-less stream is refused. */
     struct ArrowArrayStream stream;
     struct ArrowSchema s;
