@@ -5,9 +5,10 @@
  * reported with its path), applying defaults, and exporting the schema as JSON Schema
  * (draft 2020-12).
  *
- * Values of fields marked secret are kept apart from the validated tree: the tree holds a
- * redacted placeholder, so dumping it never prints a secret; the plaintext is reached only
- * through floe_config_get_secret() and is zeroed when the configuration is freed.
+ * Values of fields marked secret are kept apart from the validated tree as `floe_secret`s
+ * (floe/secret.h: locked, excluded from core dumps, scrubbed from log lines, zeroed on
+ * free): the tree holds a redacted placeholder, so dumping it never prints a secret; the
+ * value is reached only through floe_config_secret() / floe_config_get_secret().
  */
 #ifndef FLOE_CONFIG_H
 #define FLOE_CONFIG_H
@@ -18,6 +19,7 @@
 #include <jansson.h>
 
 #include "common.h"
+#include "secret.h"
 
 FLOE_BEGIN_DECLS
 
@@ -160,7 +162,14 @@ FLOE_API int floe_config_get_number(double *out, const floe_config *config, cons
 FLOE_API int floe_config_get_bool(int *out, const floe_config *config, const char *path);
 
 /**
- * The plaintext of a secret field. Never log or print it.
+ * The secret held for a secret field.
+ * @return (transfer none) valid while `config` lives; NULL when the path is not a set secret
+ */
+FLOE_API const floe_secret *floe_config_secret(const floe_config *config, const char *path);
+
+/**
+ * The plaintext of a secret field (floe_secret_reveal() of floe_config_secret()). Never log
+ * or print it.
  * @return (transfer none) valid while `config` lives; NULL when the path is not a set secret
  */
 FLOE_API const char *floe_config_get_secret(const floe_config *config, const char *path);

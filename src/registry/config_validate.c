@@ -7,6 +7,7 @@
 
 #include <floe/config.h>
 #include <floe/error.h>
+#include <floe/secret.h>
 
 #include "base/alloc.h"
 #include "base/buf.h"
@@ -14,8 +15,7 @@
 
 struct secret_item {
     char *path;
-    char *value;
-    size_t len;
+    floe_secret *secret;
 };
 
 struct floe_config {
@@ -40,13 +40,6 @@ struct vctx {
     floe_config_unknown unknown;
     int fatal; /* FLOE_ENOMEM or FLOE_EINVALID (schema problem): stop */
 };
-
-static void wipe(void *p, size_t n)
-{
-    volatile unsigned char *v = p;
-    while (n--)
-        *v++ = 0;
-}
 
 static void set_fatal(struct vctx *c, int code)
 {
@@ -131,14 +124,9 @@ static int store_secret(struct vctx *c, const char *path, const char *value)
     }
     struct secret_item *s = &cfg->secrets[cfg->nsecrets];
     s->path = floe_strdup(path);
-    s->len = strlen(value);
-    s->value = floe_strdup(value);
-    if (!s->path || !s->value) {
+    s->secret = NULL;
+    if (!s->path || floe_secret_new(&s->secret, value) != 0) {
         floe_free(s->path);
-        if (s->value) {
-            wipe(s->value, s->len);
-            floe_free(s->value);
-        }
         return FLOE_ENOMEM;
     }
     cfg->nsecrets++;
@@ -402,8 +390,7 @@ static json_t *absent_value(struct vctx *c, const floe_config_field *f, const ch
             /* Secrets met during the failed trial belong to nothing. */
             while (c->cfg && c->cfg->nsecrets > secrets_before) {
                 struct secret_item *s = &c->cfg->secrets[--c->cfg->nsecrets];
-                wipe(s->value, s->len);
-                floe_free(s->value);
+                floe_secret_free(s->secret);
                 floe_free(s->path);
             }
             if (f->flags & FLOE_CONFIG_REQUIRED)
@@ -512,8 +499,7 @@ void floe_config_free(floe_config *config)
     if (!config)
         return;
     for (size_t i = 0; i < config->nsecrets; i++) {
-        wipe(config->secrets[i].value, config->secrets[i].len);
-        floe_free(config->secrets[i].value);
+        floe_secret_free(config->secrets[i].secret);
         floe_free(config->secrets[i].path);
     }
     floe_free(config->secrets);
@@ -741,14 +727,20 @@ int floe_config_get_bool(int *out, const floe_config *config, const char *path)
     return 0;
 }
 
-const char *floe_config_get_secret(const floe_config *config, const char *path)
+const floe_secret *floe_config_secret(const floe_config *config, const char *path)
 {
     if (!config || !path)
         return NULL;
     for (size_t i = 0; i < config->nsecrets; i++)
         if (strcmp(config->secrets[i].path, path) == 0)
-            return config->secrets[i].value;
+            return config->secrets[i].secret;
     return NULL;
+}
+
+const char *floe_config_get_secret(const floe_config *config, const char *path)
+{
+    const floe_secret *s = floe_config_secret(config, path);
+    return s ? floe_secret_reveal(s) : NULL;
 }
 
 size_t floe_config_secret_count(const floe_config *config)

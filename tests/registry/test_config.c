@@ -203,6 +203,11 @@ static void test_secrets_never_in_dumps_or_messages_FR_008(void **state)
                         FLOE_CONFIG_REDACTED);
     assert_string_equal(floe_config_get_secret(cfg, "catalog.oauth.client_secret"), "hunter2-top");
     assert_null(floe_config_get_secret(cfg, "catalog.oauth.client_id"));
+    /* Held as a floe_secret: its own locked memory, scrubbed from logs, zeroed on free. */
+    const floe_secret *sec = floe_config_secret(cfg, "catalog.oauth.client_secret");
+    assert_non_null(sec);
+    assert_int_equal(floe_secret_len(sec), strlen("hunter2-top"));
+    assert_true(floe_secret_equals(sec, "hunter2-top", 11));
     assert_int_equal(floe_config_secret_count(cfg), 1);
     floe_config_free(cfg);
     json_decref(in);
