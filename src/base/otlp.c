@@ -387,8 +387,13 @@ int floe_otlp__export(floe_otlp__exporter *e, const char *json, size_t len, long
     if (cc != CURLE_OK)
         return floe_error_set(FLOE_EUNAVAILABLE, "OTLP export to %s failed: %s", e->url,
                               curl_easy_strerror(cc));
+    /* The statuses OTLP/HTTP names as retryable: throttling and an unavailable collector. */
+    if (code == 429 || code == 502 || code == 503 || code == 504)
+        return floe_error_set(FLOE_EUNAVAILABLE, "OTLP collector %s is unavailable (HTTP %ld)",
+                              e->url, code);
     if (code < 200 || code > 299)
-        return floe_error_set(FLOE_EIO, "OTLP collector %s answered HTTP %ld", e->url, code);
+        return floe_error_set(FLOE_EIO, "OTLP collector %s refused the spans (HTTP %ld)", e->url,
+                              code);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include <floe/error.h>
 #include <floe/log.h>
+#include <floe/retry.h>
 
 #include "base/alloc.h"
 #include "base/log_scrub.h"
@@ -26,6 +27,10 @@
 #define DEFAULT_TIMEOUT_MS 10000
 #define REDACTED_ATTRIBUTE "***"
 #define TRACES_PATH        "/v1/traces"
+/* Retries of one batch when the collector is unreachable or busy (HTTP 429/502/503/504). */
+#define EXPORT_ATTEMPTS      3
+#define EXPORT_BASE_DELAY_MS 250
+#define EXPORT_MAX_DELAY_MS  2000
 
 enum { STATE_UNINIT = 0, STATE_OFF = 1, STATE_ON = 2 };
 
@@ -419,13 +424,63 @@ int floe_traceparent_parse(floe_span_context *out, const char *value)
 
 /* ---- exporter thread ---- */
 
+typedef struct export_job {
+    const char *json;
+    size_t len;
+} export_job;
+
+static int export_attempt(void *ctx, unsigned int attempt)
+{
+    (void)attempt;
+    export_job *j = ctx;
+    return floe_otlp__export(Q.exporter, j->json, j->len, NULL);
+}
+
+static int stopping(void)
+{
+    pthread_mutex_lock(&Q.mu);
+    int stop = Q.stop;
+    pthread_mutex_unlock(&Q.mu);
+    return stop;
+}
+
+/* Once shutdown has begun, a failed batch is not retried: shutdown must not wait out a
+ * backoff schedule. */
+static int retry_unless_stopping(int code, void *ctx)
+{
+    (void)ctx;
+    return !stopping() && floe_retry_default_retryable(code, NULL);
+}
+
+static void deadline_in(struct timespec *ts, unsigned int ms);
+
+/* Backoff that shutdown interrupts. */
+static void backoff_sleep(unsigned int ms, void *ctx)
+{
+    (void)ctx;
+    struct timespec until;
+    deadline_in(&until, ms);
+    pthread_mutex_lock(&Q.mu);
+    int rc = 0;
+    while (!Q.stop && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&Q.wake, &Q.mu, &until);
+    pthread_mutex_unlock(&Q.mu);
+}
+
 static void export_batch(floe_span **batch, size_t n)
 {
     char *json = NULL;
     int rc = floe_otlp__encode(&json, batch, n, Q.service_name, &Q.resource);
-    long status = 0;
-    if (rc == 0)
-        rc = floe_otlp__export(Q.exporter, json, strlen(json), &status);
+    if (rc == 0) {
+        export_job job = {json, strlen(json)};
+        floe_retry_options ro = FLOE_RETRY_OPTIONS_INIT;
+        ro.max_attempts = EXPORT_ATTEMPTS;
+        ro.base_delay_ms = EXPORT_BASE_DELAY_MS;
+        ro.max_delay_ms = EXPORT_MAX_DELAY_MS;
+        ro.retryable = retry_unless_stopping;
+        ro.sleep = backoff_sleep;
+        rc = floe_retry_run(&ro, export_attempt, &job);
+    }
     floe_free(json);
     pthread_mutex_lock(&Q.mu);
     if (rc == 0)

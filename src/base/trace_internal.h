@@ -72,8 +72,9 @@ typedef struct floe_otlp__exporter floe_otlp__exporter;
 int floe_otlp__exporter_new(floe_otlp__exporter **out, const char *url,
                             const floe_trace__kv *headers, unsigned int timeout_ms);
 
-/* POSTs a JSON body; 0 when the collector answered 2xx, else FLOE_EUNAVAILABLE (network) or
- * FLOE_EIO (HTTP status), with *http_status (may be NULL) set to the status or 0. */
+/* POSTs a JSON body; 0 when the collector answered 2xx, else FLOE_EUNAVAILABLE (network
+ * failure, HTTP 429/502/503/504: worth retrying) or FLOE_EIO (any other HTTP status), with
+ * *http_status (may be NULL) set to the status or 0. */
 int floe_otlp__export(floe_otlp__exporter *e, const char *json, size_t len, long *http_status);
 
 void floe_otlp__exporter_free(floe_otlp__exporter *e);

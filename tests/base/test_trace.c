@@ -37,8 +37,9 @@ typedef struct collector {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int stop;
-    int hold; /* while set, requests are recorded but not answered */
-    int status;
+    int hold;        /* while set, requests are recorded but not answered */
+    int status;      /* answer once `statuses` is used up */
+    int statuses[8]; /* answers to the first requests, 0-terminated */
     int nreq;
     request req[MAX_REQ];
 } collector;
@@ -90,7 +91,8 @@ static void serve_one(collector *c, int fd)
     pthread_cond_broadcast(&c->cv);
     while (c->hold && !c->stop)
         pthread_cond_wait(&c->cv, &c->mu);
-    int status = c->status;
+    int k = c->nreq - 1;
+    int status = k < 8 && c->statuses[k] ? c->statuses[k] : c->status;
     pthread_mutex_unlock(&c->mu);
     char resp[160];
     int n = snprintf(resp, sizeof resp,
@@ -492,6 +494,8 @@ static void test_trace_collector_errors_never_reach_caller(void **state)
     floe_trace_get_stats(&st);
     assert_int_equal(st.failed, 1);
     assert_int_equal(st.exported, 0);
+    /* 503 is retryable: the batch was offered three times */
+    assert_int_equal(c.nreq, 3);
     floe_trace_shutdown();
     collector_stop(&c);
 
@@ -509,6 +513,37 @@ static void test_trace_collector_errors_never_reach_caller(void **state)
     assert_int_equal(st.failed, 1);
     floe_trace_shutdown();
     floe_log_set_level(FLOE_LOG_WARN);
+}
+
+static void test_trace_retries_busy_collector_but_not_refusal(void **state)
+{
+    (void)state;
+    collector c;
+    collector_start(&c);
+    c.statuses[0] = 429;
+    c.statuses[1] = 502;
+    set_env_endpoint(&c, "");
+    assert_int_equal(floe_trace_init(NULL), 0);
+    floe_log_set_level(FLOE_LOG_OFF);
+    floe_span_end(floe_span_start("op", NULL));
+    assert_int_equal(floe_trace_flush(10000), 0);
+    floe_trace_stats st;
+    floe_trace_get_stats(&st);
+    assert_int_equal(st.exported, 1);
+    assert_int_equal(c.nreq, 3);
+
+    /* 400: the collector will never take this batch; no retry */
+    pthread_mutex_lock(&c.mu);
+    c.status = 400;
+    pthread_mutex_unlock(&c.mu);
+    floe_span_end(floe_span_start("op", NULL));
+    assert_int_equal(floe_trace_flush(10000), 0);
+    floe_trace_get_stats(&st);
+    assert_int_equal(st.failed, 1);
+    assert_int_equal(c.nreq, 4);
+    floe_trace_shutdown();
+    floe_log_set_level(FLOE_LOG_WARN);
+    collector_stop(&c);
 }
 
 static void test_traceparent_format_and_parse(void **state)
@@ -649,6 +684,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trace_batches_by_size_and_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trace_full_queue_drops_and_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trace_collector_errors_never_reach_caller, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_trace_retries_busy_collector_but_not_refusal, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_traceparent_format_and_parse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_span_continues_remote_trace_and_explicit_parent, setup,
