@@ -13,7 +13,9 @@
  *
  * When tracing is off, floe_span_start() returns NULL after one atomic load and every span
  * function accepts NULL and does nothing. When it is on, ended spans go to a bounded queue
- * drained in batches by a background thread; a full queue drops the span and counts it.
+ * drained in batches by a background thread; a full queue drops the span and counts it. A
+ * batch the collector cannot be reached for, or answers with HTTP 429/502/503/504, is tried
+ * up to 3 times with backoff (not once shutdown has begun); other refusals drop it.
  * Nothing here blocks on the network or reports a failure to the caller.
  */
 #ifndef FLOE_TRACE_H
