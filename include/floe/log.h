@@ -137,7 +137,7 @@ FLOE_API void floe_log_unbind_all(void);
 /**
  * Non-zero when a field named `key` is written as "***": its lower-cased name contains
  * password, passwd, secret, token, credential, authorization, api_key, apikey, api-key,
- * private_key, access_key, cookie or session.
+ * private_key, access_key (or with "-" for "_"), cookie or session.
  */
 FLOE_API int floe_log_key_is_secret(const char *key);
 
