@@ -1,0 +1,604 @@
+/* Parquet writer: files floe writes are read back by DuckDB (and hyparquet for flat types)
+ * with exactly the values written; schema, field ids, statistics, codecs, encodings and row
+ * groups are checked through DuckDB's parquet_schema()/parquet_metadata(). */
+#include "test_support.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <floe/arrow/builder.h>
+#include <floe/arrow/schema.h>
+#include <floe/error.h>
+#include <floe/io.h>
+#include <floe/parquet/writer.h>
+
+typedef __int128 i128;
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static json_t *jint(long long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%lld", v);
+    return json_string(b);
+}
+
+static json_t *ju64(unsigned long long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%llu", v);
+    return json_string(b);
+}
+
+static json_t *ji128(i128 v)
+{
+    char b[64];
+    char *p = b + sizeof b - 1;
+    *p = '\0';
+    int neg = v < 0;
+    unsigned __int128 u = neg ? (unsigned __int128)(-(v + 1)) + 1 : (unsigned __int128)v;
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (neg)
+        *--p = '-';
+    return json_string(p);
+}
+
+static json_t *jdouble(double d)
+{
+    if (isnan(d))
+        return json_string("nan");
+    if (isinf(d))
+        return json_string(d > 0 ? "inf" : "-inf");
+    if (d == 0 && signbit(d))
+        return json_string("-0");
+    char b[64];
+    snprintf(b, sizeof b, "%.17g", d);
+    return json_string(b);
+}
+
+static json_t *jhex(const uint8_t *p, size_t n)
+{
+    char *b = malloc(2 * n + 1);
+    for (size_t i = 0; i < n; i++)
+        snprintf(b + 2 * i, 3, "%02x", p[i]);
+    b[2 * n] = '\0';
+    json_t *j = json_string(b);
+    free(b);
+    return j;
+}
+
+static json_t *juuid(const uint8_t *u)
+{
+    char b[40];
+    snprintf(b, sizeof b, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+             u[14], u[15]);
+    return json_string(b);
+}
+
+static floe_decimal128 dec(i128 v)
+{
+    floe_decimal128 d = {(uint64_t)v, (int64_t)(v >> 64)};
+    return d;
+}
+
+static void add_child(struct ArrowSchema *parent, int i, const char *format, const char *name,
+                      int nullable, int field_id)
+{
+    struct ArrowSchema *c = parent->children[i];
+    assert_int_equal(floe_arrow_schema_init(c, format, name, nullable ? ARROW_FLAG_NULLABLE : 0),
+                     0);
+    if (field_id > 0) {
+        char b[16];
+        snprintf(b, sizeof b, "%d", field_id);
+        assert_int_equal(floe_arrow_schema_metadata_set(c, FLOE_ARROW_FIELD_ID_KEY, b), 0);
+    }
+}
+
+static char *tmp_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Writes the batches to `path` with `opts`; returns metrics (caller frees). */
+static floe_parquet_file_metrics *write_file(const char *path, const struct ArrowSchema *schema,
+                                             struct ArrowArray *batches, int n_batches,
+                                             const floe_parquet_writer_options *opts)
+{
+    floe_file_io *io;
+    assert_int_equal(floe_posix_file_io_new(&io), 0);
+    floe_output_file *of;
+    assert_int_equal(io->create(&of, io, path, FLOE_CREATE_OVERWRITE), 0);
+    floe_parquet_writer *w;
+    int rc = floe_parquet_writer_open(&w, of, schema, opts);
+    if (rc)
+        fail_msg("open: %s", floe_error_last());
+    for (int i = 0; i < n_batches; i++) {
+        rc = floe_parquet_writer_write(w, &batches[i]);
+        if (rc)
+            fail_msg("write: %s", floe_error_last());
+    }
+    floe_parquet_file_metrics *m;
+    rc = floe_parquet_writer_close(w, &m);
+    if (rc)
+        fail_msg("close: %s", floe_error_last());
+    floe_file_io_free(io);
+    return m;
+}
+
+/* Runs the DuckDB (+hyparquet) checker and returns its parsed report. */
+static json_t *check_file(const char *dir, const char *path, json_t *expected, int hyparquet)
+{
+    char *exp_path = tmp_path(dir, "expected.json");
+    assert_int_equal(json_dump_file(expected, exp_path, JSON_COMPACT), 0);
+    char args[4096];
+    snprintf(args, sizeof args, "'%s' '%s'%s", path, exp_path, hyparquet ? " --hyparquet" : "");
+    char *out = NULL;
+    int st = floe_test_node("parquet_write_check.mjs", args, &out);
+    if (st != 0)
+        fail_msg("checker failed (%d): %s", st, out ? out : "");
+    json_error_t err;
+    json_t *report = json_loads(out, 0, &err);
+    if (!report)
+        fail_msg("checker output is not JSON: %s", out);
+    json_t *mm = json_object_get(report, "mismatches");
+    if (json_array_size(mm)) {
+        char *s = json_dumps(mm, 0);
+        fail_msg("DuckDB read different values: %s", s);
+    }
+    if (hyparquet) {
+        json_t *hm = json_object_get(report, "hyparquet_mismatches");
+        if (json_array_size(hm)) {
+            char *s = json_dumps(hm, 0);
+            fail_msg("hyparquet read different values: %s", s);
+        }
+        assert_int_equal(json_integer_value(json_object_get(report, "hyparquet_rows")),
+                         json_array_size(json_object_get(expected, "rows")));
+    }
+    assert_int_equal(json_integer_value(json_object_get(report, "rows")),
+                     json_array_size(json_object_get(expected, "rows")));
+    free(out);
+    free(exp_path);
+    return report;
+}
+
+static json_t *schema_row(json_t *report, const char *name)
+{
+    json_t *sch = json_object_get(report, "schema");
+    size_t i;
+    json_t *r;
+    json_array_foreach(sch, i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "name")), name) == 0)
+            return r;
+    }
+    fail_msg("no schema element '%s'", name);
+    return NULL;
+}
+
+/* Values of a metadata field for one column path over all row groups. */
+static size_t meta_rows(json_t *report, const char *path, json_t **rows, size_t max)
+{
+    json_t *md = json_object_get(report, "metadata");
+    size_t i, n = 0;
+    json_t *r;
+    json_array_foreach(md, i, r)
+    {
+        const char *p = json_string_value(json_object_get(r, "path_in_schema"));
+        if (p && strcmp(p, path) == 0 && n < max)
+            rows[n++] = r;
+    }
+    return n;
+}
+
+static long long jnum(json_t *j)
+{
+    if (json_is_integer(j))
+        return json_integer_value(j);
+    if (json_is_string(j))
+        return strtoll(json_string_value(j), NULL, 10);
+    fail_msg("not a number");
+    return 0;
+}
+
+/* ---- flat types --------------------------------------------------------------------------- */
+
+enum {
+    C_BOOL,
+    C_I8,
+    C_I16,
+    C_I32,
+    C_I64,
+    C_U16,
+    C_U32,
+    C_F32,
+    C_F64,
+    C_DEC9,
+    C_DEC18,
+    C_DEC38,
+    C_DATE,
+    C_TIME,
+    C_TS_UTC,
+    C_TS,
+    C_TSNS_UTC,
+    C_TSNS,
+    C_STR,
+    C_BIN,
+    C_UUID,
+    C_FIXED,
+    C_LSTR,
+    C_COUNT
+};
+
+static const struct {
+    const char *name, *format;
+    int nullable;
+} FLAT[C_COUNT] = {
+    {"c_bool", "b", 1},
+    {"c_i8", "c", 1},
+    {"c_i16", "s", 1},
+    {"c_i32", "i", 0},
+    {"c_i64", "l", 1},
+    {"c_u16", "S", 1},
+    {"c_u32", "I", 1},
+    {"c_f32", "f", 1},
+    {"c_f64", "g", 1},
+    {"c_dec9", "d:9,2", 1},
+    {"c_dec18", "d:18,4", 1},
+    {"c_dec38", "d:38,10", 1},
+    {"c_date", "tdD", 1},
+    {"c_time", "ttu", 1},
+    {"c_ts_utc", "tsu:UTC", 1},
+    {"c_ts", "tsu:", 1},
+    {"c_tsns_utc", "tsn:UTC", 1},
+    {"c_tsns", "tsn:", 1},
+    {"c_str", "u", 0},
+    {"c_bin", "z", 1},
+    {"c_uuid", "w:16", 1},
+    {"c_fixed", "w:5", 1},
+    {"c_lstr", "U", 1},
+};
+
+static void flat_schema(struct ArrowSchema *s)
+{
+    assert_int_equal(floe_arrow_schema_init(s, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(s, C_COUNT), 0);
+    for (int c = 0; c < C_COUNT; c++)
+        add_child(s, c, FLAT[c].format, FLAT[c].name, FLAT[c].nullable, c == C_FIXED ? 0 : c + 1);
+    assert_int_equal(
+        floe_arrow_schema_metadata_set(s->children[C_UUID], "ARROW:extension:name", "arrow.uuid"),
+        0);
+}
+
+static i128 max38(void)
+{
+    i128 v = 0;
+    for (int i = 0; i < 38; i++)
+        v = v * 10 + 9;
+    return v;
+}
+
+/* Appends row `i` of the flat table to the builder and its expected JSON to `row`. */
+static void flat_row(floe_arrow_builder *b, json_t *row, long i)
+{
+    for (int c = 0; c < C_COUNT; c++) {
+        floe_arrow_builder *cb = floe_arrow_builder_child(b, c);
+        if (FLAT[c].nullable && (i + c) % 7 == 0) {
+            assert_int_equal(floe_arrow_builder_append_null(cb), 0);
+            json_array_append_new(row, json_null());
+            continue;
+        }
+        switch (c) {
+        case C_BOOL:
+            assert_int_equal(floe_arrow_builder_append_bool(cb, i % 3 == 0), 0);
+            json_array_append_new(row, json_string(i % 3 == 0 ? "true" : "false"));
+            break;
+        case C_I8:
+        case C_I16:
+        case C_I32:
+        case C_I64: {
+            static const long long ext[4][2] = {
+                {-128, 127}, {-32768, 32767}, {INT32_MIN, INT32_MAX}, {INT64_MIN, INT64_MAX}};
+            int k = c - C_I8;
+            long long v = i % 5 == 0   ? ext[k][0]
+                          : i % 5 == 1 ? ext[k][1]
+                          : i % 5 == 2 ? 0
+                                       : (i * 7919 % 100) * (i % 2 ? -1 : 1);
+            if (c == C_I64 && i % 5 == 3)
+                v = i * 1000003LL * 1000003LL;
+            assert_int_equal(floe_arrow_builder_append_int(cb, v), 0);
+            json_array_append_new(row, jint(v));
+            break;
+        }
+        case C_U16: {
+            unsigned long long v = i % 4 == 0 ? 65535 : (unsigned long long)(i % 60000);
+            assert_int_equal(floe_arrow_builder_append_uint(cb, v), 0);
+            json_array_append_new(row, ju64(v));
+            break;
+        }
+        case C_U32: {
+            unsigned long long v = i % 4 == 0 ? UINT32_MAX : (unsigned long long)i * 3;
+            assert_int_equal(floe_arrow_builder_append_uint(cb, v), 0);
+            json_array_append_new(row, ju64(v));
+            break;
+        }
+        case C_F32: {
+            static const float sp[] = {NAN, INFINITY, -INFINITY, -0.0f, 0.0f, FLT_MAX, -FLT_MIN};
+            float v = i % 10 < 7 ? sp[i % 10] : (float)i * 0.5f - 100.25f;
+            assert_int_equal(floe_arrow_builder_append_double(cb, v), 0);
+            json_array_append_new(row, jdouble(v));
+            break;
+        }
+        case C_F64: {
+            static const double sp[] = {NAN, INFINITY, -INFINITY, -0.0, 0.0, DBL_MAX, 1e-300};
+            double v = i % 11 < 7 ? sp[i % 11] : (double)i * 0.1 - 3.0;
+            assert_int_equal(floe_arrow_builder_append_double(cb, v), 0);
+            json_array_append_new(row, jdouble(v));
+            break;
+        }
+        case C_DEC9:
+        case C_DEC18:
+        case C_DEC38: {
+            i128 mx = c == C_DEC9 ? 999999999 : c == C_DEC18 ? 999999999999999999LL : max38();
+            i128 v = i % 4 == 0 ? mx : i % 4 == 1 ? -mx : (i128)(i * 37) * (i % 3 ? -1 : 1);
+            assert_int_equal(floe_arrow_builder_append_decimal128(cb, dec(v)), 0);
+            json_array_append_new(row, ji128(v));
+            break;
+        }
+        case C_DATE: {
+            long long v = i % 3 == 0 ? -719162 : i % 3 == 1 ? 2932896 : i - 1000;
+            assert_int_equal(floe_arrow_builder_append_int(cb, v), 0);
+            json_array_append_new(row, jint(v));
+            break;
+        }
+        case C_TIME: {
+            long long v = i % 3 == 0 ? 0 : i % 3 == 1 ? 86399999999LL : i * 1000001LL;
+            assert_int_equal(floe_arrow_builder_append_int(cb, v), 0);
+            json_array_append_new(row, jint(v));
+            break;
+        }
+        case C_TS_UTC:
+        case C_TS: {
+            long long v = i % 3 == 0   ? -62135596800000000LL
+                          : i % 3 == 1 ? 253402300799999999LL
+                                       : i * 1000003LL - 5000000;
+            assert_int_equal(floe_arrow_builder_append_int(cb, v), 0);
+            json_array_append_new(row, jint(v));
+            break;
+        }
+        case C_TSNS_UTC:
+        case C_TSNS: {
+            long long v = i % 3 == 0   ? -4000000000000000000LL
+                          : i % 3 == 1 ? 4000000000000000000LL
+                                       : i * 1000000007LL;
+            assert_int_equal(floe_arrow_builder_append_int(cb, v), 0);
+            /* DuckDB has no nanosecond TIMESTAMPTZ: it reads TIMESTAMP(NANOS, UTC) as
+             * microseconds (c_tsns checks the nanoseconds exactly). */
+            json_array_append_new(row, jint(c == C_TSNS_UTC ? v / 1000 : v));
+            break;
+        }
+        case C_STR:
+        case C_LSTR: {
+            char s[400];
+            if (i % 6 == 0)
+                s[0] = '\0';
+            else if (i % 6 == 1)
+                snprintf(s, sizeof s, "h\xc3\xa9llo \xe2\x82\xac %ld", i % 13);
+            else if (i % 6 == 2) {
+                memset(s, 'a' + (int)(i % 26), 300);
+                s[300] = '\0';
+            } else
+                snprintf(s, sizeof s, "customer-%ld", (i * 31) % 97);
+            assert_int_equal(floe_arrow_builder_append_str(cb, s), 0);
+            json_array_append_new(row, json_string(s));
+            break;
+        }
+        case C_BIN: {
+            uint8_t v[8] = {0, 0xff, (uint8_t)i, (uint8_t)(i >> 8), 0x80, 1, 2, 3};
+            size_t n = (size_t)(i % 9);
+            assert_int_equal(floe_arrow_builder_append_bytes(cb, v, n), 0);
+            json_array_append_new(row, jhex(v, n));
+            break;
+        }
+        case C_UUID: {
+            uint8_t u[16];
+            for (int k = 0; k < 16; k++)
+                u[k] = (uint8_t)(i * 17 + k * 29);
+            assert_int_equal(floe_arrow_builder_append_bytes(cb, u, 16), 0);
+            json_array_append_new(row, juuid(u));
+            break;
+        }
+        case C_FIXED: {
+            uint8_t v[5] = {(uint8_t)i, 0, 0xfe, (uint8_t)(i >> 4), 9};
+            assert_int_equal(floe_arrow_builder_append_bytes(cb, v, 5), 0);
+            json_array_append_new(row, jhex(v, 5));
+            break;
+        }
+        }
+    }
+}
+
+static json_t *expected_header(const char *const *names, int n)
+{
+    json_t *e = json_object();
+    json_t *cols = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(cols, json_string(names[i]));
+    json_object_set_new(e, "columns", cols);
+    json_object_set_new(e, "rows", json_array());
+    return e;
+}
+
+static json_t *flat_data(struct ArrowSchema *schema, struct ArrowArray *batches, int n_batches,
+                         long rows_per_batch)
+{
+    flat_schema(schema);
+    const char *names[C_COUNT];
+    for (int c = 0; c < C_COUNT; c++)
+        names[c] = FLAT[c].name;
+    json_t *e = expected_header(names, C_COUNT);
+    json_t *rows = json_object_get(e, "rows");
+    floe_arrow_builder *b;
+    assert_int_equal(floe_arrow_builder_new(&b, schema), 0);
+    long i = 0;
+    for (int k = 0; k < n_batches; k++) {
+        for (long r = 0; r < rows_per_batch; r++, i++) {
+            json_t *row = json_array();
+            flat_row(b, row, i);
+            json_array_append_new(rows, row);
+        }
+        assert_int_equal(floe_arrow_builder_finish_batch(b, &batches[k], NULL), 0);
+    }
+    floe_arrow_builder_free(b);
+    return e;
+}
+
+static void test_flat_types_read_back_by_duckdb_and_hyparquet(void **state)
+{
+    (void)state;
+    FLOE_REQUIRE_INTEROP();
+    const char *dir = floe_test_tmpdir("pqw_flat");
+    char *path = tmp_path(dir, "flat.parquet");
+    struct ArrowSchema schema;
+    struct ArrowArray batches[3];
+    json_t *e = flat_data(&schema, batches, 3, 1500);
+    const char *hy[] = {"c_bool", "c_i8",  "c_i16", "c_i32",  "c_i64",
+                        "c_f32",  "c_f64", "c_str", "c_lstr", "c_u16"};
+    json_t *hyc = json_array();
+    for (size_t k = 0; k < sizeof hy / sizeof hy[0]; k++)
+        json_array_append_new(hyc, json_string(hy[k]));
+    json_object_set_new(e, "hyparquet_columns", hyc);
+
+    floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+    o.row_group_bytes = 60000;
+    o.page_bytes = 8192;
+    floe_parquet_field_id ids[] = {{"c_fixed", 100}};
+    o.field_ids = ids;
+    o.n_field_ids = 1;
+    floe_parquet_key_value_pair kv[] = {{"iceberg.schema", "{\"type\":\"struct\"}"},
+                                        {"empty", NULL}};
+    o.key_value_metadata = kv;
+    o.n_key_value_metadata = 2;
+    floe_parquet_file_metrics *m = write_file(path, &schema, batches, 3, &o);
+    json_t *rep = check_file(dir, path, e, 1);
+
+    /* field ids, types and logical types */
+    for (int c = 0; c < C_COUNT; c++) {
+        json_t *r = schema_row(rep, FLAT[c].name);
+        assert_int_equal(jnum(json_object_get(r, "field_id")), c == C_FIXED ? 100 : c + 1);
+        assert_string_equal(json_string_value(json_object_get(r, "repetition_type")),
+                            FLAT[c].nullable ? "OPTIONAL" : "REQUIRED");
+    }
+    assert_string_equal(json_string_value(json_object_get(schema_row(rep, "c_dec38"), "type")),
+                        "FIXED_LEN_BYTE_ARRAY");
+    assert_int_equal(jnum(json_object_get(schema_row(rep, "c_dec38"), "type_length")), 16);
+    assert_string_equal(json_string_value(json_object_get(schema_row(rep, "c_dec18"), "type")),
+                        "INT64");
+    assert_string_equal(json_string_value(json_object_get(schema_row(rep, "c_dec9"), "type")),
+                        "INT32");
+    assert_string_equal(json_string_value(json_object_get(schema_row(rep, "c_i8"), "type")),
+                        "INT32");
+    const char *lt = json_string_value(json_object_get(schema_row(rep, "c_uuid"), "logical_type"));
+    assert_non_null(lt);
+    assert_non_null(strstr(lt, "UUID"));
+    lt = json_string_value(json_object_get(schema_row(rep, "c_tsns"), "logical_type"));
+    assert_non_null(strstr(lt, "isAdjustedToUTC=0"));
+    assert_non_null(strstr(lt, "NANOS"));
+    lt = json_string_value(json_object_get(schema_row(rep, "c_ts_utc"), "logical_type"));
+    assert_non_null(strstr(lt, "isAdjustedToUTC=1"));
+    assert_non_null(strstr(lt, "MICROS"));
+
+    /* file metadata */
+    json_t *file = json_object_get(rep, "file");
+    assert_string_equal(json_string_value(json_object_get(file, "created_by")),
+                        "floe version 0.1.0");
+    long long nrg = jnum(json_object_get(file, "num_row_groups"));
+    assert_true(nrg > 1);
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(rep, "kv"), "iceberg.schema")),
+        "{\"type\":\"struct\"}");
+
+    /* statistics of c_i64 over the row groups, and the codec */
+    json_t *mr[64];
+    size_t n = meta_rows(rep, "c_i64", mr, 64);
+    assert_int_equal(n, (size_t)nrg);
+    long long nulls = 0;
+    int saw_min = 0, saw_max = 0;
+    for (size_t k = 0; k < n; k++) {
+        assert_string_equal(json_string_value(json_object_get(mr[k], "compression")), "ZSTD");
+        nulls += jnum(json_object_get(mr[k], "stats_null_count"));
+        const char *mn = json_string_value(json_object_get(mr[k], "stats_min_value"));
+        const char *mx = json_string_value(json_object_get(mr[k], "stats_max_value"));
+        saw_min |= strcmp(mn, "-9223372036854775808") == 0;
+        saw_max |= strcmp(mx, "9223372036854775807") == 0;
+    }
+    assert_true(saw_min && saw_max);
+
+    /* metrics agree with the data */
+    long long exp_nulls = 0;
+    for (long i = 0; i < 4500; i++)
+        exp_nulls += (i + C_I64) % 7 == 0;
+    assert_int_equal(nulls, exp_nulls);
+    assert_int_equal(floe_parquet_file_metrics_row_count(m), 4500);
+    assert_int_equal(floe_parquet_file_metrics_n_columns(m), C_COUNT);
+    assert_int_equal(floe_parquet_file_metrics_n_row_groups(m), (size_t)nrg);
+    assert_int_equal(floe_parquet_file_metrics_split_offset(m, 0), 4);
+    const floe_parquet_column_metrics *cm = floe_parquet_file_metrics_find(m, C_I64 + 1);
+    assert_non_null(cm);
+    assert_int_equal(cm->value_count, 4500);
+    assert_int_equal(cm->null_count, exp_nulls);
+    assert_int_equal(cm->nan_count, -1);
+    assert_int_equal(cm->lower.kind, FLOE_PARQUET_VALUE_INT);
+    assert_true(cm->lower.i == INT64_MIN && cm->upper.i == INT64_MAX);
+    assert_true(cm->column_size > 0);
+    cm = floe_parquet_file_metrics_find(m, C_F64 + 1);
+    long long exp_nan = 0;
+    for (long i = 0; i < 4500; i++)
+        exp_nan += (i + C_F64) % 7 != 0 && i % 11 == 0;
+    assert_int_equal(cm->nan_count, exp_nan);
+    assert_true(isinf(cm->lower.d) && cm->lower.d < 0);
+    assert_true(isinf(cm->upper.d) && cm->upper.d > 0);
+    cm = floe_parquet_file_metrics_find(m, C_STR + 1);
+    assert_int_equal(cm->lower.kind, FLOE_PARQUET_VALUE_BYTES);
+    assert_int_equal(cm->lower.len, 0);
+    assert_int_equal(cm->upper.len, 300);
+    assert_int_equal(cm->upper.bytes[0], 'y'); /* i%6==2 rows repeat 'a'+i%26; 'z' never occurs */
+    cm = floe_parquet_file_metrics_find(m, C_DEC38 + 1);
+    assert_int_equal(cm->lower.kind, FLOE_PARQUET_VALUE_DECIMAL);
+    assert_int_equal(cm->lower.len, 16);
+    assert_int_equal(cm->lower.bytes[0] & 0x80, 0x80); /* -(10^38-1) */
+    cm = floe_parquet_file_metrics_find(m, 100);
+    assert_non_null(cm);
+    assert_string_equal(cm->path, "c_fixed");
+    uint64_t total = 0;
+    for (size_t c = 0; c < C_COUNT; c++)
+        total += (uint64_t)floe_parquet_file_metrics_column(m, c)->column_size;
+    assert_true(total < floe_parquet_file_metrics_file_size(m));
+
+    floe_parquet_file_metrics_free(m);
+    json_decref(rep);
+    json_decref(e);
+    for (int k = 0; k < 3; k++)
+        batches[k].release(&batches[k]);
+    schema.release(&schema);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_flat_types_read_back_by_duckdb_and_hyparquet),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
