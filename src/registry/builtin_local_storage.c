@@ -1,5 +1,6 @@
 /* The built-in "local" storage plugin: a FileIO over a warehouse directory on the local file
- * system. Registered through the same descriptor as a loadable plugin. */
+ * system. Registered through the same descriptor as a loadable plugin; its health is the
+ * storage vtable's health_check, which the registry runs when a descriptor has no hook. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,11 +88,6 @@ static int local_init(void **out, const floe_config *config, const floe_plugin_c
     return 0;
 }
 
-static int local_descriptor_health(floe_health_status *out, void *instance)
-{
-    return local_health(out, instance, 5000u);
-}
-
 static const floe_config_field local_fields[] = {
     {.name = "root",
      .type = FLOE_CONFIG_STRING,
@@ -113,5 +109,4 @@ static const floe_plugin_dependency no_deps[] = {{0}};
 FLOE_PLUGIN_DESCRIPTOR(floe_registry__builtin_local_storage, .type = FLOE_PLUGIN_STORAGE,
                        .name = "local", .version = FLOE_VERSION_STRING,
                        .description = "files under a warehouse directory on this machine",
-                       .dependencies = no_deps, .config_schema = &local_schema, .init = local_init,
-                       .health = local_descriptor_health);
+                       .dependencies = no_deps, .config_schema = &local_schema, .init = local_init);

@@ -10,12 +10,14 @@
 
 #include <floe/error.h>
 #include <floe/log.h>
+#include <floe/plugins/catalog.h>
+#include <floe/plugins/storage.h>
 #include <floe/registry.h>
 
 #include "base/alloc.h"
 #include "registry/registry_internal.h"
 
-enum job_kind { JOB_HOOK, JOB_HEALTH };
+enum job_kind { JOB_HOOK, JOB_HEALTH, JOB_VTABLE_HEALTH };
 
 struct hook_job {
     pthread_mutex_t mu;
@@ -25,6 +27,8 @@ struct hook_job {
     enum job_kind kind;
     floe_plugin_hook_fn hook;
     floe_plugin_health_fn health;
+    floe_plugin_type type;   /* JOB_VTABLE_HEALTH: which vtable */
+    unsigned int timeout_ms; /* JOB_VTABLE_HEALTH: passed to the method */
     void *instance;
     int rc;
     char message[256];
@@ -47,8 +51,14 @@ static void *job_main(void *arg)
     floe_error_clear();
     if (j->kind == JOB_HOOK)
         rc = j->hook(j->instance);
-    else
+    else if (j->kind == JOB_HEALTH)
         rc = j->health(&st, j->instance);
+    else if (j->type == FLOE_PLUGIN_CATALOG)
+        rc = ((floe_catalog_plugin *)j->instance)
+                 ->health_check(&st, (floe_catalog_plugin *)j->instance, j->timeout_ms);
+    else
+        rc = ((floe_storage_plugin *)j->instance)
+                 ->health_check(&st, (floe_storage_plugin *)j->instance, j->timeout_ms);
     pthread_mutex_lock(&j->mu);
     j->rc = rc;
     if (rc)
@@ -65,9 +75,8 @@ static void *job_main(void *arg)
     return NULL;
 }
 
-/* Runs the job with a limit; returns 0 when it finished (its own rc is in the job), or
- * FLOE_ETIMEOUT (the job now belongs to the worker), or another code if it could not start. */
-static int run_job(struct hook_job **jp, unsigned int timeout_ms)
+/* Starts the job's thread. On failure the job is freed and *jp cleared. */
+static int job_start(struct hook_job **jp)
 {
     struct hook_job *j = *jp;
     pthread_condattr_t ca;
@@ -91,18 +100,31 @@ static int run_job(struct hook_job **jp, unsigned int timeout_ms)
         *jp = NULL;
         return floe_error_set(FLOE_ERROR, "cannot start a thread for a hook: %s", strerror(prc));
     }
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += timeout_ms / 1000;
-    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
+    return 0;
+}
+
+static struct timespec deadline_after(unsigned int timeout_ms)
+{
+    struct timespec d;
+    clock_gettime(CLOCK_MONOTONIC, &d);
+    d.tv_sec += timeout_ms / 1000;
+    d.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (d.tv_nsec >= 1000000000L) {
+        d.tv_sec++;
+        d.tv_nsec -= 1000000000L;
     }
+    return d;
+}
+
+/* Waits for a started job until `deadline`; 0 when it finished (its own rc is in the job), or
+ * FLOE_ETIMEOUT, after which the job belongs to its worker and *jp is cleared. */
+static int job_wait(struct hook_job **jp, const struct timespec *deadline)
+{
+    struct hook_job *j = *jp;
     pthread_mutex_lock(&j->mu);
     int wrc = 0;
     while (!j->done && wrc != ETIMEDOUT)
-        wrc = pthread_cond_timedwait(&j->cv, &j->mu, &deadline);
+        wrc = pthread_cond_timedwait(&j->cv, &j->mu, deadline);
     if (!j->done) {
         j->abandoned = 1;
         pthread_mutex_unlock(&j->mu);
@@ -111,6 +133,14 @@ static int run_job(struct hook_job **jp, unsigned int timeout_ms)
     }
     pthread_mutex_unlock(&j->mu);
     return 0;
+}
+
+/* Runs the job with a limit (see job_wait). */
+static int run_job(struct hook_job **jp, unsigned int timeout_ms)
+{
+    struct timespec deadline = deadline_after(timeout_ms);
+    int rc = job_start(jp);
+    return rc ? rc : job_wait(jp, &deadline);
 }
 
 static int64_t mono_ms(void)
@@ -383,51 +413,97 @@ static void unhealthy(floe_health_status *st, const char *why)
     snprintf(st->message, sizeof st->message, "%s", why);
 }
 
-/* Checks one entry; caller holds no lock. */
-static void check_entry(floe_health_status *st, floe_registry *r, struct floe_registry_entry *e)
+/* One health check in flight. */
+struct pending_check {
+    struct floe_registry_entry *e;
+    floe_health_status *st;
+    struct hook_job *job; /* NULL when the verdict is already in *st */
+    struct timespec deadline;
+    int64_t t0;
+};
+
+/* Whether the instance's vtable has its own health_check (catalog, storage). */
+static int vtable_health(floe_plugin_type type, void *inst)
 {
+    if (type == FLOE_PLUGIN_CATALOG)
+        return ((floe_catalog_plugin *)inst)->health_check != NULL;
+    if (type == FLOE_PLUGIN_STORAGE)
+        return ((floe_storage_plugin *)inst)->health_check != NULL;
+    return 0;
+}
+
+/* Starts checking one entry: creates it if needed and starts its check in a worker thread,
+ * or settles the verdict at once (no check, cannot be created). Caller holds no lock. */
+static void check_start(struct pending_check *pc, floe_registry *r)
+{
+    struct floe_registry_entry *e = pc->e;
+    floe_health_status *st = pc->st;
     memset(st, 0, sizeof *st);
-    int64_t t0 = mono_ms();
+    pc->job = NULL;
+    pc->t0 = mono_ms();
     pthread_mutex_lock(&r->mu);
     int rc = e->hung ? FLOE_ETIMEOUT : floe_registry__instantiate(r, e);
     char why[256];
     if (rc == FLOE_ETIMEOUT)
-        snprintf(why, sizeof why, "a hook of this plugin hung earlier");
+        snprintf(why, sizeof why,
+                 "an earlier hook or health check of this plugin has not returned");
     else if (rc)
         snprintf(why, sizeof why, "cannot be created: %s", floe_error_last());
     pthread_mutex_unlock(&r->mu);
     if (rc) {
         unhealthy(st, why);
-    } else if (!e->def->health) {
-        st->state = FLOE_HEALTH_HEALTHY;
-    } else {
-        struct hook_job *j = floe_calloc(1, sizeof *j);
-        if (!j) {
-            unhealthy(st, "out of memory running the health check");
-        } else {
-            j->kind = JOB_HEALTH;
-            j->health = e->def->health;
-            j->instance = e->instance;
-            rc = run_job(&j, r->opts.health_timeout_ms);
-            if (rc == FLOE_ETIMEOUT) {
-                snprintf(why, sizeof why, "health check did not finish within %u ms",
-                         r->opts.health_timeout_ms);
-                unhealthy(st, why);
-            } else if (rc) {
-                unhealthy(st, floe_error_last());
-            } else if (j->rc) {
-                snprintf(why, sizeof why, "health check failed: %.200s", j->message);
-                unhealthy(st, why);
-            } else {
-                *st = j->status;
-                if ((unsigned)st->state > (unsigned)FLOE_HEALTH_UNHEALTHY)
-                    unhealthy(st, "health check returned an unknown state");
-            }
-            if (j)
-                job_free(j);
-        }
+        return;
     }
-    st->response_time_ms = mono_ms() - t0;
+    int by_vtable = !e->def->health && vtable_health(e->def->type, e->instance);
+    if (!e->def->health && !by_vtable) {
+        st->state = FLOE_HEALTH_HEALTHY; /* nothing to check: the default verdict */
+        return;
+    }
+    struct hook_job *j = floe_calloc(1, sizeof *j);
+    if (!j) {
+        unhealthy(st, "out of memory running the health check");
+        return;
+    }
+    j->kind = by_vtable ? JOB_VTABLE_HEALTH : JOB_HEALTH;
+    j->health = e->def->health;
+    j->type = e->def->type;
+    j->timeout_ms = r->opts.health_timeout_ms;
+    j->instance = e->instance;
+    pc->deadline = deadline_after(r->opts.health_timeout_ms);
+    if (job_start(&j) != 0) {
+        unhealthy(st, floe_error_last());
+        return;
+    }
+    pc->job = j;
+}
+
+/* Waits for a started check and records its verdict, response time and time of check. */
+static void check_finish(struct pending_check *pc, floe_registry *r)
+{
+    floe_health_status *st = pc->st;
+    if (pc->job) {
+        char why[256];
+        if (job_wait(&pc->job, &pc->deadline) == FLOE_ETIMEOUT) {
+            snprintf(why, sizeof why, "health check did not finish within %u ms",
+                     r->opts.health_timeout_ms);
+            unhealthy(st, why);
+            /* Its thread still uses the instance: never free it. */
+            pthread_mutex_lock(&r->mu);
+            pc->e->hung = 1;
+            pthread_mutex_unlock(&r->mu);
+        } else if (pc->job->rc) {
+            snprintf(why, sizeof why, "health check failed: %.200s", pc->job->message);
+            unhealthy(st, why);
+        } else {
+            *st = pc->job->status;
+            if ((unsigned)st->state > (unsigned)FLOE_HEALTH_UNHEALTHY)
+                unhealthy(st, "health check returned an unknown state");
+        }
+        if (pc->job)
+            job_free(pc->job);
+        pc->job = NULL;
+    }
+    st->response_time_ms = mono_ms() - pc->t0;
     st->checked_at = floe_registry__now_ms();
 }
 
@@ -443,7 +519,9 @@ int floe_registry_health_check(floe_health_status *out, floe_registry *r, floe_p
         void *unused;
         return floe_registry_get(&unused, r, type, name); /* sets the not-found message */
     }
-    check_entry(out, r, e);
+    struct pending_check pc = {e, out, NULL, {0, 0}, 0};
+    check_start(&pc, r);
+    check_finish(&pc, r);
     return 0;
 }
 
@@ -459,19 +537,26 @@ int floe_registry_health_check_all(floe_plugin_health **out, size_t *count, floe
     if (rc)
         return rc;
     floe_plugin_health *res = n ? floe_calloc(n, sizeof *res) : NULL;
-    if (n && !res) {
+    struct pending_check *pcs = n ? floe_calloc(n, sizeof *pcs) : NULL;
+    if (n && (!res || !pcs)) {
+        floe_free(res);
+        floe_free(pcs);
         floe_plugin_info_free(list);
         return floe_error_set(FLOE_ENOMEM, "out of memory checking plugin health");
     }
+    /* All checks run at once, so the whole takes about the slowest one, not the sum. */
     for (size_t i = 0; i < n; i++) {
         pthread_mutex_lock(&r->mu);
-        struct floe_registry_entry *e =
-            floe_registry__find(r, list[i].def->type, list[i].def->name);
+        pcs[i].e = floe_registry__find(r, list[i].def->type, list[i].def->name);
         pthread_mutex_unlock(&r->mu);
         res[i].type = list[i].def->type;
         res[i].name = list[i].def->name;
-        check_entry(&res[i].status, r, e);
+        pcs[i].st = &res[i].status;
+        check_start(&pcs[i], r);
     }
+    for (size_t i = 0; i < n; i++)
+        check_finish(&pcs[i], r);
+    floe_free(pcs);
     floe_plugin_info_free(list);
     *out = res;
     *count = n;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <floe/error.h>
+#include <floe/plugins/catalog.h>
 #include <floe/plugins/storage.h>
 #include <floe/registry.h>
 
@@ -168,12 +169,107 @@ static void test_local_storage_health_checks_root_FR_014(void **state)
     floe_registry_free(r);
 }
 
+static unsigned int seen_timeout;
+
+static int sleepy_health(floe_health_status *out, void *instance)
+{
+    (void)instance;
+    struct timespec ts = {0, 300 * 1000000L};
+    nanosleep(&ts, NULL);
+    out->state = FLOE_HEALTH_HEALTHY;
+    return 0;
+}
+
+static int init_sleepy1(void **out, const floe_config *c, const floe_plugin_context *ctx)
+{
+    (void)c;
+    (void)ctx;
+    return tiny_init_named(out, "sleepy1");
+}
+
+static int init_sleepy2(void **out, const floe_config *c, const floe_plugin_context *ctx)
+{
+    (void)c;
+    (void)ctx;
+    return tiny_init_named(out, "sleepy2");
+}
+
+static FLOE_PLUGIN_DESCRIPTOR(desc_sleepy1, .type = FLOE_PLUGIN_COMPUTE, .name = "sleepy1",
+                              .version = "1.0.0", .init = init_sleepy1, .health = sleepy_health);
+static FLOE_PLUGIN_DESCRIPTOR(desc_sleepy2, .type = FLOE_PLUGIN_COMPUTE, .name = "sleepy2",
+                              .version = "1.0.0", .init = init_sleepy2, .health = sleepy_health);
+
+static int cat_health(floe_health_status *out, floe_catalog_plugin *self, unsigned int timeout_ms)
+{
+    (void)self;
+    seen_timeout = timeout_ms;
+    out->state = FLOE_HEALTH_DEGRADED;
+    snprintf(out->message, sizeof out->message, "listed namespaces slowly");
+    return 0;
+}
+
+static void cat_free(floe_catalog_plugin *self)
+{
+    free(self);
+}
+
+static int init_cat(void **out, const floe_config *c, const floe_plugin_context *ctx)
+{
+    (void)c;
+    (void)ctx;
+    floe_catalog_plugin *p = calloc(1, sizeof *p);
+    if (!p)
+        return FLOE_ENOMEM;
+    p->version = FLOE_CATALOG_PLUGIN_VERSION;
+    p->health_check = cat_health;
+    p->free = cat_free;
+    *out = p;
+    return 0;
+}
+
+static FLOE_PLUGIN_DESCRIPTOR(desc_cat, .type = FLOE_PLUGIN_CATALOG, .name = "cat",
+                              .version = "1.0.0", .init = init_cat);
+
+static int64_t mono_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void test_checks_run_concurrently_and_vtable_check_used_FR_014(void **state)
+{
+    (void)state;
+    floe_registry *r = new_registry(1500);
+    assert_int_equal(floe_registry_register(r, &desc_sleepy1, NULL), 0);
+    assert_int_equal(floe_registry_register(r, &desc_sleepy2, NULL), 0);
+    assert_int_equal(floe_registry_register(r, &desc_cat, NULL), 0);
+    floe_plugin_health *h = NULL;
+    size_t n = 0;
+    int64_t t0 = mono_now_ms();
+    assert_int_equal(floe_registry_health_check_all(&h, &n, r), 0);
+    int64_t took = mono_now_ms() - t0;
+    assert_int_equal(n, 3);
+    /* Two 300 ms checks at once take about 300 ms, not 600. */
+    assert_true(took >= 290 && took < 580);
+    assert_int_equal(find(h, n, "sleepy1")->status.state, FLOE_HEALTH_HEALTHY);
+    assert_true(find(h, n, "sleepy2")->status.response_time_ms >= 290);
+    /* No descriptor hook: the catalog vtable's own check runs, with the registry's limit. */
+    const floe_plugin_health *c = find(h, n, "cat");
+    assert_int_equal(c->status.state, FLOE_HEALTH_DEGRADED);
+    assert_string_equal(c->status.message, "listed namespaces slowly");
+    assert_int_equal(seen_timeout, 1500);
+    floe_plugin_health_free(h);
+    floe_registry_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_custom_and_failing_checks_FR_014_SC_007),
         cmocka_unit_test(test_slow_check_times_out_as_unhealthy_FR_014_SC_007),
         cmocka_unit_test(test_local_storage_health_checks_root_FR_014),
+        cmocka_unit_test(test_checks_run_concurrently_and_vtable_check_used_FR_014),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
