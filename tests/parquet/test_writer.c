@@ -595,10 +595,280 @@ static void test_flat_types_read_back_by_duckdb_and_hyparquet(void **state)
     free(path);
 }
 
+/* ---- nested types ----------------------------------------------------------------------- */
+
+static void nested_schema(struct ArrowSchema *s)
+{
+    assert_int_equal(floe_arrow_schema_init(s, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(s, 4), 0);
+    add_child(s, 0, "i", "id", 0, 1);
+    /* ls: list<struct<a: int32, b: utf8>> */
+    add_child(s, 1, "+l", "ls", 1, 2);
+    struct ArrowSchema *ls = s->children[1];
+    assert_int_equal(floe_arrow_schema_alloc_children(ls, 1), 0);
+    add_child(ls, 0, "+s", "item", 1, 3);
+    struct ArrowSchema *el = ls->children[0];
+    assert_int_equal(floe_arrow_schema_alloc_children(el, 2), 0);
+    add_child(el, 0, "i", "a", 1, 4);
+    add_child(el, 1, "u", "b", 1, 5);
+    /* m: map<utf8, list<int64>> */
+    add_child(s, 2, "+m", "m", 1, 6);
+    struct ArrowSchema *m = s->children[2];
+    assert_int_equal(floe_arrow_schema_alloc_children(m, 1), 0);
+    add_child(m, 0, "+s", "entries", 0, 0);
+    struct ArrowSchema *en = m->children[0];
+    assert_int_equal(floe_arrow_schema_alloc_children(en, 2), 0);
+    add_child(en, 0, "u", "key", 0, 7);
+    add_child(en, 1, "+l", "value", 1, 8);
+    assert_int_equal(floe_arrow_schema_alloc_children(en->children[1], 1), 0);
+    add_child(en->children[1], 0, "l", "item", 1, 9);
+    /* st: struct<x: struct<y: double>, z: list<list<int32>>> */
+    add_child(s, 3, "+s", "st", 1, 10);
+    struct ArrowSchema *st = s->children[3];
+    assert_int_equal(floe_arrow_schema_alloc_children(st, 2), 0);
+    add_child(st, 0, "+s", "x", 1, 11);
+    assert_int_equal(floe_arrow_schema_alloc_children(st->children[0], 1), 0);
+    add_child(st->children[0], 0, "g", "y", 1, 12);
+    add_child(st, 1, "+l", "z", 1, 13);
+    struct ArrowSchema *z = st->children[1];
+    assert_int_equal(floe_arrow_schema_alloc_children(z, 1), 0);
+    add_child(z, 0, "+l", "item", 1, 14);
+    assert_int_equal(floe_arrow_schema_alloc_children(z->children[0], 1), 0);
+    add_child(z->children[0], 0, "i", "item", 0, 15);
+}
+
+/* Row i of the nested table; returns the number of levels column ls.list.element.a gets. */
+static long nested_row(floe_arrow_builder *b, json_t *row, long i)
+{
+    long levels_a;
+    assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+    json_array_append_new(row, jint(i));
+
+    floe_arrow_builder *ls = floe_arrow_builder_child(b, 1);
+    floe_arrow_builder *el = floe_arrow_builder_child(ls, 0);
+    if (i % 5 == 0) {
+        assert_int_equal(floe_arrow_builder_append_null(ls), 0);
+        json_array_append_new(row, json_null());
+        levels_a = 1;
+    } else {
+        long n = i % 5 == 1 ? 0 : i % 4 + 1;
+        json_t *arr = json_array();
+        for (long j = 0; j < n; j++) {
+            if ((i + j) % 3 == 0) {
+                assert_int_equal(floe_arrow_builder_append_null(el), 0);
+                json_array_append_new(arr, json_null());
+                continue;
+            }
+            json_t *o = json_object();
+            floe_arrow_builder *a = floe_arrow_builder_child(el, 0);
+            floe_arrow_builder *bb = floe_arrow_builder_child(el, 1);
+            if ((i * j) % 2) {
+                assert_int_equal(floe_arrow_builder_append_null(a), 0);
+                json_object_set_new(o, "a", json_null());
+            } else {
+                assert_int_equal(floe_arrow_builder_append_int(a, i * 10 + j), 0);
+                json_object_set_new(o, "a", jint(i * 10 + j));
+            }
+            if ((i + j) % 4 == 0) {
+                assert_int_equal(floe_arrow_builder_append_null(bb), 0);
+                json_object_set_new(o, "b", json_null());
+            } else {
+                char t[32];
+                if (j % 2)
+                    t[0] = '\0';
+                else
+                    snprintf(t, sizeof t, "s%ld-%ld", i, j);
+                assert_int_equal(floe_arrow_builder_append_str(bb, t), 0);
+                json_object_set_new(o, "b", json_string(t));
+            }
+            assert_int_equal(floe_arrow_builder_append_struct(el), 0);
+            json_array_append_new(arr, o);
+        }
+        assert_int_equal(floe_arrow_builder_append_list(ls), 0);
+        json_array_append_new(row, arr);
+        levels_a = n ? n : 1;
+    }
+
+    floe_arrow_builder *m = floe_arrow_builder_child(b, 2);
+    if (i % 6 == 0) {
+        assert_int_equal(floe_arrow_builder_append_null(m), 0);
+        json_array_append_new(row, json_null());
+    } else {
+        long n = i % 6 == 1 ? 0 : i % 3 + 1;
+        floe_arrow_builder *keys = floe_arrow_builder_map_keys(m);
+        floe_arrow_builder *vals = floe_arrow_builder_map_values(m);
+        floe_arrow_builder *items = floe_arrow_builder_child(vals, 0);
+        json_t *pairs = json_array();
+        for (long j = 0; j < n; j++) {
+            char k[32];
+            snprintf(k, sizeof k, "k%ld", j);
+            assert_int_equal(floe_arrow_builder_append_str(keys, k), 0);
+            json_t *v;
+            if (j == 1) {
+                assert_int_equal(floe_arrow_builder_append_null(vals), 0);
+                v = json_null();
+            } else if (j == 2) {
+                assert_int_equal(floe_arrow_builder_append_list(vals), 0);
+                v = json_array();
+            } else {
+                v = json_array();
+                assert_int_equal(floe_arrow_builder_append_int(items, i), 0);
+                json_array_append_new(v, jint(i));
+                assert_int_equal(floe_arrow_builder_append_null(items), 0);
+                json_array_append_new(v, json_null());
+                assert_int_equal(floe_arrow_builder_append_int(items, -i * 1000000007LL), 0);
+                json_array_append_new(v, jint(-i * 1000000007LL));
+                assert_int_equal(floe_arrow_builder_append_list(vals), 0);
+            }
+            json_t *pair = json_array();
+            json_array_append_new(pair, json_string(k));
+            json_array_append_new(pair, v);
+            json_array_append_new(pairs, pair);
+        }
+        assert_int_equal(floe_arrow_builder_append_list(m), 0);
+        json_t *mo = json_object();
+        json_object_set_new(mo, "$map", pairs);
+        json_array_append_new(row, mo);
+    }
+
+    floe_arrow_builder *st = floe_arrow_builder_child(b, 3);
+    if (i % 7 == 0) {
+        assert_int_equal(floe_arrow_builder_append_null(st), 0);
+        json_array_append_new(row, json_null());
+    } else {
+        json_t *o = json_object();
+        floe_arrow_builder *x = floe_arrow_builder_child(st, 0);
+        if (i % 3 == 0) {
+            assert_int_equal(floe_arrow_builder_append_null(x), 0);
+            json_object_set_new(o, "x", json_null());
+        } else {
+            floe_arrow_builder *y = floe_arrow_builder_child(x, 0);
+            json_t *xo = json_object();
+            if (i % 4 == 0) {
+                assert_int_equal(floe_arrow_builder_append_null(y), 0);
+                json_object_set_new(xo, "y", json_null());
+            } else {
+                double d = i % 5 == 0 ? NAN : i % 5 == 1 ? -0.0 : (double)i * 1.5;
+                assert_int_equal(floe_arrow_builder_append_double(y, d), 0);
+                json_object_set_new(xo, "y", jdouble(d));
+            }
+            assert_int_equal(floe_arrow_builder_append_struct(x), 0);
+            json_object_set_new(o, "x", xo);
+        }
+        floe_arrow_builder *z = floe_arrow_builder_child(st, 1);
+        if (i % 2) {
+            assert_int_equal(floe_arrow_builder_append_null(z), 0);
+            json_object_set_new(o, "z", json_null());
+        } else {
+            floe_arrow_builder *inner = floe_arrow_builder_child(z, 0);
+            floe_arrow_builder *iv = floe_arrow_builder_child(inner, 0);
+            json_t *outer = json_array();
+            for (long j = 0; j < i % 4; j++) {
+                json_t *in = json_array();
+                if (j == 2) {
+                    assert_int_equal(floe_arrow_builder_append_null(inner), 0);
+                    json_array_append_new(outer, json_null());
+                    json_decref(in);
+                    continue;
+                }
+                for (long k = 0; k < j; k++) {
+                    assert_int_equal(floe_arrow_builder_append_int(iv, i + k), 0);
+                    json_array_append_new(in, jint(i + k));
+                }
+                assert_int_equal(floe_arrow_builder_append_list(inner), 0);
+                json_array_append_new(outer, in);
+            }
+            assert_int_equal(floe_arrow_builder_append_list(z), 0);
+            json_object_set_new(o, "z", outer);
+        }
+        assert_int_equal(floe_arrow_builder_append_struct(st), 0);
+        json_array_append_new(row, o);
+    }
+    return levels_a;
+}
+
+static void test_nested_lists_maps_structs_with_nulls_at_every_level(void **state)
+{
+    (void)state;
+    FLOE_REQUIRE_INTEROP();
+    const char *dir = floe_test_tmpdir("pqw_nested");
+    char *path = tmp_path(dir, "nested.parquet");
+    struct ArrowSchema schema;
+    nested_schema(&schema);
+    const char *names[] = {"id", "ls", "m", "st"};
+    json_t *e = expected_header(names, 4);
+    json_t *rows = json_object_get(e, "rows");
+    floe_arrow_builder *b;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    struct ArrowArray batches[2];
+    long levels_a = 0, i = 0;
+    for (int k = 0; k < 2; k++) {
+        for (long r = 0; r < 3000; r++, i++) {
+            json_t *row = json_array();
+            levels_a += nested_row(b, row, i);
+            json_array_append_new(rows, row);
+        }
+        assert_int_equal(floe_arrow_builder_finish_batch(b, &batches[k], NULL), 0);
+    }
+    floe_arrow_builder_free(b);
+    floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+    o.row_group_bytes = 20000;
+    o.page_bytes = 2048;
+    o.compression = FLOE_PARQUET_COMPRESSION_SNAPPY;
+    floe_parquet_file_metrics *m = write_file(path, &schema, batches, 2, &o);
+    json_t *rep = check_file(dir, path, e, 0);
+
+    /* standard 3-level layouts with field ids on every Iceberg field */
+    assert_int_equal(jnum(json_object_get(schema_row(rep, "element"), "field_id")), 3);
+    assert_string_equal(
+        json_string_value(json_object_get(schema_row(rep, "list"), "repetition_type")), "REPEATED");
+    assert_string_equal(
+        json_string_value(json_object_get(schema_row(rep, "key_value"), "repetition_type")),
+        "REPEATED");
+    assert_string_equal(
+        json_string_value(json_object_get(schema_row(rep, "key"), "repetition_type")), "REQUIRED");
+    assert_int_equal(jnum(json_object_get(schema_row(rep, "key"), "field_id")), 7);
+    assert_int_equal(jnum(json_object_get(schema_row(rep, "value"), "field_id")), 8);
+    assert_string_equal(json_string_value(json_object_get(schema_row(rep, "m"), "converted_type")),
+                        "MAP");
+    assert_string_equal(json_string_value(json_object_get(schema_row(rep, "ls"), "converted_type")),
+                        "LIST");
+    assert_int_equal(jnum(json_object_get(schema_row(rep, "y"), "field_id")), 12);
+
+    /* num_values counts levels: sum over rows of max(1, list length) for ls.*.a */
+    json_t *mr[256];
+    size_t n = meta_rows(rep, "ls, list, element, a", mr, 256);
+    assert_true(n > 1);
+    long long total = 0;
+    for (size_t k = 0; k < n; k++) {
+        total += jnum(json_object_get(mr[k], "num_values"));
+        assert_string_equal(json_string_value(json_object_get(mr[k], "compression")), "SNAPPY");
+    }
+    assert_int_equal(total, levels_a);
+    const floe_parquet_column_metrics *cm = floe_parquet_file_metrics_find(m, 4);
+    assert_non_null(cm);
+    assert_string_equal(cm->path, "ls.list.element.a");
+    assert_int_equal(cm->value_count, levels_a);
+    cm = floe_parquet_file_metrics_find(m, 12);
+    assert_non_null(cm);
+    assert_true(cm->nan_count > 0);
+    assert_true(cm->lower.d == 0.0 && signbit(cm->lower.d)); /* -0.0 is the smallest y */
+    assert_int_equal(floe_parquet_file_metrics_n_columns(m), 7);
+
+    floe_parquet_file_metrics_free(m);
+    json_decref(rep);
+    json_decref(e);
+    for (int k = 0; k < 2; k++)
+        batches[k].release(&batches[k]);
+    schema.release(&schema);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flat_types_read_back_by_duckdb_and_hyparquet),
+        cmocka_unit_test(test_nested_lists_maps_structs_with_nulls_at_every_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,8 @@
 #endif
 
 /* Rows shredded per step: pages and row groups are checked for fullness between steps, so
- * they end on row boundaries and overshoot by at most one step. */
+ * they end on row boundaries and overshoot by at most one step. Small page targets get
+ * smaller steps (page_bytes / 16 rows, at least 16). */
 #define SLICE_ROWS 4096
 
 static const char CREATED_BY[] = "floe version " FLOE_VERSION_STRING;
@@ -742,8 +743,10 @@ int floe_parquet_writer_open(floe_parquet_writer **out, floe_output_file *file,
 static int write_rows(floe_parquet_writer *w, const struct ArrowArray *batch)
 {
     int64_t len = batch->length;
-    for (int64_t r0 = 0; r0 < len; r0 += SLICE_ROWS) {
-        int64_t r1 = r0 + SLICE_ROWS < len ? r0 + SLICE_ROWS : len;
+    int64_t step = w->opts.page_bytes / 16;
+    step = step < 16 ? 16 : step > SLICE_ROWS ? SLICE_ROWS : step;
+    for (int64_t r0 = 0; r0 < len; r0 += step) {
+        int64_t r1 = r0 + step < len ? r0 + step : len;
         for (size_t i = 0; i < w->s.n_columns; i++) {
             pqw_column *col = &w->s.columns[i];
             size_t nv;
