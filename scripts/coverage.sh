@@ -28,7 +28,10 @@ command -v gcovr >/dev/null || { echo "coverage: gcovr is not installed (scripts
 
 status=0
 echo "== configure $build"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DFLOE_COVERAGE=ON -DFLOE_SANITIZE=OFF >/dev/null
+# Atomic counter updates: tests run threads (exporter, racing writers), and racy plain
+# increments leave negative counts that gcov then cannot report.
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DFLOE_COVERAGE=ON -DFLOE_SANITIZE=OFF \
+  -DCMAKE_C_FLAGS="-fprofile-update=atomic" -DCMAKE_CXX_FLAGS="-fprofile-update=atomic" >/dev/null
 
 echo "== build"
 # Keep going past a broken target so the rest still yields coverage; the failure is reported.
