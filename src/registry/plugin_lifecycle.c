@@ -287,7 +287,8 @@ static int activate_list(struct results *rs, floe_registry *r, struct floe_regis
                 snprintf(res->message, sizeof res->message, "%s", floe_error_last());
         }
         if (rc) {
-            e->failed = 1;
+            if (rc != FLOE_ENOMEM)
+                e->failed = 1;
             res->code = rc;
             pthread_mutex_unlock(&r->mu);
             floe_log(FLOE_LOG_ERROR, "plugin not activated", "plugin", e->def->name, "type",

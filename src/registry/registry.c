@@ -156,6 +156,20 @@ static int instance_has_free(floe_plugin_type type, void *inst)
     return 0;
 }
 
+/* Instances of hung plugins outlive their registry (their thread may still use them); they
+ * stay referenced here so leak checkers see them as deliberately kept. */
+static pthread_mutex_t graveyard_mu = PTHREAD_MUTEX_INITIALIZER;
+static void *graveyard[64];
+static size_t graveyard_n;
+
+static void keep_forever(void *instance)
+{
+    pthread_mutex_lock(&graveyard_mu);
+    if (graveyard_n < sizeof graveyard / sizeof graveyard[0])
+        graveyard[graveyard_n++] = instance;
+    pthread_mutex_unlock(&graveyard_mu);
+}
+
 void floe_registry_free(floe_registry *r)
 {
     if (!r)
@@ -165,6 +179,8 @@ void floe_registry_free(floe_registry *r)
         struct floe_registry_entry *e = r->inited[i];
         if (e->instance && !e->hung)
             instance_free(e->def->type, e->instance);
+        else if (e->instance)
+            keep_forever(e->instance);
         e->instance = NULL;
     }
     for (size_t i = 0; i < r->n; i++) {
@@ -766,6 +782,8 @@ static int init_one(floe_registry *r, struct floe_registry_entry *e)
     void *inst = NULL;
     floe_error_clear();
     int rc = e->def->init(&inst, cfg, &ctx);
+    if (rc == FLOE_ENOMEM) /* transient: a later get may succeed */
+        return floe_error_wrap(FLOE_ENOMEM, "initialising %s", label);
     if (rc) {
         e->failed = 1;
         if (!floe_error_last()[0])
