@@ -13,4 +13,8 @@ int floe_random_bytes(void *buf, size_t n);
  * (callers use it for jitter and ids, never for keys). */
 uint64_t floe_random_u64(void);
 
+/* Test hook: 0 = normal; 1 = behave as if getrandom were missing (read /dev/urandom);
+ * 2 = behave as if no kernel source worked (floe_random_bytes fails). */
+void floe_random__simulate(int mode);
+
 #endif

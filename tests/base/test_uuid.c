@@ -68,6 +68,27 @@ static void test_random_bytes_fill_buffer(void **state)
     assert_true(floe_random_u64() != floe_random_u64());
 }
 
+static void test_random_falls_back_when_kernel_sources_fail(void **state)
+{
+    (void)state;
+    uint8_t a[32] = {0}, b[32] = {0};
+    floe_random__simulate(1); /* no getrandom: /dev/urandom */
+    assert_int_equal(floe_random_bytes(a, sizeof a), 0);
+    assert_int_equal(floe_random_bytes(b, sizeof b), 0);
+    assert_memory_not_equal(a, b, sizeof a);
+
+    floe_random__simulate(2); /* nothing works */
+    assert_int_equal(floe_random_bytes(a, sizeof a), FLOE_EIO);
+    uint8_t u[16];
+    assert_int_equal(floe_uuid_v4(u), FLOE_EIO);
+    assert_non_null(strstr(floe_error_last(), "generating a UUID"));
+    /* ids and jitter still get distinct values */
+    uint64_t x = floe_random_u64(), y = floe_random_u64();
+    assert_true(x != y);
+    floe_random__simulate(0);
+    assert_int_equal(floe_uuid_v4(u), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -75,6 +96,7 @@ int main(void)
         cmocka_unit_test(test_uuid_format_and_parse_round_trip),
         cmocka_unit_test(test_uuid_parse_rejects_bad_text_with_position),
         cmocka_unit_test(test_random_bytes_fill_buffer),
+        cmocka_unit_test(test_random_falls_back_when_kernel_sources_fail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
