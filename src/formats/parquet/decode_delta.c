@@ -155,7 +155,7 @@ int floe_parquet__decode_delta_binary(void *out, int is64, size_t count, const u
 static int read_lengths(int32_t **lens, size_t count, const uint8_t *p, size_t n, size_t *used)
 {
     size_t bytes;
-    if (floe_mul_size(count ? count : 1, sizeof(int32_t), &bytes) || count > n * 64 + 1)
+    if (floe_mul_size(count ? count : 1, sizeof(int32_t), &bytes))
         return floe_error_set(FLOE_ECORRUPT, "delta length count %zu is implausible", count);
     *lens = floe_malloc(bytes);
     if (!*lens)

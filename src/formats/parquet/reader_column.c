@@ -10,7 +10,8 @@
 
 /* Level entries accepted in one page or one batch: bounds memory against pages whose levels
  * are RLE runs claiming billions of entries in a few bytes. */
-#define MAX_PAGE_LEVELS ((size_t)1 << 26)
+#define MAX_PAGE_LEVELS  ((size_t)1 << 24)
+#define MAX_BATCH_LEVELS ((size_t)1 << 26)
 
 struct floe_pq_column_reader {
     const floe_pq_node *leaf;
@@ -330,11 +331,6 @@ static int decode_values(floe_pq_column_reader *cr, int encoding, const uint8_t 
         {
             size_t w = phys_width(L);
             cr->tmp.len = 0;
-            if (count > n * 64 + 1)
-                return floe_error_set(FLOE_ECORRUPT,
-                                      "column '%s': DELTA_BINARY_PACKED page too small for %zu "
-                                      "values",
-                                      L->name, count);
             if ((rc = floe_buf_reserve(&cr->tmp, count * w)) != 0)
                 return rc;
             if ((rc = floe_parquet__decode_delta_binary(cr->tmp.data, w == 8, count, p, n, NULL)) !=
@@ -501,7 +497,7 @@ static int load_data_page(floe_pq_column_reader *cr, const floe_parquet_page_hea
         encoding = ph->data_page_header.encoding;
     }
     if (num_values < 0 || (size_t)num_values > MAX_PAGE_LEVELS)
-        return corrupt_at(cr, hdr_at, "data page value count is negative or over 2^26");
+        return corrupt_at(cr, hdr_at, "data page value count is negative or over 2^24");
     size_t count = (size_t)num_values;
     size_t csize = (size_t)ph->compressed_page_size;
     size_t usize = (size_t)ph->uncompressed_page_size;
@@ -736,7 +732,7 @@ int floe_parquet__column_reader_read(floe_pq_column_reader *cr, floe_pq_batch_co
         size_t take = end - start;
         if (take == 0)
             break;
-        if (out->num_levels + take > MAX_PAGE_LEVELS)
+        if (out->num_levels + take > MAX_BATCH_LEVELS)
             return floe_error_set(
                 FLOE_ECORRUPT, "column '%s': a batch needs more than 2^26 level entries", L->name);
         size_t need = out->num_levels + take;

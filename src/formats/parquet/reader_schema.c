@@ -553,22 +553,44 @@ static void release_schema(struct ArrowSchema *sc)
     sc->release = NULL;
 }
 
-static int field_id_metadata(char **out, int32_t id)
+/* Arrow field metadata: PARQUET:field_id, and the arrow.uuid extension for UUID columns (so a
+ * writer fed this schema writes the UUID logical type back). */
+static int field_metadata(char **out, const floe_pq_node *n)
 {
-    static const char key[] = "PARQUET:field_id";
-    char val[16];
-    int vl = snprintf(val, sizeof(val), "%d", id);
-    int32_t kl = (int32_t)(sizeof(key) - 1);
-    size_t total = 4 + 4 + (size_t)kl + 4 + (size_t)vl;
+    const char *keys[2], *vals[2];
+    char idtext[16];
+    int count = 0;
+    *out = NULL;
+    if (n->has_field_id) {
+        snprintf(idtext, sizeof(idtext), "%d", n->field_id);
+        keys[count] = "PARQUET:field_id";
+        vals[count++] = idtext;
+    }
+    if (n->kind == PQ_LEAF && n->elem && n->elem->has_logical_type &&
+        n->elem->logical_type.kind == FLOE_PARQUET_LT_UUID && n->out_width == 16) {
+        keys[count] = "ARROW:extension:name";
+        vals[count++] = "arrow.uuid";
+    }
+    if (count == 0)
+        return 0;
+    size_t total = 4;
+    for (int i = 0; i < count; i++)
+        total += 8 + strlen(keys[i]) + strlen(vals[i]);
     char *m = floe_malloc(total);
     if (!m)
         return floe_error_set(FLOE_ENOMEM, "out of memory building field metadata");
-    int32_t one = 1, vlen = vl;
-    memcpy(m, &one, 4);
-    memcpy(m + 4, &kl, 4);
-    memcpy(m + 8, key, (size_t)kl);
-    memcpy(m + 8 + kl, &vlen, 4);
-    memcpy(m + 12 + kl, val, (size_t)vl);
+    int32_t n32 = count;
+    memcpy(m, &n32, 4);
+    size_t pos = 4;
+    for (int i = 0; i < count; i++) {
+        int32_t kl = (int32_t)strlen(keys[i]), vl = (int32_t)strlen(vals[i]);
+        memcpy(m + pos, &kl, 4);
+        memcpy(m + pos + 4, keys[i], (size_t)kl);
+        pos += 4 + (size_t)kl;
+        memcpy(m + pos, &vl, 4);
+        memcpy(m + pos + 4, vals[i], (size_t)vl);
+        pos += 4 + (size_t)vl;
+    }
     *out = m;
     return 0;
 }
@@ -582,9 +604,9 @@ static int to_arrow(struct ArrowSchema *out, const floe_pq_node *n, const char *
     if (!out->format || !out->name)
         return floe_error_set(FLOE_ENOMEM, "out of memory building an Arrow schema");
     out->flags = nullable ? ARROW_FLAG_NULLABLE : 0;
-    if (n && n->has_field_id) {
+    if (n) {
         char *m = NULL;
-        int rc = field_id_metadata(&m, n->field_id);
+        int rc = field_metadata(&m, n);
         if (rc)
             return rc;
         out->metadata = m;
