@@ -294,6 +294,18 @@ static void test_trace_noop_when_endpoint_unset(void **state)
     assert_int_equal(st.exported + st.dropped + st.failed, 0);
 }
 
+static void keep_log(floe_log_level level, const char *line, size_t len, void *ctx)
+{
+    (void)level;
+    char *buf = ctx;
+    size_t have = strlen(buf);
+    if (have + len + 2 < 2048) {
+        memcpy(buf + have, line, len);
+        buf[have + len] = '\n';
+        buf[have + len + 1] = '\0';
+    }
+}
+
 static void test_trace_exports_otlp_json_to_collector(void **state)
 {
     (void)state;
@@ -301,9 +313,19 @@ static void test_trace_exports_otlp_json_to_collector(void **state)
     collector_start(&c);
     set_env_endpoint(&c, "/");
     setenv("OTEL_SERVICE_NAME", "floe-test", 1);
-    setenv("OTEL_EXPORTER_OTLP_HEADERS", "x-tenant=acme, authorization=Bearer%20tok-1,bad", 1);
+    setenv("OTEL_EXPORTER_OTLP_HEADERS",
+           "x-tenant=acme, authorization=Bearer%20tok-1,=orphan-value,x-bad=%zz", 1);
     setenv("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=ci", 1);
+    char logged[2048] = "";
+    floe_log_set_sink(keep_log, logged);
     assert_int_equal(floe_trace_init(NULL), 0);
+    floe_log_set_sink(NULL, NULL);
+    /* malformed entries are reported by position and key, never by value */
+    assert_non_null(strstr(logged, "OTEL_EXPORTER_OTLP_HEADERS"));
+    assert_non_null(strstr(logged, "\"entry\":\"2\""));
+    assert_non_null(strstr(logged, "\"key\":\"x-bad\""));
+    assert_null(strstr(logged, "orphan-value"));
+    assert_null(strstr(logged, "%zz"));
     assert_true(floe_trace_enabled());
 
     floe_span *parent = floe_span_start("load_table", NULL);
@@ -337,6 +359,7 @@ static void test_trace_exports_otlp_json_to_collector(void **state)
     assert_true(has_header(r->head, "\r\nContent-Type: application/json\r\n"));
     assert_true(has_header(r->head, "\r\nx-tenant: acme\r\n"));
     assert_true(has_header(r->head, "\r\nauthorization: Bearer tok-1\r\n"));
+    assert_false(has_header(r->head, "x-bad"));
     assert_null(strstr(r->body, "hunter2"));
 
     json_error_t err;
