@@ -1,5 +1,8 @@
 #include <floe/error.h>
 
+#include "base/alloc.h"
+#include "base/log_scrub.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +35,12 @@ int floe_error_setv(int code, const char *fmt, va_list ap)
         return code;
     }
     vsnprintf(last_msg, sizeof last_msg, fmt, ap);
+    /* A secret interpolated by mistake never survives into the message. */
+    char *clean = NULL;
+    if (floe_log__scrub(&clean, last_msg) == 1 && clean) {
+        snprintf(last_msg, sizeof last_msg, "%s", clean);
+        floe_free(clean);
+    }
     return code;
 }
 

@@ -4,6 +4,8 @@
 
 #include <floe/common.h>
 #include <floe/error.h>
+#include <floe/log.h>
+#include <floe/trace.h>
 
 #include "cli/commands.h"
 
@@ -63,7 +65,18 @@ int floe_cli_fail(int code)
     }
 }
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    floe_log_init_from_env();
+    int rc = run(argc, argv);
+    /* Flush spans still queued for the OTLP exporter (a no-op when tracing is off). */
+    floe_trace_shutdown();
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
