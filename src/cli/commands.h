@@ -21,5 +21,7 @@ int floe_cli_plugins(int argc, char **argv);
 int floe_cli_parquet(int argc, char **argv);
 int floe_cli_avro(int argc, char **argv);
 int floe_cli_metadata(int argc, char **argv);
+int floe_cli_namespace(int argc, char **argv);
+int floe_cli_table(int argc, char **argv);
 
 #endif

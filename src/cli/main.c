@@ -16,6 +16,8 @@ struct group {
 };
 
 static const struct group groups[] = {
+    {"namespace", floe_cli_namespace, "create, list, describe and drop namespaces"},
+    {"table", floe_cli_table, "create, write, scan and inspect Iceberg tables"},
     {"plugins", floe_cli_plugins, "list, inspect and health-check plugins"},
     {"parquet", floe_cli_parquet, "inspect and rewrite Parquet files (schema, meta, cat, rewrite)"},
     {"avro", floe_cli_avro, "print Avro files, manifests and manifest lists (cat)"},
