@@ -670,6 +670,13 @@ static int append_values(floe_pq_column_reader *cr, floe_pq_batch_column *out, s
         size_t total = 0;
         for (size_t i = 0; i < nv; i++)
             total += v[i].len;
+        /* Arrow offsets are int32; dictionaries can also amplify a small page into huge
+         * output, so refuse a batch beyond 1 GiB of bytes. */
+        if (total > ((size_t)1 << 30) - out->values.len)
+            return floe_error_set(FLOE_EUNSUPPORTED,
+                                  "column '%s': a batch holds over 1 GiB of binary data; read "
+                                  "with a smaller batch size",
+                                  cr->leaf->name);
         if ((rc = floe_buf_reserve(&out->values, total)) != 0 ||
             (rc = floe_buf_reserve(&out->lengths, nv * 4)) != 0)
             return rc;

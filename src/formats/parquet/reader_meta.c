@@ -24,6 +24,13 @@ static json_t *hex(const uint8_t *p, size_t n)
     return j;
 }
 
+/* File text as a JSON string; bytes that are not UTF-8 come out as hex. */
+static json_t *text(const char *s)
+{
+    json_t *j = json_string(s ? s : "");
+    return j ? j : hex((const uint8_t *)s, strlen(s));
+}
+
 static json_t *real_or_text(double d)
 {
     if (d != d)
@@ -244,7 +251,7 @@ static int schema_json(json_t *root, const floe_parquet_file_metadata *md)
         json_t *o = json_object();
         if (!o || json_array_append_new(arr, o))
             return floe_error_set(FLOE_ENOMEM, "out of memory building metadata JSON");
-        rc = set(o, "name", json_string(e->name ? e->name : ""));
+        rc = set(o, "name", text(e->name));
         if (rc == 0 && e->has_type)
             rc = set(o, "type", json_string(floe_parquet__type_name(e->type)));
         if (rc == 0 && e->has_type_length)
@@ -278,10 +285,10 @@ static int column_json(json_t *cols, const floe_pq_node *leaf, const floe_parque
     const floe_parquet_column_metadata *m = cc->meta_data;
     int rc = 0;
     if (cc->file_path)
-        rc = set(o, "file_path", json_string(cc->file_path));
+        rc = set(o, "file_path", text(cc->file_path));
     if (rc == 0 && !m)
         return set(o, "encrypted", json_true());
-    json_t *path = json_array();
+    json_t *path = rc == 0 ? json_array() : NULL;
     if (rc == 0)
         rc = set(o, "path", path);
     for (uint32_t k = 0; rc == 0 && k < m->path_len; k++)
@@ -294,7 +301,7 @@ static int column_json(json_t *cols, const floe_pq_node *leaf, const floe_parque
         rc = set(o, "type", json_string(floe_parquet__type_name(m->type)));
     if (rc == 0)
         rc = set(o, "codec", json_string(floe_parquet__codec_name(m->codec)));
-    json_t *encs = json_array();
+    json_t *encs = rc == 0 ? json_array() : NULL;
     if (rc == 0)
         rc = set(o, "encodings", encs);
     for (uint32_t k = 0; rc == 0 && k < m->num_encodings; k++)
@@ -326,8 +333,8 @@ int floe_parquet_reader_metadata_json(json_t **out, floe_parquet_reader *r)
     if (rc == 0)
         rc = set(root, "num_rows", json_integer(md->num_rows));
     if (rc == 0)
-        rc = set(root, "created_by", md->created_by ? json_string(md->created_by) : json_null());
-    json_t *kv = json_object();
+        rc = set(root, "created_by", md->created_by ? text(md->created_by) : json_null());
+    json_t *kv = rc == 0 ? json_object() : NULL;
     if (rc == 0)
         rc = set(root, "key_value_metadata", kv);
     for (uint32_t i = 0; rc == 0 && i < md->num_key_value; i++) {
@@ -335,11 +342,14 @@ int floe_parquet_reader_metadata_json(json_t **out, floe_parquet_reader *r)
         json_t *v = e->value ? json_stringn(e->value, e->value_len) : json_null();
         if (!v && e->value)
             v = hex((const uint8_t *)e->value, e->value_len);
-        rc = set(kv, e->key ? e->key : "", v);
+        json_t *key = text(e->key);
+        const char *ks = json_string_value(key);
+        rc = ks ? set(kv, ks, v) : set(kv, "", v);
+        json_decref(key);
     }
     if (rc == 0)
         rc = schema_json(root, md);
-    json_t *rgs = json_array();
+    json_t *rgs = rc == 0 ? json_array() : NULL;
     if (rc == 0)
         rc = set(root, "row_groups", rgs);
     for (uint32_t g = 0; rc == 0 && g < md->num_row_groups; g++) {
@@ -354,7 +364,7 @@ int floe_parquet_reader_metadata_json(json_t **out, floe_parquet_reader *r)
             rc = set(o, "total_byte_size", json_integer(rg->total_byte_size));
         if (rc == 0 && rg->has_total_compressed_size)
             rc = set(o, "total_compressed_size", json_integer(rg->total_compressed_size));
-        json_t *cols = json_array();
+        json_t *cols = rc == 0 ? json_array() : NULL;
         if (rc == 0)
             rc = set(o, "columns", cols);
         for (uint32_t c = 0; rc == 0 && c < rg->num_columns; c++)
