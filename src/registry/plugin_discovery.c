@@ -191,7 +191,7 @@ static int elf_precheck(const char *path)
                                     FLOE_PLUGIN_SYMBOL);
                 break;
             }
-            if (s->st_value < sec->sh_addr ||
+            if (sec->sh_size < sizeof(floe_plugin_abi) || s->st_value < sec->sh_addr ||
                 s->st_value - sec->sh_addr > sec->sh_size - sizeof(floe_plugin_abi))
                 break; /* odd layout: decide after dlopen */
             uint64_t off = sec->sh_offset + (s->st_value - sec->sh_addr);

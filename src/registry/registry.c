@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 
 #include <floe/error.h>
+#include <floe/log.h>
 #include <floe/plugins/catalog.h>
 #include <floe/plugins/compute.h>
 #include <floe/plugins/dbt.h>
@@ -788,7 +789,11 @@ static int init_one(floe_registry *r, struct floe_registry_entry *e)
         e->failed = 1;
         if (!floe_error_last()[0])
             floe_error_set(rc, "init returned %s", floe_error_name(rc));
-        return floe_error_wrap(FLOE_EPLUGIN, "initialising %s (from %s)", label, e->origin);
+        rc = floe_error_wrap(FLOE_EPLUGIN, "initialising %s (from %s)", label, e->origin);
+        floe_log(FLOE_LOG_WARN, "plugin init failed", "plugin", e->def->name, "type",
+                 floe_plugin_type_name(e->def->type), "file", e->origin, "reason",
+                 floe_error_last(), NULL);
+        return rc;
     }
     if (!inst || *(const unsigned int *)inst < 1 || !instance_has_free(e->def->type, inst)) {
         e->failed = 1;

@@ -177,8 +177,13 @@ static void test_init_failure_reported_not_fatal_FR_010(void **state)
     const char *dirs[] = {test_plugin_dir("lifecycle", lc, sizeof lc)};
     assert_int_equal(floe_registry_discover(r, dirs, 1), 0);
     void *inst = NULL;
+    capture_start();
     int rc = floe_registry_get(&inst, r, FLOE_PLUGIN_LINEAGE, "init_fails");
+    capture_stop();
     assert_int_equal(rc, FLOE_EPLUGIN);
+    /* Logged, naming the file. */
+    assert_non_null(strstr(captured, "plugin init failed"));
+    assert_non_null(strstr(captured, "init_fails.so"));
     assert_null(inst);
     assert_non_null(strstr(floe_error_last(), "init_fails.so"));
     assert_non_null(strstr(floe_error_last(), "backend unreachable on purpose"));
