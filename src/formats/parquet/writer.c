@@ -274,6 +274,9 @@ static int encode_values(floe_parquet_writer *w, pqw_column *col, const struct A
         TRY(byte_values(w, col, a, idx, start, n));
         if (col->dict_on) {
             TRY(floe_parquet__dict_insert_bytes(&col->dict, w->views, n, w->didx));
+            col->dict_seen += (int64_t)n;
+            for (size_t k = 0; k < n; k++)
+                col->dict_plain_bytes += 4 + (int64_t)w->views[k].len;
             return append_indices(w, col, n);
         }
         TRY(floe_parquet__stats_update_bytes(&col->chunk_stats, w->views, n));
@@ -298,6 +301,8 @@ static int encode_values(floe_parquet_writer *w, pqw_column *col, const struct A
         if (leaf->is_float)
             col->chunk_nans += count_nans(leaf, v, n);
         TRY(floe_parquet__dict_insert_fixed(&col->dict, v, n, w->didx));
+        col->dict_seen += (int64_t)n;
+        col->dict_plain_bytes += (int64_t)n * leaf->width;
         return append_indices(w, col, n);
     }
     TRY(floe_parquet__stats_update_fixed(&col->chunk_stats, leaf->order, leaf->width, v, n,
@@ -436,6 +441,7 @@ static void column_reset_chunk(floe_parquet_writer *w, pqw_column *col)
     floe_parquet__dict_clear(&col->dict);
     col->dict_on = w->opts.enable_dictionary && col->leaf->ptype != FLOE_PARQUET_BOOLEAN;
     col->dict_used = false;
+    col->dict_seen = col->dict_plain_bytes = 0;
     col->page_dict = col->dict_on;
 }
 
@@ -740,6 +746,51 @@ int floe_parquet_writer_open(floe_parquet_writer **out, floe_output_file *file,
     return 0;
 }
 
+/* Stops dictionary encoding for the rest of the column chunk. When no dictionary-encoded
+ * page was written yet, the page being built is turned back into PLAIN values and the
+ * chunk gets no dictionary at all; else that page is closed and later pages are PLAIN. */
+static int dict_fallback(floe_parquet_writer *w, pqw_column *col)
+{
+    if (col->dict_used) {
+        TRY(flush_page(w, col));
+    } else {
+        const pqw_node *leaf = col->leaf;
+        pqw_dict *d = &col->dict;
+        TRY(fold_dict_stats(w, col));
+        size_t n = (size_t)col->page_nonnull;
+        w->conv.len = 0;
+        TRY(floe_buf_append(&w->conv, col->values.data, n * sizeof(uint32_t)));
+        const uint32_t *ix = (const uint32_t *)(const void *)w->conv.data;
+        col->values.len = 0;
+        if (leaf->ptype == FLOE_PARQUET_BYTE_ARRAY) {
+            for (size_t k = 0; k < n; k++) {
+                pqw_view v = floe_parquet__dict_bytes_at(d, ix[k]);
+                TRY(floe_buf_append(&col->values, v.p - 4, 4 + (size_t)v.len));
+            }
+        } else {
+            size_t wd = (size_t)leaf->width;
+            TRY(floe_buf_reserve(&col->values, n * wd));
+            for (size_t k = 0; k < n; k++)
+                memcpy(col->values.data + k * wd, d->values.data + (size_t)ix[k] * wd, wd);
+            col->values.len = n * wd;
+        }
+        floe_parquet__dict_clear(d);
+    }
+    col->dict_on = false;
+    col->page_dict = false;
+    return 0;
+}
+
+/* The dictionary is worth keeping while dictionary + indices stay well below PLAIN. */
+static bool dict_pays(const pqw_column *col)
+{
+    if (col->dict_seen < 2048)
+        return true;
+    int bw = floe_parquet__enc_bit_width(col->dict.count ? col->dict.count - 1 : 0);
+    double encoded = (double)col->dict.values.len + (double)col->dict_seen * (bw ? bw : 1) / 8.0;
+    return encoded < 0.8 * (double)col->dict_plain_bytes;
+}
+
 static int write_rows(floe_parquet_writer *w, const struct ArrowArray *batch)
 {
     int64_t len = batch->length;
@@ -760,13 +811,11 @@ static int write_rows(floe_parquet_writer *w, const struct ArrowArray *batch)
             col->chunk_nulls += levels - (int64_t)nv;
             if (nv)
                 TRY(encode_values(w, col, leaf, contiguous ? NULL : w->idx, start, nv));
-            if (col->dict_on && (int64_t)col->dict.values.len > w->opts.dictionary_page_bytes) {
-                /* Dictionary outgrew its limit: close the page it encodes and go PLAIN for the
-                 * rest of this column chunk. */
-                TRY(flush_page(w, col));
-                col->dict_on = false;
-                col->page_dict = false;
-            } else if ((int64_t)page_estimate(col) >= w->opts.page_bytes) {
+            if (col->dict_on && ((int64_t)col->dict.values.len > w->opts.dictionary_page_bytes ||
+                                 !dict_pays(col))) {
+                TRY(dict_fallback(w, col));
+            }
+            if ((int64_t)page_estimate(col) >= w->opts.page_bytes) {
                 TRY(flush_page(w, col));
             }
         }

@@ -147,8 +147,10 @@ typedef struct pqw_column {
     int64_t page_levels, page_nonnull;
     bool page_dict;
     /* dictionary for the current chunk */
-    bool dict_on;   /* new values go through the dictionary */
-    bool dict_used; /* a page of this chunk used it */
+    bool dict_on;             /* new values go through the dictionary */
+    bool dict_used;           /* a page of this chunk used it */
+    int64_t dict_seen;        /* values that went through the dictionary in this chunk */
+    int64_t dict_plain_bytes; /* their PLAIN size, to judge whether the dictionary pays */
     pqw_dict dict;
     /* chunk being built (current row group) */
     floe_buf chunk;
