@@ -1139,8 +1139,23 @@ int floe_literal_convert(floe_literal *out, floe_literal_conversion *conversion,
         rc = from_double(out, conv, in->v.f64, false, t);
         break;
     case FLOE_TYPE_DECIMAL:
-        if (t->kind == FLOE_TYPE_DECIMAL)
+        if (t->kind == FLOE_TYPE_DECIMAL) {
             rc = to_decimal(out, conv, floe_literal__dec(in), in->scale, t);
+        } else if (t->kind == FLOE_TYPE_INT || t->kind == FLOE_TYPE_LONG) {
+            floe_i128 v = floe_literal__dec(in);
+            if (!rescale(&v, in->scale, 0))
+                *conv = FLOE_LITERAL_INEXACT;
+            else
+                rc = from_i128(out, conv, v, t);
+        } else if (t->kind == FLOE_TYPE_FLOAT || t->kind == FLOE_TYPE_DOUBLE) {
+            floe_buf b = FLOE_BUF_INIT;
+            if (u128_to_str(&b, floe_literal__dec(in), in->scale) || !floe_buf_cstr(&b)) {
+                floe_buf_free(&b);
+                return FLOE_ENOMEM;
+            }
+            rc = from_double(out, conv, strtod((const char *)b.data, NULL), false, t);
+            floe_buf_free(&b);
+        }
         break;
     case FLOE_TYPE_DATE:
         if (t->kind == FLOE_TYPE_TIMESTAMP || t->kind == FLOE_TYPE_TIMESTAMPTZ)

@@ -1,0 +1,130 @@
+#include "test_support.h"
+
+#include <string.h>
+
+#include <floe/error.h>
+#include <floe/iceberg/expr.h>
+
+static char *roundtrip(const char *text)
+{
+    floe_expr *e = NULL;
+    int rc = floe_expr_parse(&e, text);
+    if (rc)
+        fail_msg("parse '%s': %s", text, floe_error_last());
+    char *s = NULL;
+    assert_int_equal(floe_expr_to_string(&s, e), 0);
+    /* the printed form parses back to the same expression */
+    floe_expr *again = NULL;
+    rc = floe_expr_parse(&again, s);
+    if (rc)
+        fail_msg("reparse '%s': %s", s, floe_error_last());
+    if (!floe_expr_equal(e, again))
+        fail_msg("printed form of %s reparses differently: %s", text, s);
+    floe_expr_free(again);
+    floe_expr_free(e);
+    return s;
+}
+
+static void check(const char *text, const char *printed)
+{
+    char *s = roundtrip(text);
+    assert_string_equal(s, printed);
+    floe_iceberg_free_string(s);
+}
+
+static void test_parse_predicates(void **state)
+{
+    (void)state;
+    check("id = 3", "id = 3");
+    check("id == 3", "id = 3");
+    check("id <> 3", "id != 3");
+    check("ts >= '2024-01-01'", "ts >= '2024-01-01'");
+    check("x < -2.50", "x < -2.50");
+    check("x > 1e3", "x > 1e+03");
+    check("x > 2.5e-1", "x > 2.5e-01");
+    check("3 < id", "id > 3");
+    check("region in ('eu', 'us')", "region in ('eu', 'us')");
+    check("region NOT IN ('eu')", "region not in ('eu')");
+    check("x is null", "x is null");
+    check("x IS NOT NULL", "x is not null");
+    check("f is nan", "f is nan");
+    check("f is not nan", "f is not nan");
+    check("name like 'ab%'", "starts_with(name, 'ab')");
+    check("name not like 'ab%'", "not starts_with(name, 'ab')");
+    check("name like 'a\\%b'", "name = 'a%b'");
+    check("starts_with(name, 'x')", "starts_with(name, 'x')");
+    check("flag = true", "flag = true");
+    check("s = 'it''s'", "s = 'it''s'");
+    check("loc.lat > 1", "loc.lat > 1");
+    check("`weird col`.`x` = 1", "`weird col.x` = 1");
+    check("\"and\" = 1", "`and` = 1");
+    check("\"order\" = 1", "order = 1");
+    check("true", "true");
+}
+
+static void test_parse_precedence_and_parentheses(void **state)
+{
+    (void)state;
+    check("ts >= '2024-01-01' and region in ('eu', 'us') or not (id = 3) and x is null",
+          "ts >= '2024-01-01' and region in ('eu', 'us') or not (id = 3) and x is null");
+    floe_expr *e;
+    assert_int_equal(floe_expr_parse(&e, "a = 1 or b = 2 and c = 3"), 0);
+    assert_int_equal(floe_expr_get_op(e), FLOE_EXPR_OR);
+    assert_int_equal(floe_expr_get_op(floe_expr_child(e, 1)), FLOE_EXPR_AND);
+    floe_expr_free(e);
+    assert_int_equal(floe_expr_parse(&e, "(a = 1 or b = 2) and c = 3"), 0);
+    assert_int_equal(floe_expr_get_op(e), FLOE_EXPR_AND);
+    assert_int_equal(floe_expr_get_op(floe_expr_child(e, 0)), FLOE_EXPR_OR);
+    floe_expr_free(e);
+    check("(a = 1 or b = 2) and c = 3", "(a = 1 or b = 2) and c = 3");
+    check("not not a = 1", "a = 1");
+    check("not (a = 1 and b = 2)", "not (a = 1 and b = 2)");
+    check("a = 1 and true", "a = 1");
+    check("a = 1 or true", "true");
+    /* literals keep their kinds */
+    assert_int_equal(floe_expr_parse(&e, "a in (1, 2.5, 'x', false)"), 0);
+    assert_int_equal(floe_expr_literal_count(e), 4);
+    assert_int_equal(floe_expr_literal_at(e, 0)->kind, FLOE_TYPE_LONG);
+    assert_int_equal(floe_expr_literal_at(e, 1)->kind, FLOE_TYPE_DECIMAL);
+    assert_int_equal(floe_expr_literal_at(e, 1)->scale, 1);
+    assert_int_equal(floe_expr_literal_at(e, 2)->kind, FLOE_TYPE_STRING);
+    assert_int_equal(floe_expr_literal_at(e, 3)->kind, FLOE_TYPE_BOOLEAN);
+    floe_expr_free(e);
+}
+
+static void check_error(const char *text, const char *col, const char *msg, const char *caret)
+{
+    floe_expr *e = NULL;
+    assert_int_equal(floe_expr_parse(&e, text), FLOE_EINVALID);
+    assert_null(e);
+    const char *err = floe_error_last();
+    if (!strstr(err, col) || !strstr(err, msg) || !strstr(err, caret))
+        fail_msg("for '%s' got: %s", text, err);
+}
+
+static void test_parse_errors_show_position(void **state)
+{
+    (void)state;
+    check_error("id = ", "column 6", "expected a value", "\n  id = \n       ^");
+    check_error("id = 3 and", "column 11", "expected a column name", "^");
+    check_error("id ~ 3", "column 4", "unexpected character '~'", "\n  id ~ 3\n     ^");
+    check_error("(id = 3", "column 8", "expected ')'", "^");
+    check_error("id = 'abc", "column 6", "unterminated string", "^");
+    check_error("region in 'eu'", "column 11", "expected '(' after in", "^");
+    check_error("id = null", "column 6", "use 'is null'", "^");
+    check_error("name like 'a%b'", "column 11", "only prefix patterns", "^");
+    check_error("x is maybe", "column 6", "expected null or nan", "^");
+    check_error("id = 3 id = 4", "column 8", "expected and, or or the end", "^");
+    check_error("", "column 1", "empty", "^");
+    check_error("a in (1, 2", "column 11", "expected ',' or ')'", "^");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_predicates),
+        cmocka_unit_test(test_parse_precedence_and_parentheses),
+        cmocka_unit_test(test_parse_errors_show_position),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
