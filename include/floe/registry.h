@@ -65,7 +65,8 @@ FLOE_API int floe_registry_new(floe_registry **out, const floe_registry_options 
 FLOE_API void floe_registry_free(floe_registry *registry);
 
 /**
- * The process-wide registry, created on first use (with built-ins registered).
+ * The process-wide registry, created on first use: built-ins registered, then plugins
+ * discovered in `FLOE_PLUGIN_PATH` and the install's plugin directory.
  * @return (transfer none) never NULL unless memory is exhausted
  */
 FLOE_API floe_registry *floe_registry_global(void);

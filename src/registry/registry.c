@@ -215,7 +215,9 @@ static floe_registry *global_create(void)
     floe_registry *r = NULL;
     if (floe_registry_new(&r, NULL) != 0)
         return NULL;
-    if (floe_registry_register_builtins(r) != 0) {
+    /* Built-ins first, so a loadable plugin cannot take a built-in's name; then whatever
+     * FLOE_PLUGIN_PATH and the install directory hold (refusals are recorded, not fatal). */
+    if (floe_registry_register_builtins(r) != 0 || floe_registry_discover(r, NULL, 0) != 0) {
         floe_registry_free(r);
         return NULL;
     }

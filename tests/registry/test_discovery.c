@@ -204,6 +204,8 @@ static void *global_getter(void *arg)
 static void test_global_registry_is_one_instance_across_threads_FR_011(void **state)
 {
     (void)state;
+    char good[4096];
+    setenv("FLOE_PLUGIN_PATH", test_plugin_dir("good", good, sizeof good), 1);
     floe_registry_reset_for_tests();
     pthread_t th[8];
     void *got[8];
@@ -213,10 +215,13 @@ static void test_global_registry_is_one_instance_across_threads_FR_011(void **st
         assert_int_equal(pthread_join(th[i], &got[i]), 0);
     for (int i = 1; i < 8; i++)
         assert_ptr_equal(got[i], got[0]);
-    /* The built-ins are there. */
+    /* The built-ins are there, and the plugins of FLOE_PLUGIN_PATH were discovered. */
+    unsetenv("FLOE_PLUGIN_PATH");
     floe_plugin_info info;
     assert_int_equal(floe_registry_lookup(&info, got[0], FLOE_PLUGIN_STORAGE, "local"), 0);
     assert_string_equal(info.origin, FLOE_PLUGIN_ORIGIN_BUILTIN);
+    assert_int_equal(floe_registry_lookup(&info, got[0], FLOE_PLUGIN_CATALOG, "good_catalog"), 0);
+    floe_registry_reset_for_tests();
     /* A reset gives a fresh registry: what was registered is gone. */
     floe_registry *g = floe_registry_global();
     char dir[4096];
