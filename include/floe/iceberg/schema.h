@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../arrow/abi.h"
 #include "../common.h"
 #include "types.h"
 
@@ -118,6 +119,33 @@ FLOE_API int floe_schema_to_json(char **out, const floe_schema *schema, bool pre
 
 /** Parses a type's JSON (a string such as "int", or a struct/list/map object). (transfer full) */
 FLOE_API int floe_type_from_json(floe_type **out, const char *json, size_t len);
+
+/**
+ * Arrow schema of an Iceberg schema (spec Appendix A types through Arrow): a "+s" root with
+ * one child per column; every field (list elements and map keys/values included) carries its
+ * id as `PARQUET:field_id` metadata; optional fields are nullable. Types: boolean b, int i,
+ * long l, float f, double g, decimal(P,S) d:P,S, date tdD, time ttu, timestamp tsu:,
+ * timestamptz tsu:UTC, timestamp_ns tsn:, timestamptz_ns tsn:UTC, string u, uuid w:16,
+ * fixed[L] w:L, binary z, struct +s, list +l (child "element"), map +m (child "entries" with
+ * "key" and "value").
+ * @param out (transfer full) call out->release when done.
+ * @return 0; FLOE_EUNSUPPORTED (naming the column) for variant, unknown, geometry, geography.
+ */
+FLOE_API int floe_schema_to_arrow(struct ArrowSchema *out, const floe_schema *schema);
+
+/**
+ * Iceberg schema of an Arrow "+s" schema (e.g. from `--like FILE.parquet`). Field ids come
+ * from `PARQUET:field_id` metadata when every field has one; otherwise fresh ids are assigned
+ * in the reference order (see floe_schema_assign_fresh_ids()). Non-nullable fields are
+ * required. Integers up to 32 bits map to int, int64 and uint32 to long, half/float to float,
+ * timestamps with a zone to timestamptz (nanosecond units to the _ns types), utf8 to string,
+ * binary to binary, fixed-size binary to fixed (uuid with the arrow.uuid extension),
+ * dictionary-encoded columns to their value type.
+ * @return 0; FLOE_EUNSUPPORTED naming the field and the Arrow format for unmappable types
+ *         (uint64, decimal256, unions, views, intervals, null).
+ */
+FLOE_API int floe_schema_from_arrow(floe_schema **out, const struct ArrowSchema *arrow,
+                                    int32_t schema_id);
 
 /** Frees a string returned by the iceberg JSON and printing functions; accepts NULL. */
 FLOE_API void floe_iceberg_free_string(char *s);
