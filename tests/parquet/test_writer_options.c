@@ -12,6 +12,7 @@
 
 #include <floe/arrow/builder.h>
 #include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
 #include <floe/error.h>
 #include <floe/io.h>
 #include <floe/parquet/writer.h>
@@ -540,6 +541,85 @@ static void test_rejects_nulls_in_required_fields_and_mismatched_batches(void **
     floe_file_io_free(io);
 }
 
+/* ---- streams and sliced batches ----------------------------------------------------------- */
+
+static void test_stream_input_and_sliced_batches(void **state)
+{
+    (void)state;
+    struct ArrowSchema s;
+    assert_int_equal(floe_arrow_schema_init(&s, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(&s, 2), 0);
+    add_child(&s, 0, "l", "id", 0, 1);
+    add_child(&s, 1, "+l", "xs", 1, 2);
+    assert_int_equal(floe_arrow_schema_alloc_children(s.children[1], 1), 0);
+    add_child(s.children[1], 0, "i", "item", 0, 3);
+    floe_arrow_builder *b;
+    assert_int_equal(floe_arrow_builder_new(&b, &s), 0);
+    struct ArrowArray batches[3];
+    long id = 0;
+    for (int k = 0; k < 3; k++) {
+        for (int r = 0; r < 1000; r++, id++) {
+            assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), id), 0);
+            floe_arrow_builder *xs = floe_arrow_builder_child(b, 1);
+            for (int j = 0; j < (int)(id % 3); j++)
+                assert_int_equal(
+                    floe_arrow_builder_append_int(floe_arrow_builder_child(xs, 0), id * 10 + j), 0);
+            assert_int_equal(floe_arrow_builder_append_list(xs), 0);
+        }
+        assert_int_equal(floe_arrow_builder_finish_batch(b, &batches[k], NULL), 0);
+    }
+    floe_arrow_builder_free(b);
+
+    /* a slice of the first batch: rows 100..199 (the struct's offset applies to children) */
+    struct ArrowArray slice = batches[0];
+    slice.offset = 100;
+    slice.length = 100;
+    slice.release = batches[0].release;
+    floe_file_io *io;
+    assert_int_equal(floe_memory_file_io_new(&io), 0);
+    floe_output_file *of;
+    assert_int_equal(io->create(&of, io, "mem://slice.parquet", FLOE_CREATE_OVERWRITE), 0);
+    floe_parquet_writer *w;
+    assert_int_equal(floe_parquet_writer_open(&w, of, &s, NULL), 0);
+    assert_int_equal(floe_parquet_writer_write(w, &slice), 0);
+    floe_parquet_file_metrics *m;
+    assert_int_equal(floe_parquet_writer_close(w, &m), 0);
+    const floe_parquet_column_metrics *c = floe_parquet_file_metrics_find(m, 1);
+    assert_int_equal(c->value_count, 100);
+    assert_int_equal(c->lower.i, 100);
+    assert_int_equal(c->upper.i, 199);
+    c = floe_parquet_file_metrics_find(m, 3);
+    assert_int_equal(c->lower.i, 1000);
+    assert_int_equal(c->upper.i, 1990); /* id 199 has one element */
+    long levels = 0, empty = 0;
+    for (long i = 100; i < 200; i++) {
+        levels += i % 3 ? i % 3 : 1;
+        empty += i % 3 == 0;
+    }
+    assert_int_equal(c->value_count, levels);
+    assert_int_equal(c->null_count, empty); /* an empty list is one level without a value */
+    floe_parquet_file_metrics_free(m);
+
+    /* the whole stream */
+    struct ArrowSchema copy;
+    assert_int_equal(floe_arrow_schema_copy(&copy, &s), 0);
+    struct ArrowArrayStream st;
+    assert_int_equal(floe_arrow_stream_from_batches(&st, &copy, batches, 3), 0);
+    assert_int_equal(io->create(&of, io, "mem://stream.parquet", FLOE_CREATE_OVERWRITE), 0);
+    floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+    o.compression = FLOE_PARQUET_COMPRESSION_GZIP;
+    assert_int_equal(floe_parquet_writer_open(&w, of, &s, &o), 0);
+    assert_int_equal(floe_parquet_writer_write_stream(w, &st), 0);
+    assert_int_equal(floe_parquet_writer_row_count(w), 3000);
+    assert_int_equal(floe_parquet_writer_close(w, &m), 0);
+    assert_int_equal(floe_parquet_file_metrics_row_count(m), 3000);
+    assert_int_equal(floe_parquet_file_metrics_find(m, 1)->upper.i, 2999);
+    floe_parquet_file_metrics_free(m);
+    st.release(&st);
+    s.release(&s);
+    floe_file_io_free(io);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_every_codec_is_read_by_duckdb_and_hyparquet),
         cmocka_unit_test(test_two_million_rows_keep_memory_bounded_and_row_groups_near_target),
         cmocka_unit_test(test_rejects_nulls_in_required_fields_and_mismatched_batches),
+        cmocka_unit_test(test_stream_input_and_sliced_batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
