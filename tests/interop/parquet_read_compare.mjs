@@ -85,6 +85,7 @@ function floatEq(tok, v) {
 
 function same(f, d, path, errs) {
   const fail = (why) => { errs.push(`${path}: ${why}: floe=${JSON.stringify(f)} duckdb=${String(d)}`); };
+  if (f === undefined) { fail('missing in floe output'); return; }
   if (d === null || d === undefined) { if (f !== null) fail('expected null'); return; }
   if (f === null) { fail('unexpected null'); return; }
   const kind = d.constructor ? d.constructor.name : typeof d;

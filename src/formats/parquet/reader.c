@@ -166,6 +166,7 @@ typedef struct stream_state {
     int rg_open;
     floe_pq_column_reader **crs;
     floe_pq_batch_column *cols;
+    int failed; /* errors are sticky: a stream never skips past a failure */
     char err[1024];
 } stream_state;
 
@@ -183,7 +184,7 @@ static int to_errno(int code)
     }
 }
 
-static void close_rg(stream_state *st)
+static void free_readers(stream_state *st)
 {
     for (size_t i = 0; i < st->r->schema.num_leaves; i++) {
         floe_parquet__column_reader_free(st->crs[i]);
@@ -208,10 +209,8 @@ static int open_next_rg(stream_state *st)
                 continue;
             int rc = floe_parquet__column_reader_new(&st->crs[i], r->file, r->file_size,
                                                      &rg->columns[i], leaf, rg->num_rows);
-            if (rc) {
-                close_rg(st);
+            if (rc)
                 return floe_error_wrap(rc, "row group %u", g);
-            }
         }
         st->rg_rows_left = rg->num_rows;
         st->rg_open = 1;
@@ -251,7 +250,7 @@ static int next_batch(stream_state *st, struct ArrowArray *out)
         return rc;
     st->rg_rows_left -= rows;
     if (st->rg_rows_left == 0)
-        close_rg(st);
+        st->rg_open = 0; /* the column readers are reused by the next row group */
     return 0;
 }
 
@@ -269,8 +268,13 @@ static int stream_get_schema(struct ArrowArrayStream *s, struct ArrowSchema *out
 static int stream_get_next(struct ArrowArrayStream *s, struct ArrowArray *out)
 {
     stream_state *st = s->private_data;
+    if (st->failed) {
+        memset(out, 0, sizeof(*out));
+        return to_errno(st->failed);
+    }
     int rc = next_batch(st, out);
     if (rc) {
+        st->failed = rc;
         snprintf(st->err, sizeof(st->err), "%s", floe_error_last());
         return to_errno(rc);
     }
@@ -289,7 +293,7 @@ static void stream_release(struct ArrowArrayStream *s)
         return;
     stream_state *st = s->private_data;
     if (st) {
-        close_rg(st);
+        free_readers(st);
         for (size_t i = 0; i < st->r->schema.num_leaves; i++)
             floe_parquet__batch_column_free(&st->cols[i]);
         st->r->stream_open = 0;

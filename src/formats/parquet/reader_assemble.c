@@ -72,7 +72,7 @@ typedef struct lv {
 
 static lv levels_of(const floe_pq_batch_column *bc)
 {
-    lv l = {bc->num_levels, bc->def, bc->rep};
+    lv l = {bc->num_levels, bc->dense ? NULL : bc->def, bc->dense ? NULL : bc->rep};
     return l;
 }
 

@@ -16,7 +16,7 @@
 struct floe_pq_column_reader {
     const floe_pq_node *leaf;
     uint8_t *chunk;
-    size_t chunk_len;
+    size_t chunk_len, chunk_cap;
     uint64_t chunk_off;
     size_t pos; /* next page header, relative to chunk */
     int codec;
@@ -33,6 +33,8 @@ struct floe_pq_column_reader {
     uint16_t *def, *rep;
     size_t lvl_cap;
     size_t page_nvalues, page_vpos;
+    int page_dense;           /* no nulls and no repetition in this page */
+    const uint8_t *page_vptr; /* fixed-width values: page_values.data or the page itself */
     floe_buf page_values;
     floe_parquet_view *views;
     size_t views_cap;
@@ -78,26 +80,46 @@ int floe_parquet__column_reader_new(floe_pq_column_reader **out, floe_input_file
                               "file (%llu bytes)",
                               leaf->name, (long long)start, (long long)len,
                               (unsigned long long)file_size);
-    floe_pq_column_reader *cr = floe_calloc(1, sizeof(*cr));
-    if (!cr)
-        return floe_error_set(FLOE_ENOMEM, "out of memory opening column '%s'", leaf->name);
+    floe_pq_column_reader *cr = *out;
+    if (!cr) {
+        cr = floe_calloc(1, sizeof(*cr));
+        if (!cr)
+            return floe_error_set(FLOE_ENOMEM, "out of memory opening column '%s'", leaf->name);
+        *out = cr;
+    } else {
+        /* Reuse the buffers of the previous row group's chunk: fewer page faults. */
+        cr->pos = 0;
+        cr->started = 0;
+        cr->has_dict = 0;
+        cr->dict_count = 0;
+        floe_free(cr->dict_page);
+        cr->dict_page = NULL;
+        floe_free(cr->dict_views);
+        cr->dict_views = NULL;
+        cr->dict_values.len = 0;
+        cr->page_levels = cr->page_pos = 0;
+        cr->page_nvalues = cr->page_vpos = 0;
+        cr->page_dense = 0;
+        cr->page_vptr = NULL;
+    }
     cr->leaf = leaf;
     cr->codec = (int)m->codec;
     cr->rows_left = num_rows;
     cr->chunk_off = (uint64_t)start;
-    cr->chunk_len = (size_t)len;
-    cr->chunk = floe_malloc(cr->chunk_len ? cr->chunk_len : 1);
-    if (!cr->chunk) {
-        floe_free(cr);
-        return floe_error_set(FLOE_ENOMEM, "out of memory reading column '%s' (%zu bytes)",
-                              leaf->name, (size_t)len);
+    cr->chunk_len = 0;
+    if ((size_t)len > cr->chunk_cap) {
+        floe_free(cr->chunk);
+        cr->chunk_cap = 0;
+        cr->chunk = floe_malloc((size_t)len ? (size_t)len : 1);
+        if (!cr->chunk)
+            return floe_error_set(FLOE_ENOMEM, "out of memory reading column '%s' (%zu bytes)",
+                                  leaf->name, (size_t)len);
+        cr->chunk_cap = (size_t)len;
     }
-    int rc = floe_input_read_exact(file, (uint64_t)start, cr->chunk, cr->chunk_len);
-    if (rc) {
-        floe_parquet__column_reader_free(cr);
+    int rc = floe_input_read_exact(file, (uint64_t)start, cr->chunk, (size_t)len);
+    if (rc)
         return rc;
-    }
-    *out = cr;
+    cr->chunk_len = (size_t)len;
     return 0;
 }
 
@@ -401,6 +423,33 @@ static int decode_values(floe_pq_column_reader *cr, int encoding, const uint8_t 
 
 /* ---- pages ------------------------------------------------------------------------------ */
 
+/* 1 when a level stream starts with one RLE run of `value` covering `count` entries: the
+ * common "no nulls" page, whose levels need not be materialized. */
+static int single_run(const uint8_t *p, size_t n, size_t count, int max)
+{
+    uint64_t header = 0;
+    size_t i = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+        if (i >= n)
+            return 0;
+        uint8_t b = p[i++];
+        header |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            break;
+        if (shift == 28)
+            return 0;
+    }
+    if ((header & 1) || (header >> 1) < count)
+        return 0;
+    int nbytes = (floe_parquet__bit_width((uint32_t)max) + 7) / 8;
+    if (n - i < (size_t)nbytes)
+        return 0;
+    uint32_t v = 0;
+    for (int k = 0; k < nbytes; k++)
+        v |= (uint32_t)p[i + (size_t)k] << (8 * k);
+    return v == (uint32_t)max;
+}
+
 static int read_levels(floe_pq_column_reader *cr, uint16_t *out, size_t count, int max,
                        const uint8_t *p, size_t n)
 {
@@ -421,7 +470,7 @@ static int read_levels(floe_pq_column_reader *cr, uint16_t *out, size_t count, i
 
 /* v1 levels: 4-byte little-endian length, then the hybrid stream. Advances p and n. */
 static int read_levels_v1(floe_pq_column_reader *cr, uint16_t *out, size_t count, int max,
-                          const uint8_t **p, size_t *n, int encoding)
+                          const uint8_t **p, size_t *n, int encoding, int *dense)
 {
     if (encoding != FLOE_PARQUET_ENC_RLE)
         return floe_error_set(FLOE_EUNSUPPORTED,
@@ -436,7 +485,11 @@ static int read_levels_v1(floe_pq_column_reader *cr, uint16_t *out, size_t count
         return floe_error_set(FLOE_ECORRUPT,
                               "column '%s': levels claim %u bytes but the page has %zu",
                               cr->leaf->name, len, *n - 4);
-    int rc = read_levels(cr, out, count, max, *p + 4, len);
+    int rc = 0;
+    if (dense && single_run(*p + 4, len, count, max))
+        *dense = 1;
+    else
+        rc = read_levels(cr, out, count, max, *p + 4, len);
     *p += 4 + len;
     *n -= 4 + len;
     return rc;
@@ -460,6 +513,7 @@ static int load_dictionary(floe_pq_column_reader *cr, const floe_parquet_page_he
         return corrupt_at(cr, hdr_at, "dictionary page value count is implausible");
     if (dh->encoding != FLOE_PARQUET_ENC_PLAIN && dh->encoding != FLOE_PARQUET_ENC_PLAIN_DICTIONARY)
         return corrupt_at(cr, hdr_at, "dictionary page is not PLAIN encoded");
+    floe_free(cr->dict_page);
     cr->dict_page = floe_malloc(usize ? usize : 1);
     if (!cr->dict_page)
         return floe_error_set(FLOE_ENOMEM, "out of memory reading a dictionary page");
@@ -512,6 +566,7 @@ static int load_data_page(floe_pq_column_reader *cr, const floe_parquet_page_hea
     }
     const uint8_t *vals;
     size_t vlen;
+    int all_defined = 0; /* def levels are one run of max_def: not materialized */
     if (v2) {
         const floe_parquet_data_page_header_v2 *h = &ph->data_page_header_v2;
         if (h->repetition_levels_byte_length < 0 || h->definition_levels_byte_length < 0 ||
@@ -525,9 +580,12 @@ static int load_data_page(floe_pq_column_reader *cr, const floe_parquet_page_hea
         size_t dl = (size_t)h->definition_levels_byte_length;
         if (L->max_rep > 0 && (rc = read_levels(cr, cr->rep, count, L->max_rep, data, rl)) != 0)
             return rc;
-        if (L->max_def > 0 &&
-            (rc = read_levels(cr, cr->def, count, L->max_def, data + rl, dl)) != 0)
-            return rc;
+        if (L->max_def > 0) {
+            if (L->max_rep == 0 && single_run(data + rl, dl, count, L->max_def))
+                all_defined = 1;
+            else if ((rc = read_levels(cr, cr->def, count, L->max_def, data + rl, dl)) != 0)
+                return rc;
+        }
         size_t vc = csize - rl - dl, vu = usize - rl - dl;
         if (h->is_compressed && cr->codec != 0) {
             if ((rc = ensure_page_buf(cr, vu)) != 0)
@@ -553,23 +611,25 @@ static int load_data_page(floe_pq_column_reader *cr, const floe_parquet_page_hea
         vlen = usize;
         if (L->max_rep > 0 &&
             (rc = read_levels_v1(cr, cr->rep, count, L->max_rep, &vals, &vlen,
-                                 ph->data_page_header.repetition_level_encoding)) != 0)
+                                 ph->data_page_header.repetition_level_encoding, NULL)) != 0)
             return rc;
-        if (L->max_def > 0 &&
-            (rc = read_levels_v1(cr, cr->def, count, L->max_def, &vals, &vlen,
-                                 ph->data_page_header.definition_level_encoding)) != 0)
+        if (L->max_def > 0 && (rc = read_levels_v1(cr, cr->def, count, L->max_def, &vals, &vlen,
+                                                   ph->data_page_header.definition_level_encoding,
+                                                   L->max_rep == 0 ? &all_defined : NULL)) != 0)
             return rc;
     }
     if (L->max_rep > 0 && count > 0 && !cr->started && cr->rep[0] != 0)
         return corrupt_at(cr, hdr_at, "column chunk starts in the middle of a row");
     cr->started = 1;
     size_t nonnull = count;
-    if (L->max_def > 0) {
+    if (L->max_def > 0 && !all_defined) {
         nonnull = 0;
         uint16_t md = (uint16_t)L->max_def;
         for (size_t i = 0; i < count; i++)
             nonnull += cr->def[i] == md;
     }
+    cr->page_vptr = NULL;
+    cr->page_dense = L->max_rep == 0 && nonnull == count;
     if (encoding == FLOE_PARQUET_ENC_PLAIN_DICTIONARY ||
         encoding == FLOE_PARQUET_ENC_RLE_DICTIONARY) {
         if (!cr->has_dict)
@@ -607,6 +667,12 @@ static int load_data_page(floe_pq_column_reader *cr, const floe_parquet_page_hea
             }
             cr->page_values.len = nonnull * w;
         }
+    } else if (encoding == FLOE_PARQUET_ENC_PLAIN && L->conv == PQ_CONV_COPY &&
+               L->physical != FLOE_PARQUET_BYTE_ARRAY) {
+        /* Same layout in Parquet and Arrow: use the page bytes in place. */
+        if (nonnull > vlen / L->out_width)
+            return corrupt_at(cr, hdr_at, "PLAIN page is too small for its values");
+        cr->page_vptr = vals;
     } else {
         rc = decode_values(cr, encoding, vals, vlen, nonnull, &cr->page_values, &cr->views,
                            &cr->views_cap);
@@ -614,6 +680,8 @@ static int load_data_page(floe_pq_column_reader *cr, const floe_parquet_page_hea
             return floe_error_wrap(rc, "page at byte offset %llu",
                                    (unsigned long long)(cr->chunk_off + hdr_at));
     }
+    if (!cr->page_vptr)
+        cr->page_vptr = cr->page_values.data;
     cr->page_levels = count;
     cr->page_pos = 0;
     cr->page_nvalues = nonnull;
@@ -691,8 +759,7 @@ static int append_values(floe_pq_column_reader *cr, floe_pq_batch_column *out, s
         out->lengths.len += nv * 4;
     } else {
         size_t w = cr->leaf->out_width;
-        if ((rc = floe_buf_append(&out->values, cr->page_values.data + cr->page_vpos * w,
-                                  nv * w)) != 0)
+        if ((rc = floe_buf_append(&out->values, cr->page_vptr + cr->page_vpos * w, nv * w)) != 0)
             return rc;
     }
     cr->page_vpos += nv;
@@ -705,6 +772,7 @@ int floe_parquet__column_reader_read(floe_pq_column_reader *cr, floe_pq_batch_co
 {
     const floe_pq_node *L = cr->leaf;
     out->num_levels = 0;
+    out->dense = 1;
     out->num_values = 0;
     out->values.len = 0;
     out->lengths.len = 0;
@@ -743,7 +811,8 @@ int floe_parquet__column_reader_read(floe_pq_column_reader *cr, floe_pq_batch_co
             return floe_error_set(
                 FLOE_ECORRUPT, "column '%s': a batch needs more than 2^26 level entries", L->name);
         size_t need = out->num_levels + take;
-        if (L->max_def > 0 || L->max_rep > 0) {
+        int leveled = L->max_def > 0 || L->max_rep > 0;
+        if (leveled && !(cr->page_dense && out->dense)) {
             size_t cap = out->def_cap;
             if ((rc = grow((void **)&out->def, &cap, need, sizeof(uint16_t))) != 0)
                 return rc;
@@ -754,7 +823,19 @@ int floe_parquet__column_reader_read(floe_pq_column_reader *cr, floe_pq_batch_co
                 out->rep = r2;
                 out->def_cap = cap;
             }
-            if (L->max_def > 0)
+            if (out->dense) {
+                /* Earlier entries of this batch were all present: write their levels now. */
+                for (size_t i = 0; i < out->num_levels; i++) {
+                    out->def[i] = (uint16_t)L->max_def;
+                    out->rep[i] = 0;
+                }
+                out->dense = 0;
+            }
+            if (L->max_def > 0 && cr->page_dense) {
+                /* The page's levels were one run of max_def and were not materialized. */
+                for (size_t i = 0; i < take; i++)
+                    out->def[out->num_levels + i] = (uint16_t)L->max_def;
+            } else if (L->max_def > 0)
                 memcpy(out->def + out->num_levels, cr->def + start, take * sizeof(uint16_t));
             else
                 memset(out->def + out->num_levels, 0, take * sizeof(uint16_t));
@@ -764,7 +845,7 @@ int floe_parquet__column_reader_read(floe_pq_column_reader *cr, floe_pq_batch_co
                 memset(out->rep + out->num_levels, 0, take * sizeof(uint16_t));
         }
         size_t nv = take;
-        if (L->max_def > 0) {
+        if (L->max_def > 0 && !cr->page_dense) {
             nv = 0;
             uint16_t md = (uint16_t)L->max_def;
             for (size_t i = start; i < end; i++)

@@ -80,6 +80,7 @@ const floe_pq_node *floe_parquet__schema_leaf_by_id(const floe_pq_schema *s, int
 /* Levels and dense values of one leaf for one batch. */
 typedef struct floe_pq_batch_column {
     size_t num_levels;   /* level entries in the batch */
+    int dense;           /* every entry is a present, unrepeated value: def/rep are not stored */
     uint16_t *def, *rep; /* NULL when max_def / max_rep is 0 */
     size_t def_cap;
     size_t num_values; /* dense non-null values */
@@ -90,6 +91,8 @@ typedef struct floe_pq_batch_column {
 /* Reads one column chunk page by page. */
 typedef struct floe_pq_column_reader floe_pq_column_reader;
 
+/* Opens a column chunk. A reader left in *out by the previous row group is reused (its
+ * buffers are kept); on failure *out stays valid for floe_parquet__column_reader_free. */
 int floe_parquet__column_reader_new(floe_pq_column_reader **out, floe_input_file *file,
                                     uint64_t file_size, const floe_parquet_column_chunk *chunk,
                                     const floe_pq_node *leaf, int64_t num_rows);
