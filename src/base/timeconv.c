@@ -228,7 +228,7 @@ static int parse_date_part(cursor *c, int64_t *days)
     } else if ((rc = digits(c, 4, &y, "a 4-digit year")) != 0) {
         return rc;
     }
-    int64_t m, d;
+    int64_t m = 0, d = 0;
     if ((rc = expect(c, '-', "'-' after the year")) != 0)
         return rc;
     size_t mpos = c->pos;
@@ -250,7 +250,7 @@ static int parse_date_part(cursor *c, int64_t *days)
 /* HH:MM[:SS[.f{1,9}]] -> nanoseconds since midnight. */
 static int parse_time_part(cursor *c, int64_t *nanos)
 {
-    int64_t h, mi, s = 0, frac = 0;
+    int64_t h = 0, mi = 0, s = 0, frac = 0;
     int rc;
     size_t hpos = c->pos;
     if ((rc = digits(c, 2, &h, "a 2-digit hour")) != 0)
@@ -355,7 +355,7 @@ int floe_parse_timestamp(int64_t *out, const char *s, int unit_digits, int *had_
         zoned = 1;
     } else if (z == '+' || z == '-') {
         c.pos++;
-        int64_t oh, om = 0;
+        int64_t oh = 0, om = 0;
         size_t opos = c.pos;
         if ((rc = digits(&c, 2, &oh, "a 2-digit offset hour")) != 0)
             return rc;
