@@ -278,7 +278,7 @@ static int apply_add_schema(floe_metadata_builder *b, json_t *u)
     floe_schema *schema = NULL;
     int rc = parse_schema(&schema, sj);
     if (rc)
-        return floe_error_wrap(FLOE_EINVALID, "add-schema");
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_EINVALID, "add-schema");
     int64_t last_col = int_member(b, "last-column-id", 0);
     int64_t new_last = floe_schema_highest_field_id(schema);
     json_t *given = json_object_get(u, "last-column-id");
@@ -301,7 +301,12 @@ static int apply_add_schema(floe_metadata_builder *b, json_t *u)
     json_array_foreach(schemas, i, o)
     {
         floe_schema *existing = NULL;
-        if (parse_schema(&existing, o) == 0 && floe_schema_same_structure(existing, schema))
+        rc = parse_schema(&existing, o);
+        if (rc) {
+            floe_schema_free(schema);
+            return rc;
+        }
+        if (floe_schema_same_structure(existing, schema))
             reuse = floe_schema_id(existing);
         floe_schema_free(existing);
         if (reuse >= 0)
@@ -516,7 +521,7 @@ static int apply_add_snapshot(floe_metadata_builder *b, json_t *u)
     int rc =
         floe_iceberg__snapshot_from_object(&s, json_incref(sj), fv, "add-snapshot", "$.snapshot");
     if (rc)
-        return floe_error_wrap(FLOE_EINVALID, "add-snapshot");
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_EINVALID, "add-snapshot");
     json_t *snaps = member(b, "snapshots");
     int64_t last_seq = int_member(b, "last-sequence-number", 0);
     if (find_by_id(snaps, "snapshot-id", s->id) >= 0)
@@ -576,7 +581,7 @@ static int apply_set_ref(floe_metadata_builder *b, json_t *u)
     floe_snapshot_ref ref;
     int rc = floe_iceberg__ref_from_object(&ref, u, "set-snapshot-ref", "$");
     if (rc)
-        return floe_error_wrap(FLOE_EINVALID, "set-snapshot-ref");
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_EINVALID, "set-snapshot-ref");
     if (find_by_id(member(b, "snapshots"), "snapshot-id", ref.snapshot_id) < 0)
         return invalid("set-snapshot-ref: Cannot set %s to unknown snapshot: %" PRId64, name,
                        ref.snapshot_id);

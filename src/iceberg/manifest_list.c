@@ -103,9 +103,11 @@ int floe_manifest_list_writer_new(floe_manifest_list_writer **out, floe_output_f
     if (!rc)
         rc = floe_avro_writer_set_meta_string(w->aw, "format-version", "2");
     if (rc) {
+        /* wrap first: freeing the writer aborts (and frees) the output file */
+        rc = floe_error_wrap(rc, "starting manifest list '%s'",
+                             file->location ? file->location : "");
         floe_manifest_list_writer_free(w);
-        return floe_error_wrap(rc, "starting manifest list '%s'",
-                               file->location ? file->location : "");
+        return rc;
     }
     *out = w;
     return 0;

@@ -98,12 +98,13 @@ static int read_header(floe_manifest_reader *r)
         return corrupt(r, "header lacks the required 'schema' or 'partition-spec' metadata");
     int rc = floe_schema_from_json(&r->schema, schema_json, strlen(schema_json));
     if (rc)
-        return floe_error_wrap(FLOE_ECORRUPT, "manifest '%s': header 'schema'", r->location);
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT,
+                               "manifest '%s': header 'schema'", r->location);
     floe_partition_spec *spec = NULL;
     rc = floe_partition_spec_from_json(&spec, spec_json, strlen(spec_json));
     if (rc)
-        return floe_error_wrap(FLOE_ECORRUPT, "manifest '%s': header 'partition-spec'",
-                               r->location);
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT,
+                               "manifest '%s': header 'partition-spec'", r->location);
     if (spec_id) {
         char *end = NULL;
         long id = strtol(spec_id, &end, 10);
@@ -134,7 +135,7 @@ static int read_header(floe_manifest_reader *r)
         content && strcmp(content, "deletes") == 0 ? FLOE_MANIFEST_DELETES : FLOE_MANIFEST_DATA;
     rc = floe_partition_spec_partition_type(&r->ptype, r->spec, r->schema);
     if (rc)
-        return floe_error_wrap(FLOE_ECORRUPT,
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT,
                                "manifest '%s': partition spec does not bind to "
                                "the schema",
                                r->location);
@@ -288,7 +289,8 @@ static int build_data_file(floe_data_file **out, floe_manifest_reader *r, const 
     rc = floe_data_file_new(out, (floe_file_content)content, path ? path : "", format ? format : "",
                             records, size);
     if (rc)
-        return floe_error_wrap(FLOE_ECORRUPT, "manifest '%s': entry %llu", r->location,
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT, "manifest '%s': entry %llu",
+                               r->location,
                                (unsigned long long)floe_avro_reader_record_count(r->ar));
     floe_data_file *df = *out;
     size_t np = floe_type_field_count(r->ptype);

@@ -171,8 +171,10 @@ int floe_manifest_writer_new(floe_manifest_writer **out, floe_output_file *file,
         }
     }
     if (rc) {
+        /* wrap first: freeing the writer aborts (and frees) the output file */
+        rc = floe_error_wrap(rc, "starting manifest '%s'", file->location ? file->location : "");
         floe_manifest_writer_free(w);
-        return floe_error_wrap(rc, "starting manifest '%s'", file->location ? file->location : "");
+        return rc;
     }
     *out = w;
     return 0;

@@ -72,7 +72,7 @@ int floe_iceberg__schema_json_highest_id(int *out, json_t *schema, const char *p
     int rc = floe_schema_from_json(&parsed, text, strlen(text));
     free(text);
     if (rc)
-        return floe_error_wrap(FLOE_ECORRUPT, WHAT ": schema '%s'", path);
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT, WHAT ": schema '%s'", path);
     *out = (int)floe_schema_highest_field_id(parsed);
     floe_schema_free(parsed);
     return 0;

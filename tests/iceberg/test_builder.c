@@ -9,6 +9,8 @@
 #include <floe/error.h>
 #include <floe/iceberg/builder.h>
 
+#include "base/alloc.h"
+
 #define SNAP_A 3051729675574597004LL
 #define SNAP_B 3055729675574597004LL
 
@@ -667,6 +669,42 @@ static void test_commit_request_json(void **state)
     floe_update_free(u);
 }
 
+/* A commit under allocation failure either succeeds or reports FLOE_ENOMEM, without leaks. */
+static void test_allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    floe_table_metadata *base = base_md();
+    floe_snapshot *s = snap(77, SNAP_B, 35, 1700000000000LL, 1);
+    floe_table_update *u[3] = {NULL, NULL, NULL};
+    assert_int_equal(floe_update_add_snapshot(&u[0], s), 0);
+    floe_snapshot_ref ref = FLOE_SNAPSHOT_REF_INIT;
+    ref.snapshot_id = 77;
+    assert_int_equal(floe_update_set_snapshot_ref(&u[1], "main", &ref), 0);
+    assert_int_equal(floe_update_remove_snapshots(&u[2], (const int64_t[]){SNAP_A}, 1), 0);
+    floe_table_requirement *r = NULL;
+    assert_int_equal(floe_requirement_assert_ref_snapshot_id(&r, "main", SNAP_B), 0);
+    int succeeded = 0;
+    for (long n = 1; n < 5000 && !succeeded; n++) {
+        floe_alloc_fail_after(n);
+        floe_table_metadata *md = NULL;
+        int rc = floe_table_metadata_commit(&md, base, "s3://m/1.metadata.json", &r, 1, u, 3);
+        floe_alloc_fail_after(0);
+        if (rc == 0) {
+            succeeded = 1;
+            assert_int_equal(floe_table_metadata_current_snapshot_id(md), 77);
+        } else {
+            assert_int_equal(rc, FLOE_ENOMEM);
+        }
+        floe_table_metadata_release(md);
+    }
+    assert_true(succeeded);
+    for (int i = 0; i < 3; i++)
+        floe_update_free(u[i]);
+    floe_requirement_free(r);
+    floe_snapshot_release(s);
+    floe_table_metadata_release(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -684,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_metadata_log_trimmed_to_previous_versions_max),
         cmocka_unit_test(test_new_table_has_fresh_ids),
         cmocka_unit_test(test_commit_request_json),
+        cmocka_unit_test(test_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

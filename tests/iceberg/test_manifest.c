@@ -2,12 +2,15 @@
  * and sequence numbers, bound truncation, partition summaries, v1 manifests. */
 #include "test_support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <floe/avro.h>
 #include <floe/error.h>
 #include <floe/iceberg/manifest.h>
+
+#include "base/alloc.h"
 
 static const char SCHEMA[] =
     "{\"type\":\"struct\",\"schema-id\":3,\"fields\":["
@@ -400,6 +403,60 @@ static void test_manifest_without_header_is_refused(void **state)
     floe_avro_schema_free(s);
 }
 
+/* Writing and reading a manifest under allocation failure reports FLOE_ENOMEM, never
+ * crashes or leaks (run under ASan), and a failed write leaves no file behind. */
+static void test_allocation_failures_are_reported(void **state)
+{
+    fixture *f = *state;
+    floe_data_file *df = full_file("s3://b/t/data/a.parquet", 3, "books");
+    int succeeded = 0;
+    for (long n = 1; n < 20000 && !succeeded; n++) {
+        char loc[64];
+        snprintf(loc, sizeof(loc), "mem://alloc/%ld.avro", n);
+        floe_output_file *out = NULL;
+        assert_int_equal(f->io->create(&out, f->io, loc, FLOE_CREATE_EXCLUSIVE), 0);
+        floe_alloc_fail_after(n);
+        floe_manifest_writer *w = NULL;
+        floe_manifest_file *mf = NULL;
+        int rc = floe_manifest_writer_new(&w, out, f->schema, f->spec, NULL);
+        if (!rc)
+            rc = floe_manifest_writer_add(w, df);
+        if (!rc)
+            rc = floe_manifest_writer_finish(&mf, w);
+        floe_manifest_writer_free(w);
+        int read_rc = -1, has = 0;
+        if (!rc) {
+            floe_input_file *in = NULL;
+            floe_manifest_reader *r = NULL;
+            floe_manifest_entry e;
+            read_rc = f->io->open(&in, f->io, loc);
+            if (!read_rc)
+                read_rc = floe_manifest_reader_open(&r, in, mf);
+            if (!read_rc)
+                read_rc = floe_manifest_reader_next(&has, &e, r);
+            floe_manifest_reader_free(r);
+            floe_input_close(in);
+        }
+        floe_alloc_fail_after(0);
+        if (rc) {
+            if (rc != FLOE_ENOMEM)
+                fail_msg("write: %d %s", rc, floe_error_last());
+            int exists = 1;
+            assert_int_equal(f->io->exists(&exists, f->io, loc), 0);
+            assert_false(exists);
+        } else if (read_rc) {
+            if (read_rc != FLOE_ENOMEM)
+                fail_msg("read: %d %s", read_rc, floe_error_last());
+        } else {
+            assert_true(has);
+            succeeded = 1;
+        }
+        floe_manifest_file_free(mf);
+    }
+    assert_true(succeeded);
+    floe_data_file_free(df);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +466,7 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test(test_v1_manifest_read),
         cmocka_unit_test(test_manifest_without_header_is_refused),
+        cmocka_unit_test_setup_teardown(test_allocation_failures_are_reported, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,8 @@
 #include <floe/error.h>
 #include <floe/iceberg/metadata.h>
 
+#include "base/alloc.h"
+
 static char *fixture(const char *name, size_t *len)
 {
     char path[1024];
@@ -309,6 +311,33 @@ static void test_next_location_naming(void **state)
     assert_null(loc);
 }
 
+/* Every allocation failure while parsing and serializing is reported, never crashes or leaks
+ * (run under ASan). */
+static void test_allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = fixture("metadata_v2_full.json", &len);
+    int succeeded = 0;
+    for (long n = 1; n < 5000 && !succeeded; n++) {
+        floe_alloc_fail_after(n);
+        floe_table_metadata *md = NULL;
+        int rc = floe_table_metadata_from_json(&md, text, len);
+        char *out = NULL;
+        if (rc == 0)
+            rc = floe_table_metadata_to_json(&out, md, 0);
+        floe_alloc_fail_after(0);
+        if (rc == 0)
+            succeeded = 1;
+        else
+            assert_int_equal(rc, FLOE_ENOMEM);
+        free(out);
+        floe_table_metadata_release(md);
+    }
+    assert_true(succeeded);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_v3_next_row_id_kept),
         cmocka_unit_test(test_gzip_read_by_magic_and_write_by_name),
         cmocka_unit_test(test_next_location_naming),
+        cmocka_unit_test(test_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
