@@ -202,6 +202,23 @@ static size_t meta_rows(json_t *report, const char *path, json_t **rows, size_t 
     return n;
 }
 
+/* Some row group of `path` has DuckDB-visible statistics min `mn` and some has max `mx`. */
+static void assert_stats_seen(json_t *report, const char *path, const char *mn, const char *mx)
+{
+    json_t *mr[64];
+    size_t n = meta_rows(report, path, mr, 64);
+    assert_true(n > 0);
+    int saw_min = 0, saw_max = 0;
+    for (size_t k = 0; k < n; k++) {
+        const char *a = json_string_value(json_object_get(mr[k], "stats_min_value"));
+        const char *b = json_string_value(json_object_get(mr[k], "stats_max_value"));
+        saw_min |= a && strcmp(a, mn) == 0;
+        saw_max |= b && strcmp(b, mx) == 0;
+    }
+    if (!saw_min || !saw_max)
+        fail_msg("column %s: statistics min '%s' / max '%s' not found", path, mn, mx);
+}
+
 static long long jnum(json_t *j)
 {
     if (json_is_integer(j))
@@ -544,6 +561,16 @@ static void test_flat_types_read_back_by_duckdb_and_hyparquet(void **state)
         saw_max |= strcmp(mx, "9223372036854775807") == 0;
     }
     assert_true(saw_min && saw_max);
+    /* statistics in each type's order, as DuckDB reads them */
+    assert_stats_seen(rep, "c_u32", "6", "4294967295"); /* unsigned; row 1 is null */
+    assert_stats_seen(rep, "c_i32", "-2147483648", "2147483647");
+    assert_stats_seen(rep, "c_dec18", "-99999999999999.9999", "99999999999999.9999");
+    assert_stats_seen(rep, "c_dec38", "-9999999999999999999999999999.9999999999",
+                      "9999999999999999999999999999.9999999999");
+    assert_stats_seen(rep, "c_date", "0001-01-01", "9999-12-31");
+    assert_stats_seen(rep, "c_bool", "false", "true");
+    assert_stats_seen(rep, "c_ts_utc", "0001-01-01 00:00:00+00", "9999-12-31 23:59:59.999999+00");
+    assert_stats_seen(rep, "c_time", "00:00:00", "23:59:59.999999");
 
     /* metrics agree with the data */
     long long exp_nulls = 0;
