@@ -277,6 +277,10 @@ static int build(build_ctx *c, uint32_t idx, int def_in, int rep_in, int as_requ
                         &l->children[0])) != 0)
             return rc;
         l->children[0]->name = "element";
+        /* The field id names the repeated field, i.e. the list, not its elements. */
+        l->has_field_id = e->has_field_id;
+        l->field_id = e->field_id;
+        l->children[0]->has_field_id = 0;
         *out = l;
         return 0;
     }
