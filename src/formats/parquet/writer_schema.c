@@ -433,7 +433,7 @@ static int build_node(build_ctx *c, elem_list *el, pqw_node *n, const struct Arr
 
 static void free_node(pqw_node *n)
 {
-    for (int i = 0; i < n->n_children; i++)
+    for (int i = 0; n->children && i < n->n_children; i++)
         free_node(&n->children[i]);
     floe_free(n->children);
     n->children = NULL;
