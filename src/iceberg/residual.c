@@ -14,10 +14,10 @@ typedef struct residual_ctx {
     const floe_literal *values;
 } residual_ctx;
 
-/* 1 / 0 / -1 (unknown or no projection) for a projected predicate on the tuple. */
+/* 1 true, 0 false, -1 unknown (a null or NaN partition value), -2 no projection. */
 static int test_projection(const residual_ctx *c, floe_expr *unbound, int *res)
 {
-    *res = -1;
+    *res = -2;
     if (!unbound)
         return 0;
     floe_expr *b = NULL;
@@ -90,7 +90,9 @@ static int residual(floe_expr **out, const floe_expr *e, const residual_ctx *c)
             rc = test_projection(c, p, &res);
         if (rc)
             return rc;
-        if (res == 0) {
+        /* Unknown means the partition value is null (or NaN), so is every source value in
+         * the file: the comparison is unknown for every row and selects none of them. */
+        if (res == 0 || res == -1) {
             *out = floe_expr_false();
             return 0;
         }
