@@ -39,10 +39,23 @@ int floe_catalog__sql_op_end(floe_sql_op *op, int rc)
     }
     floe_span_end(op->span);
     op->span = NULL;
-    /* Expected outcomes (a missing table, a lost race) are not warnings: callers handle them. */
+    /* Answers about the caller's request (a missing table, a lost race, a bad name) are not
+     * warnings: callers handle them. Failures of the catalog itself are. */
     floe_log_level level = FLOE_LOG_DEBUG;
-    if (rc && rc != FLOE_ENOTFOUND && rc != FLOE_EEXISTS && rc != FLOE_ECONFLICT)
+    switch (rc) {
+    case 0:
+        break;
+    case FLOE_ENOTFOUND:
+    case FLOE_EEXISTS:
+    case FLOE_ECONFLICT:
+    case FLOE_EINVALID:
+    case FLOE_ENOTEMPTY:
+    case FLOE_EUNSUPPORTED:
+        level = FLOE_LOG_INFO;
+        break;
+    default:
         level = FLOE_LOG_WARN;
+    }
     floe_log(level, "catalog operation", "catalog", op->cat->catalog_name, "catalog_type", "sql",
              "operation", op->name, "namespace", op->ns ? op->ns : "", "table",
              op->table ? op->table : "", "result", rc ? floe_error_name(rc) : "ok", NULL);
