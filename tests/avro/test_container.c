@@ -11,6 +11,8 @@
 #include <floe/error.h>
 #include <floe/io.h>
 
+#include "base/alloc.h"
+
 static const char *entry_schema =
     "{\"type\":\"record\",\"name\":\"manifest_file\",\"fields\":["
     "{\"name\":\"manifest_path\",\"type\":\"string\",\"field-id\":500},"
@@ -494,6 +496,81 @@ static void test_deterministic_with_fixed_sync_marker(void **state)
     floe_avro_schema_free(s);
 }
 
+/* One write and read of a small file with every allocation checked; returns the first error. */
+static int write_read_once(const floe_avro_schema *s, floe_avro_codec codec)
+{
+    floe_avro_writer_options o = FLOE_AVRO_WRITER_OPTIONS_INIT;
+    o.codec = codec;
+    o.block_size = 200;
+    floe_avro_writer *w = NULL;
+    floe_avro_value *v = NULL, *rv = NULL;
+    floe_avro_reader *r = NULL;
+    floe_avro_schema *rs = NULL;
+    int rc = floe_avro_writer_new_memory(&w, s, &o);
+    if (rc == 0)
+        rc = floe_avro_writer_set_meta_string(w, "k", "v");
+    if (rc == 0)
+        rc = floe_avro_value_new(&v, s);
+    for (int i = 0; rc == 0 && i < 6; i++) {
+        floe_avro_value *x;
+        rc = floe_avro_value_set_string(floe_avro_value_field(v, 0), "path");
+        if (rc == 0)
+            rc = floe_avro_value_set_optional(&x, floe_avro_value_field(v, 3), 1);
+        if (rc == 0)
+            rc = floe_avro_value_set_bytes(x, "abc", 3);
+        if (rc == 0)
+            rc = floe_avro_value_append(&x, floe_avro_value_field(v, 4));
+        if (rc == 0)
+            rc = floe_avro_writer_append(w, v);
+    }
+    if (rc == 0)
+        rc = floe_avro_writer_finish(w, NULL);
+    size_t len = 0;
+    const uint8_t *data = rc == 0 ? floe_avro_writer_bytes(w, &len) : NULL;
+    const char *rjson = "{\"type\":\"record\",\"name\":\"x\",\"fields\":["
+                        "{\"name\":\"p\",\"type\":\"bytes\",\"field-id\":500},"
+                        "{\"name\":\"n\",\"type\":[\"null\",\"int\"],\"field-id\":7}]}";
+    if (rc == 0)
+        rc = floe_avro_schema_parse(&rs, rjson, strlen(rjson));
+    floe_avro_reader_options ro = FLOE_AVRO_READER_OPTIONS_INIT;
+    ro.reader_schema = rs;
+    if (rc == 0)
+        rc = floe_avro_reader_open_memory(&r, data, len, &ro);
+    if (rc == 0)
+        rc = floe_avro_value_new(&rv, floe_avro_reader_schema(r));
+    for (int has = 1; rc == 0 && has;)
+        rc = floe_avro_reader_next(&has, r, rv);
+    floe_avro_reader_free(r);
+    floe_avro_value_free(rv);
+    floe_avro_schema_free(rs);
+    floe_avro_value_free(v);
+    floe_avro_writer_free(w);
+    return rc;
+}
+
+static void test_write_and_read_survive_allocation_failures(void **state)
+{
+    (void)state;
+    floe_avro_schema *s = parse(entry_schema);
+    floe_avro_codec codecs[] = {FLOE_AVRO_CODEC_NULL, FLOE_AVRO_CODEC_SNAPPY};
+    for (size_t c = 0; c < 2; c++) {
+        assert_int_equal(write_read_once(s, codecs[c]), 0);
+        long n;
+        for (n = 1; n < 100000; n++) {
+            floe_alloc_fail_after(n);
+            int rc = write_read_once(s, codecs[c]);
+            floe_alloc_fail_after(0);
+            if (rc == 0)
+                break;
+            if (rc != FLOE_ENOMEM)
+                fail_msg("allocation %ld failed with %s: %s", n, floe_error_name(rc),
+                         floe_error_last());
+        }
+        assert_true(n > 20);
+    }
+    floe_avro_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_header_limits_and_metadata_counts_are_checked),
         cmocka_unit_test(test_writer_rejects_values_of_another_schema),
         cmocka_unit_test(test_deterministic_with_fixed_sync_marker),
+        cmocka_unit_test(test_write_and_read_survive_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -163,7 +163,9 @@ static int setup(floe_avro_reader *r, const floe_avro_reader_options *opts)
         if (strcmp(r->meta[i].key, "avro.schema") == 0)
             slen = r->meta[i].len;
     if ((rc = floe_avro_schema_parse(&r->wschema, schema, slen)))
-        return floe_error_wrap(FLOE_ECORRUPT, "the file's avro.schema is invalid");
+        return rc == FLOE_ENOMEM
+                   ? rc
+                   : floe_error_wrap(FLOE_ECORRUPT, "the file's avro.schema is invalid");
     const char *codec = floe_avro_reader_meta(r, "avro.codec");
     if (codec && *codec && (rc = floe_avro_codec_from_name(&r->codec, codec)))
         return rc;
