@@ -39,7 +39,9 @@ if [ "${1:-}" != "--no-npm" ]; then
     cd "$here/tests/interop"
     if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
       echo "setup: installing npm packages for interop tests"
-      if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+      # `npm ci` trips over the lock file's platform-specific optional packages (DuckDB's
+      # bindings); `npm install --no-save` installs the locked versions and leaves the lock alone.
+      npm install --no-save --no-audit --no-fund --loglevel=error
     else
       echo "setup: npm packages already installed"
     fi
