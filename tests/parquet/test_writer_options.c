@@ -620,6 +620,86 @@ static void test_stream_input_and_sliced_batches(void **state)
     floe_file_io_free(io);
 }
 
+/* ---- chunk layout ------------------------------------------------------------------------- */
+
+/* Walks every column chunk page by page from its start: offsets, sizes and value counts in
+ * the footer must describe exactly the pages in the file. */
+static void check_chunk_layout(const uint8_t *data, size_t len,
+                               const floe_parquet_file_metadata *md)
+{
+    for (uint32_t g = 0; g < md->num_row_groups; g++) {
+        const floe_parquet_row_group *rg = &md->row_groups[g];
+        int64_t rg_comp = 0;
+        for (uint32_t c = 0; c < rg->num_columns; c++) {
+            const floe_parquet_column_metadata *cm = rg->columns[c].meta_data;
+            int64_t start =
+                cm->has_dictionary_page_offset ? cm->dictionary_page_offset : cm->data_page_offset;
+            if (c == 0)
+                assert_int_equal(start, rg->file_offset);
+            int64_t pos = start, values = 0, unc = 0;
+            int pages = 0;
+            while (pos < start + cm->total_compressed_size) {
+                floe_parquet_page_header ph;
+                size_t hl;
+                assert_true((size_t)pos < len);
+                if (floe_parquet__page_header_decode(&ph, &hl, data + pos, len - (size_t)pos,
+                                                     (uint64_t)pos, NULL))
+                    fail_msg("page header: %s", floe_error_last());
+                if (pages == 0 && cm->has_dictionary_page_offset) {
+                    assert_int_equal(ph.type, FLOE_PARQUET_PAGE_DICTIONARY);
+                    assert_int_equal(pos + (int64_t)hl + ph.compressed_page_size,
+                                     cm->data_page_offset);
+                } else {
+                    assert_int_equal(ph.type, FLOE_PARQUET_PAGE_DATA);
+                    if (pages == 0)
+                        assert_int_equal(pos, cm->data_page_offset);
+                    values += ph.data_page_header.num_values;
+                }
+                unc += (int64_t)hl + ph.uncompressed_page_size;
+                pos += (int64_t)hl + ph.compressed_page_size;
+                pages++;
+            }
+            assert_int_equal(pos, start + cm->total_compressed_size);
+            assert_int_equal(unc, cm->total_uncompressed_size);
+            assert_int_equal(values, cm->num_values);
+            rg_comp += cm->total_compressed_size;
+        }
+        assert_int_equal(rg_comp, rg->total_compressed_size);
+    }
+}
+
+static void test_footer_offsets_and_sizes_match_the_pages(void **state)
+{
+    (void)state;
+    struct ArrowSchema s;
+    struct ArrowArray a;
+    build_strings(&s, &a, 30000, 30000, 10000);
+    static const int codecs[] = {FLOE_PARQUET_COMPRESSION_ZSTD,
+                                 FLOE_PARQUET_COMPRESSION_UNCOMPRESSED};
+    for (int k = 0; k < 2; k++) {
+        floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+        o.dictionary_page_bytes = 16384;
+        o.page_bytes = 2048;
+        o.row_group_bytes = 20000;
+        o.compression = codecs[k];
+        size_t len;
+        floe_parquet_file_metrics *m;
+        uint8_t *data = write_mem(&len, &s, &a, 1, &o, &m);
+        floe_parquet_file_metadata *md = footer(data, len);
+        assert_true(md->num_row_groups > 2);
+        check_chunk_layout(data, len, md);
+        int64_t sizes = 0;
+        for (uint32_t g = 0; g < md->num_row_groups; g++)
+            sizes += md->row_groups[g].columns[1].meta_data->total_compressed_size;
+        assert_int_equal(floe_parquet_file_metrics_find(m, 2)->column_size, sizes);
+        floe_parquet_file_metrics_free(m);
+        floe_parquet__file_metadata_free(md);
+        free(data);
+    }
+    a.release(&a);
+    s.release(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -629,6 +709,7 @@ int main(void)
         cmocka_unit_test(test_two_million_rows_keep_memory_bounded_and_row_groups_near_target),
         cmocka_unit_test(test_rejects_nulls_in_required_fields_and_mismatched_batches),
         cmocka_unit_test(test_stream_input_and_sliced_batches),
+        cmocka_unit_test(test_footer_offsets_and_sizes_match_the_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -342,7 +342,9 @@ typedef struct floe_parquet_page_header {
     floe_parquet_dictionary_page_header dictionary_page_header;
     bool has_data_page_header_v2;
     floe_parquet_data_page_header_v2 data_page_header_v2;
-    /* Storage for the statistics pointers above when decoding without an arena. */
+    /* Storage for the statistics pointers above when decoding without an arena: then the
+     * statistics pointer points into this struct, so do not copy a decoded header by value
+     * and keep using its statistics. */
     floe_parquet_statistics stats_storage;
 } floe_parquet_page_header;
 
