@@ -2,7 +2,7 @@
 // chunk, several row groups, every encoding it writes (PLAIN, RLE booleans, RLE_DICTIONARY,
 // DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT), nulls, and
 // the codecs it can write here (uncompressed, snappy, gzip and brotli via node:zlib).
-// usage: node parquet_gen_hyparquet.mjs OUTDIR  -> prints one file path per line
+// usage: node parquet_gen_hyparquet.mjs OUTDIR [--rows N]  -> prints one file path per line
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { parquetWriteFile } from 'hyparquet-writer';
 
@@ -11,7 +11,8 @@ if (!outdir) {
   console.error('usage: node parquet_gen_hyparquet.mjs OUTDIR');
   process.exit(2);
 }
-const rows = 3000;
+const rowsAt = process.argv.indexOf('--rows');
+const rows = rowsAt > 0 ? Number(process.argv[rowsAt + 1]) : 3000;
 const nul = (k, i, v) => ((i * 13 + k) % 9 === 0 ? null : v);
 const ints = Array.from({ length: rows }, (_, i) => nul(1, i, ((i * 7919) % 200001) - 100000));
 const bigs = Array.from({ length: rows }, (_, i) => nul(2, i, i % 11 === 0 ? -9223372036854775808n : BigInt(i) * 1000000007n - 5n));
