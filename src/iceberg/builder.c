@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include <floe/error.h>
+#include <floe/iceberg/partition.h>
 #include <floe/iceberg/schema.h>
+#include <floe/iceberg/sort_order.h>
 
 #include "base/alloc.h"
 #include "base/timeconv.h"
@@ -386,6 +388,70 @@ static int check_source(floe_metadata_builder *b, json_t *fields, const char *wh
     return rc;
 }
 
+/* Parses a spec or sort order JSON object with the parsers of partition.h / sort_order.h. */
+static int parse_spec(floe_partition_spec **out, json_t *obj)
+{
+    char *text = json_dumps(obj, JSON_COMPACT);
+    if (!text)
+        return oom();
+    int rc = floe_partition_spec_from_json(out, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+static int parse_order(floe_sort_order **out, json_t *obj)
+{
+    char *text = json_dumps(obj, JSON_COMPACT);
+    if (!text)
+        return oom();
+    int rc = floe_sort_order_from_json(out, text, strlen(text));
+    free(text);
+    return rc;
+}
+
+/* Index of an existing spec (or order) with the same fields as `candidate`, -1 when none. */
+static int find_same_spec(long *pos, json_t *specs, const floe_partition_spec *candidate)
+{
+    size_t i;
+    json_t *sp;
+    *pos = -1;
+    json_array_foreach(specs, i, sp)
+    {
+        floe_partition_spec *existing = NULL;
+        int rc = parse_spec(&existing, sp);
+        if (rc)
+            return rc;
+        int same = floe_partition_spec_same_fields(existing, candidate);
+        floe_partition_spec_free(existing);
+        if (same) {
+            *pos = (long)i;
+            break;
+        }
+    }
+    return 0;
+}
+
+static int find_same_order(long *pos, json_t *orders, const floe_sort_order *candidate)
+{
+    size_t i;
+    json_t *o;
+    *pos = -1;
+    json_array_foreach(orders, i, o)
+    {
+        floe_sort_order *existing = NULL;
+        int rc = parse_order(&existing, o);
+        if (rc)
+            return rc;
+        int same = floe_sort_order_same_fields(existing, candidate);
+        floe_sort_order_free(existing);
+        if (same) {
+            *pos = (long)i;
+            break;
+        }
+    }
+    return 0;
+}
+
 static int apply_add_spec(floe_metadata_builder *b, json_t *u)
 {
     json_t *spec = json_deep_copy(json_object_get(u, "spec"));
@@ -435,17 +501,30 @@ static int apply_add_spec(floe_metadata_builder *b, json_t *u)
         json_decref(spec);
         return rc;
     }
-    rc = set_int(b, "last-partition-id", last_part);
+    /* bind the spec to the current schema: transforms must apply to their source types */
+    floe_partition_spec *parsed = NULL;
+    floe_schema *schema = NULL;
+    if (!json_object_get(spec, "spec-id") &&
+        floe_iceberg__jset(spec, "spec-id", json_integer(0)) != 0)
+        rc = oom();
+    if (!rc)
+        rc = parse_spec(&parsed, spec);
+    if (!rc)
+        rc = current_schema(&schema, b);
+    if (!rc && floe_partition_spec_check(parsed, schema) != 0)
+        rc = floe_error_wrap(FLOE_EINVALID, "add-spec");
     long same = -1;
-    json_t *sp;
-    json_array_foreach(specs, i, sp)
-    {
-        if (json_equal(json_object_get(sp, "fields"), fields)) {
-            same = (long)i;
-            break;
-        }
+    if (!rc)
+        rc = find_same_spec(&same, specs, parsed);
+    floe_partition_spec_free(parsed);
+    floe_schema_free(schema);
+    if (!rc)
+        rc = set_int(b, "last-partition-id", last_part);
+    if (rc) {
+        json_decref(spec);
+        return rc == FLOE_ECORRUPT ? floe_error_wrap(FLOE_EINVALID, "add-spec") : rc;
     }
-    if (!rc && same >= 0) {
+    if (same >= 0) {
         b->last_added_spec = (int)json_integer_value(
             json_object_get(json_array_get(specs, (size_t)same), "spec-id"));
         json_decref(spec);
@@ -491,14 +570,32 @@ static int apply_add_sort_order(floe_metadata_builder *b, json_t *u)
         return rc;
     }
     json_t *orders = member(b, "sort-orders");
-    json_t *o;
-    json_array_foreach(orders, i, o)
-    {
-        if (json_equal(json_object_get(o, "fields"), fields)) {
-            b->last_added_order = (int)json_integer_value(json_object_get(o, "order-id"));
-            json_decref(order);
-            return 0;
-        }
+    floe_sort_order *parsed = NULL;
+    floe_schema *schema = NULL;
+    if (!json_object_get(order, "order-id") &&
+        floe_iceberg__jset(order, "order-id", json_integer(json_array_size(fields) ? 1 : 0)) != 0)
+        rc = oom();
+    if (!rc)
+        rc = parse_order(&parsed, order);
+    if (!rc && json_array_size(fields)) {
+        rc = current_schema(&schema, b);
+        if (!rc && floe_sort_order_check(parsed, schema) != 0)
+            rc = floe_error_wrap(FLOE_EINVALID, "add-sort-order");
+    }
+    long same = -1;
+    if (!rc)
+        rc = find_same_order(&same, orders, parsed);
+    floe_sort_order_free(parsed);
+    floe_schema_free(schema);
+    if (rc) {
+        json_decref(order);
+        return rc == FLOE_ECORRUPT ? floe_error_wrap(FLOE_EINVALID, "add-sort-order") : rc;
+    }
+    if (same >= 0) {
+        b->last_added_order = (int)json_integer_value(
+            json_object_get(json_array_get(orders, (size_t)same), "order-id"));
+        json_decref(order);
+        return 0;
     }
     /* the unsorted order is always id 0; sorted orders start at 1 */
     int new_id = json_array_size(fields) == 0 ? 0 : (int)max_id(orders, "order-id", 0) + 1;
@@ -534,10 +631,6 @@ static int apply_add_snapshot(floe_metadata_builder *b, json_t *u)
         rc = invalid("add-snapshot: snapshot %" PRId64 " names schema-id %d, which the table "
                      "does not have",
                      s->id, s->schema_id);
-    else if (s->parent_id != FLOE_SNAPSHOT_ID_NONE &&
-             find_by_id(snaps, "snapshot-id", s->parent_id) < 0 && b->base &&
-             floe_table_metadata_snapshot_count(b->base) == 0)
-        rc = invalid("add-snapshot: parent snapshot %" PRId64 " does not exist", s->parent_id);
     if (!rc && fv >= 3) {
         int64_t next_row_id = int_member(b, "next-row-id", 0);
         json_t *first = json_object_get(sj, "first-row-id");

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include <floe/error.h>
+#include <floe/iceberg/partition.h>
 #include <floe/iceberg/schema.h>
+#include <floe/iceberg/sort_order.h>
 
 #include "base/alloc.h"
 #include "iceberg/metadata_json_util.h"
@@ -15,10 +17,19 @@
 
 #define WHAT "table metadata"
 
-static void items_free(floe_md_item *items, size_t n)
+typedef enum item_kind { ITEM_SCHEMA, ITEM_SPEC, ITEM_ORDER } item_kind;
+
+static void items_free(floe_md_item *items, size_t n, item_kind kind)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(items[i].text);
+        if (kind == ITEM_SCHEMA)
+            floe_schema_free(items[i].parsed);
+        else if (kind == ITEM_SPEC)
+            floe_partition_spec_free(items[i].parsed);
+        else
+            floe_sort_order_free(items[i].parsed);
+    }
     floe_free(items);
 }
 
@@ -26,9 +37,9 @@ static void metadata_free(floe_table_metadata *md)
 {
     if (!md)
         return;
-    items_free(md->schemas, md->schema_count);
-    items_free(md->specs, md->spec_count);
-    items_free(md->orders, md->order_count);
+    items_free(md->schemas, md->schema_count, ITEM_SCHEMA);
+    items_free(md->specs, md->spec_count, ITEM_SPEC);
+    items_free(md->orders, md->order_count, ITEM_ORDER);
     floe_free(md->prop_keys);
     floe_free(md->prop_values);
     for (size_t i = 0; i < md->snapshot_count; i++)
@@ -63,24 +74,25 @@ static int oom(void)
     return floe_error_set(FLOE_ENOMEM, "out of memory reading table metadata");
 }
 
-int floe_iceberg__schema_json_highest_id(int *out, json_t *schema, const char *path)
+/* Collects the id-keyed objects of a list ("schemas", "partition-specs", "sort-orders"). */
+/* Parses one list item with the parser of its kind (schema.h, partition.h, sort_order.h). */
+static int parse_item(floe_md_item *item, item_kind kind, const char *path)
 {
-    char *text = json_dumps(schema, JSON_COMPACT);
-    if (!text)
-        return oom();
-    floe_schema *parsed = NULL;
-    int rc = floe_schema_from_json(&parsed, text, strlen(text));
-    free(text);
+    size_t len = strlen(item->text);
+    int rc;
+    if (kind == ITEM_SCHEMA)
+        rc = floe_schema_from_json((floe_schema **)&item->parsed, item->text, len);
+    else if (kind == ITEM_SPEC)
+        rc = floe_partition_spec_from_json((floe_partition_spec **)&item->parsed, item->text, len);
+    else
+        rc = floe_sort_order_from_json((floe_sort_order **)&item->parsed, item->text, len);
     if (rc)
-        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT, WHAT ": schema '%s'", path);
-    *out = (int)floe_schema_highest_field_id(parsed);
-    floe_schema_free(parsed);
+        return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT, WHAT ": '%s'", path);
     return 0;
 }
 
-/* Collects the id-keyed objects of a list ("schemas", "partition-specs", "sort-orders"). */
 static int read_items(floe_md_item **out, size_t *count, json_t *list, const char *list_key,
-                      const char *id_key)
+                      const char *id_key, item_kind kind)
 {
     size_t n = json_array_size(list);
     floe_md_item *items = floe_calloc(n ? n : 1, sizeof(*items));
@@ -103,18 +115,15 @@ static int read_items(floe_md_item **out, size_t *count, json_t *list, const cha
         for (size_t j = 0; j < *count; j++)
             if (items[j].id == id)
                 return floe_error_set(FLOE_ECORRUPT, WHAT ": '%s' repeats %s %d", path, id_key, id);
-        if (strcmp(list_key, "schemas") == 0) {
-            int highest = 0;
-            rc = floe_iceberg__schema_json_highest_id(&highest, o, path);
-            if (rc)
-                return rc;
-        }
         items[i].id = id;
         items[i].obj = o;
         items[i].text = json_dumps(o, JSON_COMPACT);
         if (!items[i].text)
             return oom();
         (*count)++;
+        rc = parse_item(&items[i], kind, path);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -480,13 +489,13 @@ static int build_views(floe_table_metadata *md)
     md->next_row_id = json_is_integer(nri) ? json_integer_value(nri) : -1;
 
     rc = read_items(&md->schemas, &md->schema_count, json_object_get(r, "schemas"), "schemas",
-                    "schema-id");
+                    "schema-id", ITEM_SCHEMA);
     if (!rc)
         rc = read_items(&md->specs, &md->spec_count, json_object_get(r, "partition-specs"),
-                        "partition-specs", "spec-id");
+                        "partition-specs", "spec-id", ITEM_SPEC);
     if (!rc)
         rc = read_items(&md->orders, &md->order_count, json_object_get(r, "sort-orders"),
-                        "sort-orders", "order-id");
+                        "sort-orders", "order-id", ITEM_ORDER);
     if (rc)
         return rc;
     if (!find_item(md->schemas, md->schema_count, md->current_schema_id))

@@ -284,6 +284,44 @@ static const char *item_text(const floe_md_item *items, size_t n, int id)
     return NULL;
 }
 
+static void *item_parsed(const floe_md_item *items, size_t n, int id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id == id)
+            return items[i].parsed;
+    return NULL;
+}
+
+const floe_schema *floe_table_metadata_schema(const floe_table_metadata *md, int schema_id)
+{
+    return item_parsed(md->schemas, md->schema_count, schema_id);
+}
+
+const floe_schema *floe_table_metadata_current_schema(const floe_table_metadata *md)
+{
+    return floe_table_metadata_schema(md, md->current_schema_id);
+}
+
+const floe_partition_spec *floe_table_metadata_spec(const floe_table_metadata *md, int spec_id)
+{
+    return item_parsed(md->specs, md->spec_count, spec_id);
+}
+
+const floe_partition_spec *floe_table_metadata_default_spec(const floe_table_metadata *md)
+{
+    return floe_table_metadata_spec(md, md->default_spec_id);
+}
+
+const floe_sort_order *floe_table_metadata_sort_order(const floe_table_metadata *md, int order_id)
+{
+    return item_parsed(md->orders, md->order_count, order_id);
+}
+
+const floe_sort_order *floe_table_metadata_default_sort_order(const floe_table_metadata *md)
+{
+    return floe_table_metadata_sort_order(md, md->default_sort_order_id);
+}
+
 size_t floe_table_metadata_schema_count(const floe_table_metadata *md)
 {
     return md->schema_count;

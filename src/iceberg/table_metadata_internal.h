@@ -15,8 +15,9 @@
 
 typedef struct floe_md_item {
     int id;
-    json_t *obj; /* borrowed from root */
-    char *text;  /* compact JSON of obj */
+    json_t *obj;  /* borrowed from root */
+    char *text;   /* compact JSON of obj */
+    void *parsed; /* floe_schema, floe_partition_spec or floe_sort_order (owned) */
 } floe_md_item;
 
 struct floe_table_metadata {
@@ -67,9 +68,5 @@ void floe_iceberg__metadata_destroy(floe_table_metadata *md);
 
 /* The normalized document (transfer none). */
 json_t *floe_iceberg__metadata_root(const floe_table_metadata *md);
-
-/* Parses a schema JSON object with the schema parser (validating it) and sets *out to its
- * highest field id; FLOE_ECORRUPT naming `path` when it is not a valid schema. */
-int floe_iceberg__schema_json_highest_id(int *out, json_t *schema, const char *path);
 
 #endif

@@ -258,6 +258,46 @@ int floe_update_add_schema(floe_table_update **out, const char *schema_json, int
     return make(out, o);
 }
 
+int floe_update_add_schema_object(floe_table_update **out, const floe_schema *schema,
+                                  int last_column_id)
+{
+    char *text = NULL;
+    *out = NULL;
+    int rc = need(schema, "add-schema");
+    if (!rc)
+        rc = floe_schema_to_json(&text, schema, false);
+    if (!rc)
+        rc = floe_update_add_schema(out, text, last_column_id);
+    floe_iceberg_free_string(text);
+    return rc;
+}
+
+int floe_update_add_spec_object(floe_table_update **out, const floe_partition_spec *spec)
+{
+    char *text = NULL;
+    *out = NULL;
+    int rc = need(spec, "add-spec");
+    if (!rc)
+        rc = floe_partition_spec_to_json(&text, spec, false);
+    if (!rc)
+        rc = floe_update_add_spec(out, text);
+    floe_iceberg_free_string(text);
+    return rc;
+}
+
+int floe_update_add_sort_order_object(floe_table_update **out, const floe_sort_order *order)
+{
+    char *text = NULL;
+    *out = NULL;
+    int rc = need(order, "add-sort-order");
+    if (!rc)
+        rc = floe_sort_order_to_json(&text, order, false);
+    if (!rc)
+        rc = floe_update_add_sort_order(out, text);
+    floe_iceberg_free_string(text);
+    return rc;
+}
+
 int floe_update_set_current_schema(floe_table_update **out, int schema_id)
 {
     return make(out,

@@ -14,7 +14,10 @@
 
 #include "../common.h"
 #include "../io.h"
+#include "partition.h"
+#include "schema.h"
 #include "snapshot.h"
+#include "sort_order.h"
 
 FLOE_BEGIN_DECLS
 
@@ -135,12 +138,24 @@ FLOE_API int floe_table_metadata_schema_id_at(const floe_table_metadata *md, siz
  */
 FLOE_API const char *floe_table_metadata_schema_json(const floe_table_metadata *md, int schema_id);
 
+/** (transfer none) the schema with `schema_id`, or NULL. Valid for the metadata's lifetime. */
+FLOE_API const floe_schema *floe_table_metadata_schema(const floe_table_metadata *md,
+                                                       int schema_id);
+/** (transfer none) the current schema (never NULL). */
+FLOE_API const floe_schema *floe_table_metadata_current_schema(const floe_table_metadata *md);
+
 /** Number of partition specs. */
 FLOE_API size_t floe_table_metadata_spec_count(const floe_table_metadata *md);
 /** spec-id of the i-th spec. */
 FLOE_API int floe_table_metadata_spec_id_at(const floe_table_metadata *md, size_t i);
 /** (transfer none) JSON text of the spec with `spec_id`, or NULL. */
 FLOE_API const char *floe_table_metadata_spec_json(const floe_table_metadata *md, int spec_id);
+
+/** (transfer none) the partition spec with `spec_id`, or NULL. */
+FLOE_API const floe_partition_spec *floe_table_metadata_spec(const floe_table_metadata *md,
+                                                             int spec_id);
+/** (transfer none) the default partition spec (never NULL). */
+FLOE_API const floe_partition_spec *floe_table_metadata_default_spec(const floe_table_metadata *md);
 
 /** Number of sort orders. */
 FLOE_API size_t floe_table_metadata_sort_order_count(const floe_table_metadata *md);
@@ -149,6 +164,13 @@ FLOE_API int floe_table_metadata_sort_order_id_at(const floe_table_metadata *md,
 /** (transfer none) JSON text of the sort order with `order_id`, or NULL. */
 FLOE_API const char *floe_table_metadata_sort_order_json(const floe_table_metadata *md,
                                                          int order_id);
+
+/** (transfer none) the sort order with `order_id`, or NULL. */
+FLOE_API const floe_sort_order *floe_table_metadata_sort_order(const floe_table_metadata *md,
+                                                               int order_id);
+/** (transfer none) the default sort order (never NULL). */
+FLOE_API const floe_sort_order *
+floe_table_metadata_default_sort_order(const floe_table_metadata *md);
 
 /** Number of properties. */
 FLOE_API size_t floe_table_metadata_property_count(const floe_table_metadata *md);

@@ -15,7 +15,10 @@
 #include <stdint.h>
 
 #include "../common.h"
+#include "partition.h"
+#include "schema.h"
 #include "snapshot.h"
+#include "sort_order.h"
 
 FLOE_BEGIN_DECLS
 
@@ -119,14 +122,22 @@ FLOE_API int floe_update_upgrade_format_version(floe_table_update **out, int for
  */
 FLOE_API int floe_update_add_schema(floe_table_update **out, const char *schema_json,
                                     int last_column_id);
+/** add-schema from a schema object. @param schema (transfer none) */
+FLOE_API int floe_update_add_schema_object(floe_table_update **out, const floe_schema *schema,
+                                           int last_column_id);
 /** set-current-schema (FLOE_LAST_ADDED = the schema added by this commit). */
 FLOE_API int floe_update_set_current_schema(floe_table_update **out, int schema_id);
 /** add-spec: an Appendix C partition spec object. (transfer full) */
 FLOE_API int floe_update_add_spec(floe_table_update **out, const char *spec_json);
+/** add-spec from a partition spec object. @param spec (transfer none) */
+FLOE_API int floe_update_add_spec_object(floe_table_update **out, const floe_partition_spec *spec);
 /** set-default-spec (FLOE_LAST_ADDED allowed). */
 FLOE_API int floe_update_set_default_spec(floe_table_update **out, int spec_id);
 /** add-sort-order: an Appendix C sort order object. */
 FLOE_API int floe_update_add_sort_order(floe_table_update **out, const char *sort_order_json);
+/** add-sort-order from a sort order object. @param order (transfer none) */
+FLOE_API int floe_update_add_sort_order_object(floe_table_update **out,
+                                               const floe_sort_order *order);
 /** set-default-sort-order (FLOE_LAST_ADDED allowed). */
 FLOE_API int floe_update_set_default_sort_order(floe_table_update **out, int order_id);
 /** add-snapshot. @param snapshot (transfer none) */
