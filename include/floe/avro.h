@@ -1,6 +1,6 @@
 /**
  * @file floe/avro.h
- * Avro schemas, generic values and object container files (Avro 1.11 specification).
+ * Avro schemas, generic values and object container files (Avro specification 1.12).
  *
  * - Schemas (floe_avro_schema) are parsed from JSON or built with the builder functions; every
  *   extra attribute (`field-id`, `element-id`, `key-id`, `value-id`, `logicalType`, ...) is kept
@@ -238,7 +238,8 @@ FLOE_API int floe_avro_schema_set_prop(floe_avro_schema *schema, const char *key
 /**
  * A value shaped by a schema (opaque). Created for a schema with floe_avro_value_new(); child
  * values returned by accessors are borrowed (transfer none) and live until the parent is
- * freed, or for array/map items until the container is cleared or reused.
+ * freed; array/map items stay valid until the container is cleared, appended to or decoded
+ * into again (appending may move the items).
  */
 typedef struct floe_avro_value floe_avro_value;
 
