@@ -85,6 +85,7 @@ int main(int argc, char **argv)
     if (floe_posix_file_io_new(&io))
         return die("io");
     double best = 1e30;
+    uint64_t max_held = 0;
     floe_parquet_file_metrics *m = NULL;
     for (long rep = 0; rep < repeat; rep++) {
         floe_parquet_file_metrics_free(m);
@@ -96,9 +97,13 @@ int main(int argc, char **argv)
         floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
         if (floe_parquet_writer_open(&w, of, &s, &o))
             return die("open");
-        for (long k = 0; k < nb; k++)
+        for (long k = 0; k < nb; k++) {
             if (floe_parquet_writer_write(w, &batches[k]))
                 return die("write");
+            uint64_t held = floe_parquet_writer_buffered_bytes(w);
+            if (held > max_held)
+                max_held = held;
+        }
         if (floe_parquet_writer_close(w, &m))
             return die("close");
         double t1 = now();
@@ -108,9 +113,9 @@ int main(int argc, char **argv)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("{\"rows\": %ld, \"seconds\": %.4f, \"bytes\": %llu, \"row_groups\": %zu, "
-           "\"peak_rss_kb\": %ld}\n",
+           "\"peak_rss_kb\": %ld, \"writer_buffered_max_bytes\": %llu}\n",
            rows, best, (unsigned long long)floe_parquet_file_metrics_file_size(m),
-           floe_parquet_file_metrics_n_row_groups(m), ru.ru_maxrss);
+           floe_parquet_file_metrics_n_row_groups(m), ru.ru_maxrss, (unsigned long long)max_held);
     floe_parquet_file_metrics_free(m);
     for (long k = 0; k < nb; k++)
         batches[k].release(&batches[k]);
