@@ -63,7 +63,7 @@ FLOE_API void floe_error_clear(void);
 FLOE_API int floe_error_set(int code, const char *fmt, ...) FLOE_PRINTF(2, 3);
 
 /** As floe_error_set() with a va_list. */
-FLOE_API int floe_error_setv(int code, const char *fmt, va_list ap);
+FLOE_API int floe_error_setv(int code, const char *fmt, va_list ap) FLOE_PRINTF(2, 0);
 
 /**
  * Prefixes the current last error with context ("loading table 'a.b': <old message>")

@@ -24,7 +24,7 @@ int floe_buf_append(floe_buf *b, const void *data, size_t n);
 int floe_buf_append_byte(floe_buf *b, uint8_t c);
 int floe_buf_append_str(floe_buf *b, const char *s);
 int floe_buf_printf(floe_buf *b, const char *fmt, ...) FLOE_PRINTF(2, 3);
-int floe_buf_vprintf(floe_buf *b, const char *fmt, va_list ap);
+int floe_buf_vprintf(floe_buf *b, const char *fmt, va_list ap) FLOE_PRINTF(2, 0);
 /* Unsigned LEB128 / zigzag varints (Avro, Thrift compact). */
 int floe_buf_append_uvarint(floe_buf *b, uint64_t v);
 int floe_buf_append_zigzag(floe_buf *b, int64_t v);
