@@ -1,0 +1,298 @@
+/**
+ * @file floe/table.h
+ * The table manager (DESIGN §1–§3): namespaces and Iceberg tables through a catalog plugin
+ * and a storage plugin, appends from an ArrowArrayStream, scans to one, and snapshots.
+ *
+ * Tables are named "ns.table" (the last dot separates the table name from a possibly nested
+ * namespace "a.b.table"). Every change to a table is a list of requirements and updates
+ * committed through the catalog (DESIGN §2); a conflicting commit is retried on the refreshed
+ * table, reusing the data files and manifest already written.
+ */
+#ifndef FLOE_TABLE_H
+#define FLOE_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "arrow/abi.h"
+#include "common.h"
+#include "io.h"
+
+FLOE_BEGIN_DECLS
+
+/** A table manager: a catalog plus storage plus write options (opaque). */
+typedef struct floe_manager floe_manager;
+/** A loaded table: identifier plus the metadata it was loaded at (opaque). */
+typedef struct floe_table floe_table;
+
+/** Default target data file size (encoded bytes): 512 MiB. */
+#define FLOE_MANAGER_TARGET_FILE_SIZE_DEFAULT ((int64_t)512 << 20)
+/** Default Parquet row-group size (encoded bytes): 128 MiB. */
+#define FLOE_MANAGER_ROW_GROUP_SIZE_DEFAULT ((int64_t)128 << 20)
+/** Default number of commit retries after a conflict. */
+#define FLOE_MANAGER_COMMIT_RETRIES_DEFAULT 4u
+
+/** Version of floe_manager_options. */
+#define FLOE_MANAGER_OPTIONS_VERSION 1
+
+/**
+ * Options of floe_manager_open(). Every NULL/0 member takes its value from the environment
+ * (`FLOE_WAREHOUSE`, `FLOE_CATALOG_URI`), then from the YAML config file, then the default.
+ */
+typedef struct floe_manager_options {
+    unsigned int version;  /**< FLOE_MANAGER_OPTIONS_VERSION */
+    const char *warehouse; /**< warehouse directory; default "./warehouse" */
+    /** Catalog URI (sql catalog: SQLite file); default "<warehouse>/catalog.db". */
+    const char *catalog_uri;
+    /** YAML config file; NULL reads "./floe.yaml" when it exists. Keys: `warehouse`,
+     *  `catalog.uri`, `catalog.type`, `write.target-file-size-bytes`,
+     *  `write.row-group-size-bytes`, `write.compression`, `commit.retries`. */
+    const char *config_file;
+    /** Catalog plugin name; default "sql" when registered, else floe's directory catalog. */
+    const char *catalog;
+    int64_t target_file_size;   /**< 0 = FLOE_MANAGER_TARGET_FILE_SIZE_DEFAULT */
+    int64_t row_group_size;     /**< 0 = FLOE_MANAGER_ROW_GROUP_SIZE_DEFAULT */
+    int compression;            /**< floe_parquet_compression; -1 = zstd */
+    int commit_retries;         /**< -1 = FLOE_MANAGER_COMMIT_RETRIES_DEFAULT */
+    unsigned int retry_base_ms; /**< first backoff delay; 0 = 50 ms */
+    size_t max_open_writers;    /**< partition writers open at once; 0 = 64 */
+    /** (transfer none) a FileIO to use instead of the storage plugin's (e.g. a wrapper that
+     *  injects faults); must outlive the manager. */
+    floe_file_io *file_io;
+} floe_manager_options;
+
+/** Initializer for floe_manager_options (all defaults). */
+#define FLOE_MANAGER_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        FLOE_MANAGER_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, -1, -1, 0, 0, NULL             \
+    }
+
+/**
+ * Opens a manager.
+ * @param out (transfer full) free with floe_manager_free()
+ * @param opts NULL for all defaults
+ * @return 0, FLOE_ECONFIG (bad config file), FLOE_EIO (warehouse not creatable), FLOE_ENOMEM
+ */
+FLOE_API int floe_manager_open(floe_manager **out, const floe_manager_options *opts);
+/** Frees a manager (NULL is fine). Tables loaded from it must be freed first. */
+FLOE_API void floe_manager_free(floe_manager *m);
+/** (transfer none) The resolved warehouse directory. */
+FLOE_API const char *floe_manager_warehouse(const floe_manager *m);
+/** (transfer none) Name of the catalog in use ("sql", "dir", ...). */
+FLOE_API const char *floe_manager_catalog_name(const floe_manager *m);
+
+/* ---- namespaces ---- */
+
+/**
+ * Creates a namespace.
+ * @param properties (transfer none) object of strings, or NULL
+ * @param create_parents non-zero to create missing parents of "a.b.c" first
+ * @return 0, FLOE_EEXISTS, FLOE_ENOTFOUND (missing parent without create_parents)
+ */
+FLOE_API int floe_manager_create_namespace(floe_manager *m, const char *ns,
+                                           const json_t *properties, int create_parents);
+/**
+ * Lists namespaces directly under `parent` (NULL: top level), sorted.
+ * @param out (transfer full) array of `*count` strings; free with floe_manager_strings_free()
+ */
+FLOE_API int floe_manager_list_namespaces(char ***out, size_t *count, floe_manager *m,
+                                          const char *parent);
+/** Loads a namespace's properties. @param out (transfer full) json_decref() */
+FLOE_API int floe_manager_load_namespace(json_t **out, floe_manager *m, const char *ns);
+/** Sets `updates` (object of strings, or NULL) and removes `removals` (array, or NULL). */
+FLOE_API int floe_manager_update_namespace(floe_manager *m, const char *ns, const json_t *updates,
+                                           const json_t *removals);
+/** Drops an empty namespace; FLOE_ENOTEMPTY (with the catalog's message), FLOE_ENOTFOUND. */
+FLOE_API int floe_manager_drop_namespace(floe_manager *m, const char *ns);
+/** Frees an array of strings from this API (NULL is fine). */
+FLOE_API void floe_manager_strings_free(char **list, size_t count);
+
+/* ---- tables ---- */
+
+/** Version of floe_table_create_options. */
+#define FLOE_TABLE_CREATE_OPTIONS_VERSION 1
+
+/** Options of floe_manager_create_table(). Give the schema as JSON or as text. */
+typedef struct floe_table_create_options {
+    unsigned int version; /**< FLOE_TABLE_CREATE_OPTIONS_VERSION */
+    /** Iceberg schema JSON (Appendix C); ids are reassigned. */
+    const char *schema_json;
+    /** Schema text: "id long not null, ts timestamptz, amount decimal(10,2)". */
+    const char *schema_text;
+    /** Partition spec text: "day(ts), bucket(16, id), truncate(4, s), region"; NULL none. */
+    const char *partition_by;
+    /** Sort order text: "id, ts desc nulls last"; NULL unsorted. */
+    const char *sort_by;
+    const char *const *property_keys;   /**< table properties, or NULL */
+    const char *const *property_values; /**< values for property_keys */
+    size_t property_count;              /**< number of properties */
+    const char *location;               /**< table location; NULL = <warehouse>/<ns>/<name> */
+    int if_not_exists;                  /**< non-zero: an existing table is loaded instead */
+} floe_table_create_options;
+
+/** Initializer for floe_table_create_options. */
+#define FLOE_TABLE_CREATE_OPTIONS_INIT                                                             \
+    {                                                                                              \
+        FLOE_TABLE_CREATE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0          \
+    }
+
+/**
+ * Creates a table.
+ * @param out (transfer full, optional) the new table; free with floe_table_free()
+ * @return 0, FLOE_EEXISTS, FLOE_ENOTFOUND (namespace), FLOE_EINVALID (schema/spec/sort text,
+ *         naming the offending part)
+ */
+FLOE_API int floe_manager_create_table(floe_table **out, floe_manager *m, const char *ident,
+                                       const floe_table_create_options *opts);
+/** Loads a table. @param out (transfer full) @return 0, FLOE_ENOTFOUND */
+FLOE_API int floe_manager_load_table(floe_table **out, floe_manager *m, const char *ident);
+/** Sets *exists to 1 or 0. */
+FLOE_API int floe_manager_table_exists(int *exists, floe_manager *m, const char *ident);
+/** Lists the table names of a namespace, sorted. @param out (transfer full) */
+FLOE_API int floe_manager_list_tables(char ***out, size_t *count, floe_manager *m, const char *ns);
+/** Drops a table; `purge` also deletes its data and metadata files. */
+FLOE_API int floe_manager_drop_table(floe_manager *m, const char *ident, int purge);
+/** Renames (or moves) a table. */
+FLOE_API int floe_manager_rename_table(floe_manager *m, const char *from, const char *to);
+/** Registers an existing metadata file as a table. @param out (transfer full, optional) */
+FLOE_API int floe_manager_register_table(floe_table **out, floe_manager *m, const char *ident,
+                                         const char *metadata_location);
+
+/** Frees a table (NULL is fine). */
+FLOE_API void floe_table_free(floe_table *t);
+/** Reloads the table's current metadata from the catalog. */
+FLOE_API int floe_table_refresh(floe_table *t);
+/** (transfer none) "ns.name". */
+FLOE_API const char *floe_table_identifier(const floe_table *t);
+/** (transfer none) The metadata file the table was loaded from. */
+FLOE_API const char *floe_table_metadata_file(const floe_table *t);
+/** (transfer none) The table location. */
+FLOE_API const char *floe_table_location(const floe_table *t);
+/**
+ * The table as JSON: identifier, location, metadata-location, format-version, schema, spec,
+ * sort order, properties, current snapshot id. (transfer full) json_decref()
+ */
+FLOE_API int floe_table_describe(json_t **out, const floe_table *t);
+/** The current schema as an Arrow struct schema with `PARQUET:field_id`. (transfer full) */
+FLOE_API int floe_table_arrow_schema(struct ArrowSchema *out, const floe_table *t);
+
+/* ---- writes ---- */
+
+/** Version of floe_write_options. */
+#define FLOE_WRITE_OPTIONS_VERSION 1
+
+/** Options of floe_table_append() and floe_table_overwrite(). */
+typedef struct floe_write_options {
+    unsigned int version;                        /**< FLOE_WRITE_OPTIONS_VERSION */
+    const char *const *snapshot_property_keys;   /**< extra snapshot summary keys, or NULL */
+    const char *const *snapshot_property_values; /**< values for snapshot_property_keys */
+    size_t snapshot_property_count;              /**< number of snapshot properties */
+} floe_write_options;
+
+/** Initializer for floe_write_options. */
+#define FLOE_WRITE_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        FLOE_WRITE_OPTIONS_VERSION, NULL, NULL, 0                                                  \
+    }
+
+/** What a write did. */
+typedef struct floe_write_result {
+    int64_t snapshot_id;     /**< the committed snapshot */
+    int64_t added_records;   /**< rows written */
+    int64_t added_files;     /**< data files written */
+    int64_t deleted_records; /**< rows removed (overwrite) */
+    int64_t deleted_files;   /**< data files removed (overwrite) */
+    unsigned int attempts;   /**< commit attempts (1 = no conflict) */
+} floe_write_result;
+
+/**
+ * Appends every batch of `stream` (transfer none: not released) as one snapshot. Columns
+ * are matched to the table schema by name; partitioned tables get one file per partition.
+ * @param result (optional) what was written
+ * @return 0, FLOE_ESCHEMA (naming the column), FLOE_EINVALID (invalid batch),
+ *         FLOE_ECONFLICT (retries exhausted), FLOE_ECOMMITUNKNOWN, FLOE_EIO
+ */
+FLOE_API int floe_table_append(floe_write_result *result, floe_table *t,
+                               struct ArrowArrayStream *stream, const floe_write_options *opts);
+
+/**
+ * Overwrites the whole table (filter NULL) or the rows matching `filter` (expression text)
+ * with the batches of `stream` (which may have no batches): files wholly matched are removed,
+ * partly matched files are rewritten without the matching rows.
+ */
+FLOE_API int floe_table_overwrite(floe_write_result *result, floe_table *t,
+                                  struct ArrowArrayStream *stream, const char *filter,
+                                  const floe_write_options *opts);
+
+/* ---- scans ---- */
+
+/** Version of floe_scan_options. */
+#define FLOE_SCAN_OPTIONS_VERSION 1
+
+/** Options of floe_table_scan() and floe_table_plan(). */
+typedef struct floe_scan_options {
+    unsigned int version;       /**< FLOE_SCAN_OPTIONS_VERSION */
+    const char *const *columns; /**< projection by name, or NULL for every column */
+    size_t column_count;        /**< entries of columns */
+    const char *filter;         /**< expression text ("region = 'eu' and amount > 10"), or NULL */
+    int64_t snapshot_id;        /**< time travel by id; -1 = none */
+    int64_t as_of_ms;           /**< time travel by time (ms since epoch); -1 = none */
+    const char *ref;            /**< time travel by branch or tag; NULL = main */
+    int64_t limit;              /**< stop after this many rows; -1 = all */
+} floe_scan_options;
+
+/** Initializer for floe_scan_options. */
+#define FLOE_SCAN_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        FLOE_SCAN_OPTIONS_VERSION, NULL, 0, NULL, -1, -1, NULL, -1                                 \
+    }
+
+/**
+ * Scans the table into an Arrow stream of record batches (struct arrays of the projected
+ * schema). Files are pruned by partition and column metrics; remaining rows are filtered.
+ * @param out (transfer full) release with out->release; the table must outlive it.
+ */
+FLOE_API int floe_table_scan(struct ArrowArrayStream *out, floe_table *t,
+                             const floe_scan_options *opts);
+
+/** One file of a scan plan. */
+typedef struct floe_scan_task {
+    char *path;           /**< data file location */
+    int64_t record_count; /**< rows in the file */
+    int64_t file_size;    /**< bytes */
+    char *partition;      /**< partition path ("ts_day=2024-01-01"), "" when unpartitioned */
+    char *residual;       /**< the filter left to apply to its rows ("true" when none) */
+} floe_scan_task;
+
+/** A scan plan (the files a scan would read). */
+typedef struct floe_scan_plan {
+    floe_scan_task *tasks;   /**< planned files */
+    size_t task_count;       /**< entries of tasks */
+    int64_t snapshot_id;     /**< snapshot scanned, -1 for an empty table */
+    size_t manifests_total;  /**< manifests of the snapshot */
+    size_t manifests_pruned; /**< manifests skipped by partition summaries */
+    size_t files_pruned;     /**< files skipped by partition values or metrics */
+} floe_scan_plan;
+
+/** Plans a scan without reading data. @param out (transfer full) floe_scan_plan_free() */
+FLOE_API int floe_table_plan(floe_scan_plan **out, floe_table *t, const floe_scan_options *opts);
+/** Frees a plan (NULL is fine). */
+FLOE_API void floe_scan_plan_free(floe_scan_plan *plan);
+
+/* ---- snapshots ---- */
+
+/**
+ * The table's snapshots, oldest first: an array of {snapshot-id, parent-snapshot-id,
+ * timestamp-ms, operation, summary, current}. (transfer full) json_decref()
+ */
+FLOE_API int floe_table_snapshots(json_t **out, const floe_table *t);
+/** Current snapshot id, or -1 when the table has none. */
+FLOE_API int64_t floe_table_current_snapshot_id(const floe_table *t);
+/** The snapshot log: an array of {timestamp-ms, snapshot-id}. (transfer full) */
+FLOE_API int floe_table_history(json_t **out, const floe_table *t);
+
+FLOE_END_DECLS
+
+#endif

@@ -1,0 +1,887 @@
+/* Appends and overwrites: Arrow batches -> partitioned Parquet data files -> a manifest -> a
+ * manifest list carrying the parent's manifests -> a snapshot committed through the catalog,
+ * retried on conflict with the data files and manifest reused. */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <floe/arrow/builder.h>
+#include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
+#include <floe/arrow/type.h>
+#include <floe/arrow/validate.h>
+#include <floe/arrow/value.h>
+#include <floe/log.h>
+#include <floe/error.h>
+#include <floe/iceberg/manifest.h>
+#include <floe/iceberg/manifest_list.h>
+#include <floe/iceberg/metadata.h>
+#include <floe/iceberg/snapshot.h>
+#include <floe/iceberg/update.h>
+#include <floe/parquet/writer.h>
+#include <floe/retry.h>
+#include <floe/trace.h>
+
+#include "base/alloc.h"
+#include "base/buf.h"
+#include "base/random.h"
+#include "base/timeconv.h"
+#include "base/uuid.h"
+#include "manager/arrow_rows.h"
+#include "manager/manager_internal.h"
+#include "manager/write_internal.h"
+
+#define MAX_LIST_MANIFESTS (1u << 20)
+
+struct pwriter {
+    floe_literal *key; /* owned partition tuple */
+    floe_parquet_writer *w;
+    char *path;
+    uint64_t last_use;
+};
+
+struct files {
+    floe_data_file **v;
+    size_t n, cap;
+};
+
+struct writer_set {
+    floe_table *t;
+    struct ArrowSchema schema; /* the table's Arrow schema (field ids) */
+    size_t nkeys;              /* partition fields */
+    struct pwriter *open;
+    size_t nopen;
+    struct files out;
+    char write_id[FLOE_UUID_STR_LEN];
+    size_t file_seq;
+    uint64_t clock;
+    int64_t records;
+    int64_t bytes;
+};
+
+static int files_push(struct files *f, floe_data_file *df)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 16;
+        floe_data_file **v = floe_realloc(f->v, cap * sizeof *v);
+        if (!v)
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+        f->v = v;
+        f->cap = cap;
+    }
+    f->v[f->n++] = df;
+    return 0;
+}
+
+static void files_free(struct files *f, floe_file_io *io_to_remove)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        if (io_to_remove)
+            io_to_remove->remove(io_to_remove, floe_data_file_path(f->v[i]));
+        floe_data_file_free(f->v[i]);
+    }
+    floe_free(f->v);
+    memset(f, 0, sizeof *f);
+}
+
+static void key_free(floe_literal *key, size_t n)
+{
+    if (!key)
+        return;
+    for (size_t i = 0; i < n; i++)
+        floe_literal_clear(&key[i]);
+    floe_free(key);
+}
+
+/* A bound value of the Parquet writer as an Iceberg literal of `type`. */
+static int bound_literal(floe_literal *out, const floe_type *type, const floe_parquet_value *v)
+{
+    floe_type_kind k = floe_type_get_kind(type);
+    switch (v->kind) {
+    case FLOE_PARQUET_VALUE_BOOL:
+        *out = floe_literal_bool(v->i != 0);
+        return k == FLOE_TYPE_BOOLEAN;
+    case FLOE_PARQUET_VALUE_INT:
+        switch (k) {
+        case FLOE_TYPE_INT:
+            *out = floe_literal_int((int32_t)v->i);
+            return 1;
+        case FLOE_TYPE_DATE:
+            *out = floe_literal_date((int32_t)v->i);
+            return 1;
+        case FLOE_TYPE_LONG:
+            *out = floe_literal_long(v->i);
+            return 1;
+        case FLOE_TYPE_TIME:
+            *out = floe_literal_time(v->i);
+            return 1;
+        case FLOE_TYPE_TIMESTAMP:
+            *out = floe_literal_timestamp(v->i);
+            return 1;
+        case FLOE_TYPE_TIMESTAMPTZ:
+            *out = floe_literal_timestamptz(v->i);
+            return 1;
+        case FLOE_TYPE_TIMESTAMP_NS:
+            *out = floe_literal_timestamp_ns(v->i);
+            return 1;
+        case FLOE_TYPE_TIMESTAMPTZ_NS:
+            *out = floe_literal_timestamptz_ns(v->i);
+            return 1;
+        case FLOE_TYPE_DECIMAL:
+            *out = floe_literal_decimal(v->i, floe_type_decimal_scale(type));
+            return 1;
+        default:
+            return 0;
+        }
+    case FLOE_PARQUET_VALUE_FLOAT:
+        *out = floe_literal_float((float)v->d);
+        return k == FLOE_TYPE_FLOAT;
+    case FLOE_PARQUET_VALUE_DOUBLE:
+        *out = floe_literal_double(v->d);
+        return k == FLOE_TYPE_DOUBLE;
+    case FLOE_PARQUET_VALUE_BYTES:
+        if (k == FLOE_TYPE_STRING)
+            *out = floe_literal_string((const char *)v->bytes, v->len);
+        else if (k == FLOE_TYPE_BINARY)
+            *out = floe_literal_binary(v->bytes, v->len);
+        else if (k == FLOE_TYPE_FIXED)
+            *out = floe_literal_fixed(v->bytes, v->len);
+        else if (k == FLOE_TYPE_UUID && v->len == 16)
+            *out = floe_literal_uuid(v->bytes);
+        else
+            return 0;
+        return 1;
+    case FLOE_PARQUET_VALUE_DECIMAL: {
+        if (k != FLOE_TYPE_DECIMAL || v->len == 0 || v->len > 16)
+            return 0;
+        /* big-endian two's complement, sign-extended to 128 bits */
+        uint8_t full[16];
+        memset(full, (v->bytes[0] & 0x80) ? 0xff : 0, sizeof full);
+        memcpy(full + 16 - v->len, v->bytes, v->len);
+        uint64_t hi = 0, lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | full[i];
+            lo = (lo << 8) | full[8 + i];
+        }
+        *out = floe_literal_decimal128((int64_t)hi, lo, floe_type_decimal_scale(type));
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+static int data_file_from_metrics(floe_data_file **out, const floe_schema *schema, const char *path,
+                                  const floe_literal *key, size_t nkeys,
+                                  floe_parquet_file_metrics *pm)
+{
+    floe_data_file *df = NULL;
+    int rc = floe_data_file_new(&df, FLOE_CONTENT_DATA, path, "parquet",
+                                floe_parquet_file_metrics_row_count(pm),
+                                (int64_t)floe_parquet_file_metrics_file_size(pm));
+    if (rc)
+        return rc;
+    if (nkeys && (rc = floe_data_file_set_partition(df, key, nkeys)))
+        goto fail;
+    for (size_t i = 0; i < floe_parquet_file_metrics_n_columns(pm); i++) {
+        const floe_parquet_column_metrics *c = floe_parquet_file_metrics_column(pm, i);
+        if (c->field_id < 0)
+            continue;
+        if ((rc = floe_data_file_set_column_metrics(df, c->field_id, c->column_size, c->value_count,
+                                                    c->null_count, c->nan_count)))
+            goto fail;
+        const floe_field *f = floe_schema_find_field(schema, c->field_id);
+        /* bounds only for primitive columns outside lists and maps, as the spec allows */
+        if (!f || !floe_type_is_primitive(floe_field_type(f)) ||
+            floe_schema_parent_id(schema, c->field_id) != -1)
+            continue;
+        floe_literal lo, hi;
+        if (bound_literal(&lo, floe_field_type(f), &c->lower) &&
+            bound_literal(&hi, floe_field_type(f), &c->upper) &&
+            (rc = floe_data_file_set_bounds(df, c->field_id, &lo, &hi,
+                                            FLOE_METRICS_DEFAULT_TRUNCATE)))
+            goto fail;
+    }
+    size_t ng = floe_parquet_file_metrics_n_row_groups(pm);
+    if (ng) {
+        int64_t *offs = floe_calloc(ng, sizeof *offs);
+        if (!offs) {
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < ng; i++)
+            offs[i] = floe_parquet_file_metrics_split_offset(pm, i);
+        rc = floe_data_file_set_split_offsets(df, offs, ng);
+        floe_free(offs);
+        if (rc)
+            goto fail;
+    }
+    *out = df;
+    return 0;
+fail:
+    floe_data_file_free(df);
+    return rc;
+}
+
+static int close_writer(struct writer_set *ws, size_t idx)
+{
+    struct pwriter *p = &ws->open[idx];
+    floe_parquet_file_metrics *pm = NULL;
+    int rc = floe_parquet_writer_close(p->w, &pm);
+    p->w = NULL;
+    floe_data_file *df = NULL;
+    if (!rc)
+        rc = data_file_from_metrics(&df, ws->t->schema, p->path, p->key, ws->nkeys, pm);
+    if (!rc && (rc = files_push(&ws->out, df)))
+        floe_data_file_free(df);
+    if (!rc) {
+        ws->records += floe_parquet_file_metrics_row_count(pm);
+        ws->bytes += (int64_t)floe_parquet_file_metrics_file_size(pm);
+    } else {
+        ws->t->m->io->remove(ws->t->m->io, p->path);
+    }
+    floe_parquet_file_metrics_free(pm);
+    key_free(p->key, ws->nkeys);
+    floe_free(p->path);
+    ws->open[idx] = ws->open[--ws->nopen];
+    return rc;
+}
+
+static int open_writer(struct writer_set *ws, const floe_literal *key, size_t *idx)
+{
+    floe_manager *m = ws->t->m;
+    if (ws->nopen >= m->max_open_writers) {
+        size_t lru = 0;
+        for (size_t i = 1; i < ws->nopen; i++)
+            if (ws->open[i].last_use < ws->open[lru].last_use)
+                lru = i;
+        int rc = close_writer(ws, lru);
+        if (rc)
+            return rc;
+    }
+    if (!ws->open) {
+        ws->open = floe_calloc(m->max_open_writers, sizeof *ws->open);
+        if (!ws->open)
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+    }
+    struct pwriter *p = &ws->open[ws->nopen];
+    memset(p, 0, sizeof *p);
+    char *ppath = NULL;
+    int rc = 0;
+    if (ws->nkeys) {
+        if (!(p->key = floe_calloc(ws->nkeys, sizeof *p->key)))
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+        for (size_t i = 0; !rc && i < ws->nkeys; i++)
+            rc = floe_literal_copy(&p->key[i], &key[i]);
+        if (!rc)
+            rc = floe_partition_spec_path(&ppath, ws->t->spec, key);
+    }
+    floe_buf b = FLOE_BUF_INIT;
+    if (!rc && floe_buf_printf(&b, "%s/data/%s%s%s-%05zu.parquet", floe_table_location(ws->t),
+                               ppath ? ppath : "", ppath ? "/" : "", ws->write_id, ws->file_seq++))
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    floe_iceberg_free_string(ppath);
+    size_t len;
+    if (!rc)
+        p->path = (char *)floe_buf_detach(&b, &len);
+    floe_buf_free(&b);
+    floe_output_file *f = NULL;
+    if (!rc)
+        rc = m->io->create(&f, m->io, p->path, FLOE_CREATE_EXCLUSIVE);
+    if (!rc) {
+        floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+        o.row_group_bytes = m->row_group_size;
+        o.compression = m->compression;
+        rc = floe_parquet_writer_open(&p->w, f, &ws->schema, &o);
+    }
+    if (rc) {
+        key_free(p->key, ws->nkeys);
+        floe_free(p->path);
+        return rc;
+    }
+    p->last_use = ++ws->clock;
+    *idx = ws->nopen++;
+    return 0;
+}
+
+static int find_writer(struct writer_set *ws, const floe_literal *key, size_t *idx)
+{
+    for (size_t i = 0; i < ws->nopen; i++) {
+        size_t k = 0;
+        while (k < ws->nkeys && floe_literal_equal(&ws->open[i].key[k], &key[k]))
+            k++;
+        if (k == ws->nkeys) {
+            *idx = i;
+            return 0;
+        }
+    }
+    return open_writer(ws, key, idx);
+}
+
+static int write_rows(struct writer_set *ws, size_t idx, const struct ArrowArray *batch)
+{
+    struct pwriter *p = &ws->open[idx];
+    p->last_use = ++ws->clock;
+    int rc = floe_parquet_writer_write(p->w, batch);
+    if (rc)
+        return rc;
+    if ((int64_t)floe_parquet_writer_bytes_estimate(p->w) >= ws->t->m->target_file_size)
+        return close_writer(ws, idx);
+    return 0;
+}
+
+/* Mapping of an input stream's columns onto the table's columns. */
+struct column_map {
+    size_t ncols;
+    int64_t *src;                   /* input child per table column, -1 when absent */
+    struct ArrowArray *nulls;       /* all-null arrays for absent optional columns */
+    const struct ArrowArray **kids; /* children of the view batch */
+};
+
+static void release_noop(struct ArrowArray *a)
+{
+    a->release = NULL;
+}
+
+static int formats_compatible(const char *want, const char *got)
+{
+    if (strcmp(want, got) == 0)
+        return 1;
+    /* any time zone is an instant (timestamptz); Arrow offsets "+00:00" and "UTC" both occur */
+    if (strncmp(want, "tsu:", 4) == 0 && strncmp(got, "tsu:", 4) == 0 && want[4] && got[4])
+        return 1;
+    if (strncmp(want, "tsn:", 4) == 0 && strncmp(got, "tsn:", 4) == 0 && want[4] && got[4])
+        return 1;
+    return 0;
+}
+
+static int build_map(struct column_map *cm, const struct ArrowSchema *table,
+                     const struct ArrowSchema *input, const char *ident)
+{
+    cm->ncols = (size_t)table->n_children;
+    cm->src = floe_calloc(cm->ncols ? cm->ncols : 1, sizeof *cm->src);
+    cm->nulls = floe_calloc(cm->ncols ? cm->ncols : 1, sizeof *cm->nulls);
+    cm->kids = floe_calloc(cm->ncols ? cm->ncols : 1, sizeof *cm->kids);
+    if (!cm->src || !cm->nulls || !cm->kids)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    if (strcmp(input->format, "+s") != 0)
+        return floe_error_set(FLOE_ESCHEMA, "input to '%s' is not a struct of columns (format %s)",
+                              ident, input->format);
+    for (int64_t j = 0; j < input->n_children; j++) {
+        const char *name = input->children[j]->name ? input->children[j]->name : "";
+        int64_t found = -1;
+        for (int64_t i = 0; i < table->n_children; i++)
+            if (strcmp(table->children[i]->name, name) == 0)
+                found = i;
+        if (found < 0)
+            return floe_error_set(
+                FLOE_ESCHEMA, "input column '%s' is not in the schema of table '%s'", name, ident);
+        if (!formats_compatible(table->children[found]->format, input->children[j]->format))
+            return floe_error_set(FLOE_ESCHEMA,
+                                  "input column '%s' has Arrow type '%s' but table '%s' expects "
+                                  "'%s'",
+                                  name, input->children[j]->format, ident,
+                                  table->children[found]->format);
+    }
+    for (size_t i = 0; i < cm->ncols; i++) {
+        cm->src[i] = -1;
+        for (int64_t j = 0; j < input->n_children; j++)
+            if (input->children[j]->name &&
+                strcmp(input->children[j]->name, table->children[i]->name) == 0)
+                cm->src[i] = j;
+        if (cm->src[i] < 0 && !(table->children[i]->flags & ARROW_FLAG_NULLABLE))
+            return floe_error_set(FLOE_ESCHEMA,
+                                  "required column '%s' of table '%s' is missing from the input",
+                                  table->children[i]->name, ident);
+    }
+    return 0;
+}
+
+static void map_release_nulls(struct column_map *cm)
+{
+    for (size_t i = 0; cm->nulls && i < cm->ncols; i++)
+        floe_arrow_array_release(&cm->nulls[i]);
+}
+
+static void map_free(struct column_map *cm)
+{
+    map_release_nulls(cm);
+    floe_free(cm->src);
+    floe_free(cm->nulls);
+    floe_free(cm->kids);
+}
+
+/* A view of `in` with the table's columns in table order (no copies). */
+static int make_view(struct ArrowArray *view, struct column_map *cm,
+                     const struct ArrowSchema *table, const struct ArrowArray *in)
+{
+    map_release_nulls(cm);
+    for (size_t i = 0; i < cm->ncols; i++) {
+        if (cm->src[i] >= 0) {
+            cm->kids[i] = in->children[cm->src[i]];
+            continue;
+        }
+        floe_arrow_builder *b = NULL;
+        int rc = floe_arrow_builder_new(&b, table->children[i]);
+        if (!rc)
+            rc = floe_arrow_builder_append_nulls(b, in->offset + in->length);
+        if (!rc)
+            rc = floe_arrow_builder_finish(b, &cm->nulls[i]);
+        floe_arrow_builder_free(b);
+        if (rc)
+            return rc;
+        cm->kids[i] = &cm->nulls[i];
+    }
+    memset(view, 0, sizeof *view);
+    view->length = in->length;
+    view->offset = in->offset;
+    view->n_buffers = 1;
+    static const void *no_validity[1] = {NULL};
+    view->buffers = no_validity;
+    view->n_children = (int64_t)cm->ncols;
+    view->children = (struct ArrowArray **)cm->kids;
+    view->release = release_noop;
+    return 0;
+}
+
+static int write_batch(struct writer_set *ws, const struct ArrowArray *view)
+{
+    size_t idx = 0;
+    int rc;
+    if (ws->nkeys == 0) {
+        if (ws->nopen == 0 && (rc = open_writer(ws, NULL, &idx)))
+            return rc;
+        return write_rows(ws, 0, view);
+    }
+    const floe_partition_spec *spec = ws->t->spec;
+    const floe_schema *schema = ws->t->schema;
+    size_t nk = ws->nkeys;
+    int64_t n = view->length;
+    floe_literal *src = floe_calloc(nk, sizeof *src);
+    floe_literal *keys = floe_calloc(nk * (size_t)(n ? n : 1), sizeof *keys);
+    int64_t *rows = floe_calloc((size_t)(n ? n : 1), sizeof *rows);
+    uint8_t *done = floe_calloc((size_t)(n ? n : 1), 1);
+    size_t *col = floe_calloc(nk, sizeof *col);
+    if (!src || !keys || !rows || !done || !col) {
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory partitioning a batch of %" PRId64 " rows",
+                            n);
+        goto out;
+    }
+    rc = 0;
+    for (size_t k = 0; !rc && k < nk; k++) {
+        int32_t sid = floe_partition_field_source_id(floe_partition_spec_field_at(spec, k));
+        col[k] = (size_t)-1;
+        for (size_t c = 0; c < floe_schema_column_count(schema); c++)
+            if (floe_field_id(floe_schema_column_at(schema, c)) == sid)
+                col[k] = c;
+        if (col[k] == (size_t)-1)
+            rc = floe_error_set(FLOE_EUNSUPPORTED,
+                                "partition source field %d of '%s' is not a top-level column",
+                                (int)sid, ws->t->ident);
+    }
+    for (int64_t r = 0; !rc && r < n; r++) {
+        for (size_t k = 0; !rc && k < nk; k++) {
+            const floe_field *f = floe_schema_column_at(schema, col[k]);
+            rc = floe_manager__arrow_literal(&src[k], floe_field_type(f),
+                                             ws->schema.children[col[k]], view->children[col[k]],
+                                             view->offset + r);
+        }
+        if (!rc)
+            rc = floe_partition_spec_apply(&keys[(size_t)r * nk], spec, src);
+    }
+    /* group rows by key; each group is copied out and written to its partition's file */
+    for (int64_t r = 0; !rc && r < n; r++) {
+        if (done[r])
+            continue;
+        size_t cnt = 0;
+        const floe_literal *key = &keys[(size_t)r * nk];
+        for (int64_t s = r; s < n; s++) {
+            if (done[s])
+                continue;
+            size_t k = 0;
+            while (k < nk && floe_literal_equal(&keys[(size_t)s * nk + k], &key[k]))
+                k++;
+            if (k == nk) {
+                done[s] = 1;
+                rows[cnt++] = s;
+            }
+        }
+        if ((rc = find_writer(ws, key, &idx)))
+            break;
+        if (cnt == (size_t)n) {
+            rc = write_rows(ws, idx, view);
+            break;
+        }
+        floe_arrow_builder *b = NULL;
+        struct ArrowArray part;
+        memset(&part, 0, sizeof part);
+        if (!(rc = floe_arrow_builder_new(&b, &ws->schema)) &&
+            !(rc = floe_manager__take(b, &ws->schema, view, rows, cnt)) &&
+            !(rc = floe_arrow_builder_finish_batch(b, &part, NULL)))
+            rc = write_rows(ws, idx, &part);
+        floe_arrow_array_release(&part);
+        floe_arrow_builder_free(b);
+    }
+out:
+    if (keys)
+        for (size_t i = 0; i < nk * (size_t)(n ? n : 1); i++)
+            floe_literal_clear(&keys[i]);
+    floe_free(src);
+    floe_free(keys);
+    floe_free(rows);
+    floe_free(done);
+    floe_free(col);
+    return rc;
+}
+
+static void writer_set_abort(struct writer_set *ws)
+{
+    for (size_t i = 0; i < ws->nopen; i++) {
+        floe_parquet_writer_abort(ws->open[i].w);
+        key_free(ws->open[i].key, ws->nkeys);
+        floe_free(ws->open[i].path);
+    }
+    ws->nopen = 0;
+}
+
+static void writer_set_free(struct writer_set *ws, int remove_files)
+{
+    writer_set_abort(ws);
+    floe_free(ws->open);
+    files_free(&ws->out, remove_files ? ws->t->m->io : NULL);
+    floe_arrow_schema_release(&ws->schema);
+}
+
+static int writer_set_init(struct writer_set *ws, floe_table *t)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->t = t;
+    ws->nkeys = floe_partition_spec_is_unpartitioned(t->spec)
+                    ? 0
+                    : floe_partition_spec_field_count(t->spec);
+    uint8_t u[16];
+    int rc = floe_uuid_v4(u);
+    if (rc)
+        return rc;
+    floe_uuid_format(ws->write_id, u);
+    return floe_manager__arrow_schema(&ws->schema, t->schema, NULL, 0);
+}
+
+int floe_manager__write_stream(struct floe_manager_written *out, floe_table *t,
+                               struct ArrowArrayStream *stream)
+{
+    struct writer_set ws;
+    memset(out, 0, sizeof *out);
+    int rc = writer_set_init(&ws, t);
+    struct ArrowSchema in_schema;
+    memset(&in_schema, 0, sizeof in_schema);
+    struct column_map cm;
+    memset(&cm, 0, sizeof cm);
+    if (!rc)
+        rc = floe_arrow_stream_get_schema(stream, &in_schema);
+    if (!rc && (rc = floe_arrow_validate_schema(&in_schema)) == 0)
+        rc = build_map(&cm, &ws.schema, &in_schema, t->ident);
+    int64_t batch_no = 0;
+    while (!rc) {
+        struct ArrowArray batch;
+        memset(&batch, 0, sizeof batch);
+        if ((rc = floe_arrow_stream_get_next(stream, &batch)))
+            break;
+        if (!batch.release)
+            break;
+        batch_no++;
+        struct ArrowArray view;
+        if ((rc = floe_arrow_validate(&in_schema, &batch, FLOE_ARROW_VALIDATE_UTF8)))
+            rc = floe_error_wrap(rc, "batch %" PRId64 " appended to '%s' is invalid", batch_no,
+                                 t->ident);
+        else if (!(rc = make_view(&view, &cm, &ws.schema, &batch)) && batch.length > 0)
+            rc = write_batch(&ws, &view);
+        floe_arrow_array_release(&batch);
+    }
+    while (!rc && ws.nopen)
+        rc = close_writer(&ws, ws.nopen - 1);
+    map_free(&cm);
+    floe_arrow_schema_release(&in_schema);
+    if (rc) {
+        writer_set_free(&ws, 1);
+        return rc;
+    }
+    out->files = ws.out.v;
+    out->count = ws.out.n;
+    out->records = ws.records;
+    out->bytes = ws.bytes;
+    ws.out.v = NULL;
+    ws.out.n = 0;
+    writer_set_free(&ws, 0);
+    return 0;
+}
+
+void floe_manager__written_free(struct floe_manager_written *w, floe_file_io *remove_with)
+{
+    struct files f = {w->files, w->count, w->count};
+    files_free(&f, remove_with);
+    memset(w, 0, sizeof *w);
+}
+
+/* ---- commit ---- */
+
+/* <table>/metadata/<prefix><a>-<kind><b>-<id>.avro */
+static char *metadata_path(const floe_table *t, const char *prefix, int64_t a, const char *kind,
+                           int64_t b, const char *id)
+{
+    floe_buf buf = FLOE_BUF_INIT;
+    if (floe_buf_printf(&buf, "%s/metadata/%s%" PRId64 "-%s%" PRId64 "-%s.avro",
+                        floe_table_location(t), prefix, a, kind, b, id)) {
+        floe_buf_free(&buf);
+        return NULL;
+    }
+    size_t len;
+    return (char *)floe_buf_detach(&buf, &len);
+}
+
+static int64_t new_snapshot_id(void)
+{
+    uint8_t u[16];
+    int64_t id = 0;
+    if (floe_uuid_v4(u) == 0)
+        for (int i = 0; i < 8; i++)
+            id = (id << 8) | u[i];
+    id &= INT64_MAX;
+    return id ? id : 1;
+}
+
+int floe_manager__write_manifest(floe_manifest_file **out, floe_table *t, int64_t snapshot_id,
+                                 const char *write_id, int index, floe_data_file *const *added,
+                                 size_t nadded, const struct floe_manager_deleted *deleted,
+                                 size_t ndeleted)
+{
+    char *path = metadata_path(t, "", snapshot_id, "m", index, write_id);
+    if (!path)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    floe_output_file *f = NULL;
+    floe_manifest_writer *w = NULL;
+    int rc = t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE);
+    if (!rc) {
+        floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+        o.snapshot_id = snapshot_id;
+        rc = floe_manifest_writer_new(&w, f, t->schema, t->spec, &o);
+    }
+    for (size_t i = 0; !rc && i < nadded; i++)
+        rc = floe_manifest_writer_add(w, added[i]);
+    for (size_t i = 0; !rc && i < ndeleted; i++)
+        rc = floe_manifest_writer_delete(w, deleted[i].file, deleted[i].data_sequence,
+                                         deleted[i].file_sequence);
+    if (!rc)
+        rc = floe_manifest_writer_finish(out, w);
+    floe_manifest_writer_free(w);
+    floe_free(path);
+    return rc;
+}
+
+int floe_manager__read_manifest_list(floe_manifest_list **out, floe_table *t,
+                                     const floe_snapshot *snap)
+{
+    *out = NULL;
+    if (!snap || !floe_snapshot_manifest_list(snap))
+        return 0;
+    floe_input_file *in = NULL;
+    int rc = t->m->io->open(&in, t->m->io, floe_snapshot_manifest_list(snap));
+    if (!rc)
+        rc = floe_manifest_list_read(out, in);
+    floe_input_close(in);
+    return rc;
+}
+
+static int sleep_for(unsigned int attempt, const floe_manager *m, uint64_t *rng)
+{
+    floe_retry_options ro = FLOE_RETRY_OPTIONS_INIT;
+    ro.base_delay_ms = m->retry_base_ms;
+    ro.max_delay_ms = m->retry_base_ms * 64;
+    ro.jitter = FLOE_RETRY_JITTER_EQUAL;
+    unsigned int ms = floe_retry_delay_ms(&ro, attempt, rng);
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    return 0;
+}
+
+/* Writes a manifest list + snapshot for one attempt and commits it. */
+static int commit_once(floe_table *t, const struct floe_manager_commit *c, int64_t snapshot_id,
+                       unsigned int attempt, const char *write_id)
+{
+    const floe_snapshot *parent = floe_table_metadata_current_snapshot(t->md);
+    int64_t parent_id = parent ? floe_snapshot_id(parent) : FLOE_SNAPSHOT_ID_NONE;
+    int64_t seq = floe_table_metadata_last_sequence_number(t->md) + 1;
+    floe_manifest_list *plist = NULL;
+    floe_manifest_list_writer *lw = NULL;
+    floe_snapshot_summary *summary = NULL;
+    floe_snapshot *snap = NULL;
+    floe_table_requirement *req = NULL;
+    floe_table_update *upd[2] = {NULL, NULL};
+    const char **keys = NULL, **vals = NULL;
+    char *list_path = metadata_path(t, "snap-", snapshot_id, "", (int64_t)attempt, write_id);
+    int rc = list_path ? 0 : floe_error_set(FLOE_ENOMEM, "out of memory");
+    int list_written = 0;
+    if (!rc)
+        rc = floe_manager__read_manifest_list(&plist, t, parent);
+    floe_output_file *f = NULL;
+    if (!rc)
+        rc = t->m->io->create(&f, t->m->io, list_path, FLOE_CREATE_EXCLUSIVE);
+    if (!rc)
+        rc = floe_manifest_list_writer_new(&lw, f, snapshot_id, parent_id, seq, 0);
+    for (size_t i = 0; !rc && i < c->manifest_count; i++)
+        rc = floe_manifest_list_writer_add(lw, c->manifests[i]);
+    for (size_t i = 0; !rc && plist && i < floe_manifest_list_count(plist); i++) {
+        const floe_manifest_file *mf = floe_manifest_list_at(plist, i);
+        if (c->keep_manifest && !c->keep_manifest(mf, c->keep_ctx))
+            continue;
+        rc = floe_manifest_list_writer_add(lw, mf);
+    }
+    if (!rc && !(rc = floe_manifest_list_writer_finish(lw, NULL)))
+        list_written = 1;
+    if (!rc)
+        rc = floe_snapshot_summary_compute(&summary, parent, &c->delta);
+    if (!rc) {
+        size_t n = floe_snapshot_summary_size(summary) + c->extra_count;
+        keys = floe_calloc(n + 1, sizeof *keys);
+        vals = floe_calloc(n + 1, sizeof *vals);
+        if (!keys || !vals)
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+        size_t k = 0;
+        for (size_t i = 0; !rc && i < floe_snapshot_summary_size(summary); i++) {
+            const char *key = floe_snapshot_summary_keys(summary)[i];
+            if (strcmp(key, "operation") == 0)
+                continue;
+            keys[k] = key;
+            vals[k++] = floe_snapshot_summary_values(summary)[i];
+        }
+        for (size_t i = 0; !rc && i < c->extra_count; i++) {
+            keys[k] = c->extra_keys[i];
+            vals[k++] = c->extra_values[i];
+        }
+        floe_snapshot_info si = FLOE_SNAPSHOT_INFO_INIT;
+        si.snapshot_id = snapshot_id;
+        si.parent_snapshot_id = parent_id;
+        si.sequence_number = seq;
+        si.timestamp_ms = floe_now_ms();
+        si.manifest_list = list_path;
+        si.operation = c->operation;
+        si.summary_keys = keys;
+        si.summary_values = vals;
+        si.summary_count = k;
+        si.schema_id = floe_table_metadata_current_schema_id(t->md);
+        if (!rc)
+            rc = floe_snapshot_new(&snap, &si);
+    }
+    floe_snapshot_ref ref = FLOE_SNAPSHOT_REF_INIT;
+    ref.snapshot_id = snapshot_id;
+    if (!rc && !(rc = floe_requirement_assert_ref_snapshot_id(&req, FLOE_MAIN_BRANCH, parent_id)) &&
+        !(rc = floe_update_add_snapshot(&upd[0], snap)) &&
+        !(rc = floe_update_set_snapshot_ref(&upd[1], FLOE_MAIN_BRANCH, &ref)))
+        rc = floe_manager__commit(t, &req, 1, upd, 2);
+    if (rc && rc != FLOE_ECOMMITUNKNOWN && list_written)
+        t->m->io->remove(t->m->io, list_path);
+    floe_manifest_list_writer_free(lw);
+    floe_manifest_list_free(plist);
+    floe_snapshot_summary_free(summary);
+    floe_snapshot_release(snap);
+    floe_requirement_free(req);
+    floe_update_free(upd[0]);
+    floe_update_free(upd[1]);
+    floe_free(keys);
+    floe_free(vals);
+    floe_free(list_path);
+    return rc;
+}
+
+int floe_manager__commit_snapshot(int64_t *snapshot_id, unsigned int *attempts, floe_table *t,
+                                  const struct floe_manager_commit *c, const char *write_id)
+{
+    uint64_t rng = (uint64_t)floe_now_ns() ^ (uint64_t)(uintptr_t)t;
+    int64_t id = c->snapshot_id ? c->snapshot_id : new_snapshot_id();
+    int rc = 0;
+    unsigned int attempt = 0;
+    for (;;) {
+        attempt++;
+        rc = commit_once(t, c, id, attempt, write_id);
+        if (rc != FLOE_ECONFLICT || attempt > t->m->commit_retries)
+            break;
+        if (c->revalidate && (rc = c->revalidate(t, c->keep_ctx)))
+            break;
+        floe_log(FLOE_LOG_INFO, "commit conflict, retrying on the refreshed table", "table",
+                 t->ident, NULL);
+        sleep_for(attempt, t->m, &rng);
+        if ((rc = floe_table_refresh(t)))
+            break;
+    }
+    if (rc == FLOE_ECONFLICT)
+        rc = floe_error_wrap(rc, "commit to '%s' still conflicted after %u attempts", t->ident,
+                             attempt);
+    *snapshot_id = id;
+    *attempts = attempt;
+    return rc;
+}
+
+int floe_table_append(floe_write_result *result, floe_table *t, struct ArrowArrayStream *stream,
+                      const floe_write_options *opts)
+{
+    if (!t || !stream)
+        return floe_error_set(FLOE_EINVALID, "floe_table_append: NULL table or stream");
+    if (result)
+        memset(result, 0, sizeof *result);
+    floe_span *span = floe_span_start("floe.table.append", NULL);
+    floe_span_set_attr_str(span, "floe.table", t->ident);
+    struct floe_manager_written w;
+    floe_manifest_file *mf = NULL;
+    int64_t snap_id = new_snapshot_id();
+    unsigned int attempts = 0;
+    char write_id[FLOE_UUID_STR_LEN];
+    uint8_t u[16];
+    int rc = floe_uuid_v4(u);
+    if (!rc) {
+        floe_uuid_format(write_id, u);
+        rc = floe_manager__write_stream(&w, t, stream);
+    } else {
+        memset(&w, 0, sizeof w);
+    }
+    if (!rc && w.count)
+        rc = floe_manager__write_manifest(&mf, t, snap_id, write_id, 0, w.files, w.count, NULL, 0);
+    if (!rc) {
+        struct floe_manager_commit c;
+        memset(&c, 0, sizeof c);
+        c.operation = "append";
+        c.snapshot_id = snap_id;
+        c.manifests = (const floe_manifest_file *const *)&mf;
+        c.manifest_count = mf ? 1 : 0;
+        floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
+        d.added_data_files = (int64_t)w.count;
+        d.added_records = w.records;
+        d.added_files_size = w.bytes;
+        c.delta = d;
+        if (opts) {
+            c.extra_keys = opts->snapshot_property_keys;
+            c.extra_values = opts->snapshot_property_values;
+            c.extra_count = opts->snapshot_property_count;
+        }
+        rc = floe_manager__commit_snapshot(&snap_id, &attempts, t, &c, write_id);
+        if (rc && rc != FLOE_ECOMMITUNKNOWN && mf)
+            t->m->io->remove(t->m->io, mf->path);
+    }
+    if (!rc && result) {
+        result->snapshot_id = snap_id;
+        result->added_records = w.records;
+        result->added_files = (int64_t)w.count;
+        result->attempts = attempts;
+    }
+    floe_span_set_attr_int(span, "floe.records_added", rc ? 0 : w.records);
+    floe_span_set_attr_int(span, "floe.commit_attempts", attempts);
+    if (rc)
+        floe_span_set_status(span, FLOE_SPAN_STATUS_ERROR, floe_error_name(rc));
+    floe_span_end(span);
+    int64_t records = w.records;
+    floe_manager__written_free(&w, rc && rc != FLOE_ECOMMITUNKNOWN ? t->m->io : NULL);
+    floe_manifest_file_free(mf);
+    return floe_manager__log_op(t, NULL, "append", "append", rc ? 0 : records, rc);
+}

@@ -1,0 +1,72 @@
+/* Internal state shared by the manager's files. */
+#ifndef FLOE_MANAGER_INTERNAL_H
+#define FLOE_MANAGER_INTERNAL_H
+
+#include <floe/iceberg/metadata.h>
+#include <floe/iceberg/partition.h>
+#include <floe/iceberg/schema.h>
+#include <floe/iceberg/update.h>
+#include <floe/io.h>
+#include <floe/plugins/catalog.h>
+#include <floe/registry.h>
+#include <floe/table.h>
+
+struct floe_manager {
+    char *warehouse;
+    char *catalog_uri;
+    char *catalog_name;
+    floe_registry *registry;          /* owns the registry's plugins */
+    floe_catalog_plugin *catalog;     /* borrowed from the registry, or own_catalog */
+    floe_catalog_plugin *own_catalog; /* floe's directory catalog when no sql plugin */
+    floe_file_io *io;                 /* borrowed (options) or own_io */
+    floe_file_io *own_io;
+    int64_t target_file_size;
+    int64_t row_group_size;
+    int compression;
+    unsigned int commit_retries;
+    unsigned int retry_base_ms;
+    size_t max_open_writers;
+};
+
+struct floe_table {
+    floe_manager *m;
+    char *ident;
+    char *ns;
+    char *name;
+    char *metadata_location;
+    floe_table_metadata *md;
+    floe_schema *schema;       /* current schema */
+    floe_partition_spec *spec; /* default spec */
+};
+
+/* A directory catalog over `io`: namespaces and table pointers under <root>/_catalog.
+ * Commits are compare-and-swap by exclusive creation of the next pointer file. */
+int floe_manager__dir_catalog_new(floe_catalog_plugin **out, floe_file_io *io, const char *root);
+
+/* Splits "a.b.t" into namespace "a.b" and name "t" (transfer full). */
+int floe_manager__split_ident(char **ns, char **name, const char *ident);
+
+/* Sets t->md, schema, spec, metadata_location from a LoadTableResult. */
+int floe_manager__table_set_result(floe_table *t, const json_t *result);
+
+/* Parses schema text into Iceberg schema JSON (transfer full, free()). */
+int floe_manager__schema_text_to_json(char **out, const char *text);
+/* Parses "day(ts), bucket(16, id)" against a schema into a spec JSON (transfer full). */
+int floe_manager__spec_text_to_json(char **out, const char *text, const floe_schema *schema);
+/* Parses "id, ts desc nulls last" into a sort order JSON (transfer full). */
+int floe_manager__sort_text_to_json(char **out, const char *text, const floe_schema *schema);
+/* An Arrow struct schema of the schema's columns (field ids in metadata). */
+int floe_manager__arrow_schema(struct ArrowSchema *out, const floe_schema *schema,
+                               const int32_t *ids, size_t id_count);
+/* Iceberg schema JSON from an Arrow struct schema (for `--like`). */
+int floe_manager__schema_json_from_arrow(char **out, const struct ArrowSchema *schema);
+
+/* Commits requirements and updates through the catalog; on success refreshes t. */
+int floe_manager__commit(floe_table *t, floe_table_requirement *const *reqs, size_t nreq,
+                         floe_table_update *const *upds, size_t nupd);
+
+/* Logs one operation line and returns rc unchanged. */
+int floe_manager__log_op(const floe_table *t, const char *ident, const char *operation,
+                         const char *mode, int64_t records, int rc);
+
+#endif

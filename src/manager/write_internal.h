@@ -1,0 +1,66 @@
+/* Shared pieces of the manager's snapshot producers (append, overwrite). */
+#ifndef FLOE_MANAGER_WRITE_INTERNAL_H
+#define FLOE_MANAGER_WRITE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <floe/arrow/abi.h>
+#include <floe/iceberg/manifest.h>
+#include <floe/iceberg/manifest_list.h>
+#include <floe/iceberg/snapshot.h>
+#include <floe/table.h>
+
+/* Data files written from a stream (owned). */
+struct floe_manager_written {
+    floe_data_file **files;
+    size_t count;
+    int64_t records;
+    int64_t bytes;
+};
+
+/* A file removed by an overwrite, with the sequence numbers of its entry. */
+struct floe_manager_deleted {
+    const floe_data_file *file;
+    int64_t data_sequence;
+    int64_t file_sequence;
+};
+
+/* A snapshot to commit: new manifests, which of the parent's to keep, the summary delta. */
+struct floe_manager_commit {
+    const char *operation;
+    int64_t snapshot_id;
+    const floe_manifest_file *const *manifests;
+    size_t manifest_count;
+    /* returns 0 for a parent manifest the new snapshot must not carry (NULL: keep all) */
+    int (*keep_manifest)(const floe_manifest_file *mf, void *ctx);
+    /* after a conflict, checks the change is still valid on the refreshed table */
+    int (*revalidate)(floe_table *t, void *ctx);
+    void *keep_ctx;
+    floe_summary_delta delta;
+    const char *const *extra_keys;
+    const char *const *extra_values;
+    size_t extra_count;
+};
+
+/* Writes every batch of the stream to partitioned data files. On failure nothing is left. */
+int floe_manager__write_stream(struct floe_manager_written *out, floe_table *t,
+                               struct ArrowArrayStream *stream);
+/* Frees the list; with `remove_with` also deletes the files. */
+void floe_manager__written_free(struct floe_manager_written *w, floe_file_io *remove_with);
+
+/* Writes a manifest of added and deleted entries. (transfer full) */
+int floe_manager__write_manifest(floe_manifest_file **out, floe_table *t, int64_t snapshot_id,
+                                 const char *write_id, int index, floe_data_file *const *added,
+                                 size_t nadded, const struct floe_manager_deleted *deleted,
+                                 size_t ndeleted);
+
+/* The manifest list of `snap` (NULL snapshot: *out NULL). */
+int floe_manager__read_manifest_list(floe_manifest_list **out, floe_table *t,
+                                     const floe_snapshot *snap);
+
+/* Commits a snapshot, retrying conflicts with backoff on the refreshed table. */
+int floe_manager__commit_snapshot(int64_t *snapshot_id, unsigned int *attempts, floe_table *t,
+                                  const struct floe_manager_commit *c, const char *write_id);
+
+#endif
