@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include <floe/avro.h>
 #include <floe/error.h>
 #include <floe/iceberg/manifest_list.h>
 
@@ -143,6 +144,64 @@ static void test_manifest_list_round_trip_assigns_sequence_numbers(void **state)
     floe_manifest_file_free(m1);
     floe_manifest_file_free(m2);
     floe_file_io_free(io);
+}
+
+/* v1 manifest lists: no content or sequence numbers, counts optional (v1 field names). */
+static const char V1_LIST[] =
+    "{\"type\":\"record\",\"name\":\"manifest_file\",\"fields\":["
+    "{\"name\":\"manifest_path\",\"type\":\"string\",\"field-id\":500},"
+    "{\"name\":\"manifest_length\",\"type\":\"long\",\"field-id\":501},"
+    "{\"name\":\"partition_spec_id\",\"type\":\"int\",\"field-id\":502},"
+    "{\"name\":\"added_snapshot_id\",\"type\":[\"null\",\"long\"],\"default\":null,"
+    "\"field-id\":503},"
+    "{\"name\":\"added_data_files_count\",\"type\":[\"null\",\"int\"],\"default\":null,"
+    "\"field-id\":504},"
+    "{\"name\":\"existing_data_files_count\",\"type\":[\"null\",\"int\"],\"default\":null,"
+    "\"field-id\":505}]}";
+
+static void test_v1_manifest_list_read(void **state)
+{
+    (void)state;
+    floe_avro_schema *s = NULL;
+    assert_int_equal(floe_avro_schema_parse(&s, V1_LIST, strlen(V1_LIST)), 0);
+    floe_avro_writer *w = NULL;
+    assert_int_equal(floe_avro_writer_new_memory(&w, s, NULL), 0);
+    floe_avro_value *v = NULL, *inner = NULL;
+    assert_int_equal(floe_avro_value_new(&v, s), 0);
+    assert_int_equal(floe_avro_value_set_string(floe_avro_value_field(v, 0), "/w/m0.avro"), 0);
+    assert_int_equal(floe_avro_value_set_long(floe_avro_value_field(v, 1), 4321), 0);
+    assert_int_equal(floe_avro_value_set_int(floe_avro_value_field(v, 2), 0), 0);
+    assert_int_equal(floe_avro_value_set_optional(&inner, floe_avro_value_field(v, 3), 1), 0);
+    assert_int_equal(floe_avro_value_set_long(inner, 99), 0);
+    assert_int_equal(floe_avro_value_set_optional(&inner, floe_avro_value_field(v, 4), 1), 0);
+    assert_int_equal(floe_avro_value_set_int(inner, 3), 0);
+    assert_int_equal(floe_avro_value_set_optional(NULL, floe_avro_value_field(v, 5), 0), 0);
+    assert_int_equal(floe_avro_writer_append(w, v), 0);
+    assert_int_equal(floe_avro_writer_finish(w, NULL), 0);
+    size_t len = 0;
+    const uint8_t *bytes = floe_avro_writer_bytes(w, &len);
+    floe_input_file *in = NULL;
+    assert_int_equal(floe_input_file_from_memory(&in, bytes, len, "v1-list.avro"), 0);
+    floe_manifest_list *l = NULL;
+    if (floe_manifest_list_read(&l, in))
+        fail_msg("%s", floe_error_last());
+    assert_int_equal(floe_manifest_list_count(l), 1);
+    const floe_manifest_file *m = floe_manifest_list_at(l, 0);
+    assert_string_equal(m->path, "/w/m0.avro");
+    assert_int_equal(m->length, 4321);
+    assert_int_equal(m->content, FLOE_MANIFEST_DATA);
+    assert_int_equal(m->sequence_number, 0);
+    assert_int_equal(m->min_sequence_number, 0);
+    assert_int_equal(m->added_snapshot_id, 99);
+    assert_int_equal(m->added_files_count, 3);
+    assert_int_equal(m->existing_files_count, -1); /* null: unknown */
+    assert_int_equal(m->deleted_files_count, -1);  /* absent */
+    assert_null(m->partitions);
+    floe_manifest_list_free(l);
+    floe_input_close(in);
+    floe_avro_value_free(v);
+    floe_avro_writer_free(w);
+    floe_avro_schema_free(s);
 }
 
 static json_t *field_named(json_t *record_schema, const char *name)
@@ -297,6 +356,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_manifest_list_round_trip_assigns_sequence_numbers),
+        cmocka_unit_test(test_v1_manifest_list_read),
         cmocka_unit_test(test_avsc_reads_manifest_and_list_with_spec_schemas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
