@@ -4,7 +4,8 @@
 // lists, maps with null values and several row groups.
 // usage: node parquet_gen_duckdb.mjs OUTDIR [--big ROWS | --small]
 //   default: 12 files (v1/v2 x 6 codecs) of 2500 rows plus one with field ids and kv metadata
-//   --big ROWS: one wide-ish performance file; --small: two small files (hostile-input seeds)
+//   --big ROWS: the performance file; --small: two small files (hostile-input seeds) and the
+//   field-id file
 // Prints one file path per line.
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -71,6 +72,15 @@ const columns = [
   ['c_list_struct', n(4, pick(["[{'p': 1, 'q': 'x'}, NULL, {'p': NULL, 'q': NULL}]", "[]::STRUCT(p INTEGER, q VARCHAR)[]"]))],
 ];
 
+// A file with field ids and key-value metadata (rewrite and CLI tests).
+async function writeFieldIds() {
+  const f = `${outdir}/duckdb_field_ids.parquet`;
+  await c.run(`COPY (SELECT i::BIGINT AS id, 'n' || i::VARCHAR AS name, {'x': i::INTEGER} AS s, [i::INTEGER] AS l FROM range(300) t(i))
+    TO '${f}' (FORMAT parquet, FIELD_IDS {id: 1, name: 2, s: {__duckdb_field_id: 3, x: 4}, l: {__duckdb_field_id: 5, element: 6}},
+    KV_METADATA {owner: 'floe-test', purpose: 'rewrite'})`);
+  console.log(f);
+}
+
 const small = process.argv.includes('--small');
 const select = `SELECT i::BIGINT AS row_id, ${columns.map(([name, expr]) => `${expr} AS ${name}`).join(', ')} FROM range(${small ? 40 : 2500}) t(i)`;
 if (small) {
@@ -79,6 +89,7 @@ if (small) {
     await c.run(`COPY (${select}) TO '${f}' (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 20, PARQUET_VERSION ${version})`);
     console.log(f);
   }
+  await writeFieldIds();
   process.exit(0);
 }
 const codecs = ['uncompressed', 'snappy', 'gzip', 'zstd', 'lz4', 'brotli'];
@@ -89,11 +100,4 @@ for (const version of ['v1', 'v2']) {
     console.log(f);
   }
 }
-// A file with field ids and key-value metadata, for the rewrite test.
-{
-  const f = `${outdir}/duckdb_field_ids.parquet`;
-  await c.run(`COPY (SELECT i::BIGINT AS id, 'n' || i::VARCHAR AS name, {'x': i::INTEGER} AS s, [i::INTEGER] AS l FROM range(300) t(i))
-    TO '${f}' (FORMAT parquet, FIELD_IDS {id: 1, name: 2, s: {__duckdb_field_id: 3, x: 4}, l: {__duckdb_field_id: 5, element: 6}},
-    KV_METADATA {owner: 'floe-test', purpose: 'rewrite'})`);
-  console.log(f);
-}
+await writeFieldIds();

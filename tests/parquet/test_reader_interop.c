@@ -108,7 +108,7 @@ static void test_reader_rewrite_keeps_values_field_ids_and_kv(void **state)
     FLOE_REQUIRE_INTEROP();
     const char *dir = floe_test_tmpdir("parquet_rewrite");
     char args[2048], *list = NULL;
-    snprintf(args, sizeof(args), "'%s'", dir);
+    snprintf(args, sizeof(args), "'%s' --small", dir);
     assert_int_equal(floe_test_node("parquet_gen_duckdb.mjs", args, &list), 0);
     free(list);
     const char *codecs[] = {"snappy", "none", "gzip"};
@@ -131,15 +131,15 @@ static void test_reader_rewrite_keeps_values_field_ids_and_kv(void **state)
     /* Every type survives a rewrite with exact values (read back by DuckDB and by floe). */
     char cmd[4096], *out = NULL;
     snprintf(cmd, sizeof(cmd),
-             "'%s' parquet rewrite '%s/duckdb_v2_gzip.parquet' '%s/rw_all.parquet' && '%s' "
+             "'%s' parquet rewrite '%s/small_v2.parquet' '%s/rw_all.parquet' && '%s' "
              "parquet cat '%s/rw_all.parquet' --json > '%s/rw_all.jsonl'",
              floe_test_floe_bin(), dir, dir, floe_test_floe_bin(), dir, dir);
     if (floe_test_run(cmd, 1, &out) != 0)
         fail_msg("rewrite failed: %s", out ? out : "");
     free(out);
     snprintf(args, sizeof(args),
-             "'%s/rw_all.parquet=%s/rw_all.jsonl' '%s/duckdb_v2_gzip.parquet=%s/rw_all.jsonl'", dir,
-             dir, dir, dir);
+             "'%s/rw_all.parquet=%s/rw_all.jsonl' '%s/small_v2.parquet=%s/rw_all.jsonl'", dir, dir,
+             dir, dir);
     compare(args);
 }
 
