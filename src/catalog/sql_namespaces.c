@@ -182,7 +182,8 @@ static int child_namespaces(json_t **out, floe_sql_catalog *cat, const char *par
     if (rc == 0) {
         size_t i = 0;
         json_object_foreach(children, ns, v) names[i++] = ns;
-        qsort(names, n, sizeof *names, cmp_str);
+        if (n > 1)
+            qsort(names, n, sizeof *names, cmp_str);
         for (i = 0; i < n && rc == 0; i++)
             if (json_array_append_new(list, json_string(names[i])) != 0)
                 rc = floe_error_set(FLOE_ENOMEM, "out of memory listing namespaces");
