@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/timeconv.h"
+#include "iceberg/evaluator_internal.h"
 #include "iceberg/expr_internal.h"
 #include "iceberg/literal_internal.h"
 #include "iceberg/type_internal.h"
@@ -101,19 +102,12 @@ int floe_expr_eval_row(bool *result, const floe_expr *bound, const floe_type *st
 
 /* ---- Arrow batches ---- */
 
-#define MAX_DEPTH 32
-
-typedef struct column {
-    int32_t field_id;
-    const floe_type *type;
-    size_t depth; /* arrays[0] is the batch; arrays[depth] the leaf */
-    const struct ArrowArray *arrays[MAX_DEPTH + 1];
-    floe_arrow_type at;
-} column;
+typedef floe_arrow_column column;
 
 typedef struct batch_ctx {
     column *cols;
     size_t ncols;
+    const struct ArrowArray *batch;
     int64_t row;
 } batch_ctx;
 
@@ -125,6 +119,7 @@ static int find_child(int64_t *out, const struct ArrowSchema *s, const floe_fiel
             *out = i;
             return 0;
         }
+        floe_error_clear();
     }
     for (int64_t i = 0; i < s->n_children; i++) {
         if (s->children[i]->name && strcmp(s->children[i]->name, f->name) == 0) {
@@ -138,37 +133,34 @@ static int find_child(int64_t *out, const struct ArrowSchema *s, const floe_fiel
                           f->name, (int)f->id);
 }
 
-static int locate(column *c, const floe_schema *schema, const struct ArrowSchema *as,
-                  const struct ArrowArray *aa, int32_t id)
+int floe_evaluator__locate(floe_arrow_column *c, const floe_schema *schema,
+                           const struct ArrowSchema *as, int32_t id)
 {
-    int32_t chain[MAX_DEPTH];
+    int32_t chain[FLOE_ARROW_COLUMN_MAX_DEPTH];
     size_t n = 0;
-    for (int32_t p = id; p >= 0 && n < MAX_DEPTH; p = floe_schema_parent_id(schema, p))
+    for (int32_t p = id; p >= 0; p = floe_schema_parent_id(schema, p)) {
+        if (n == FLOE_ARROW_COLUMN_MAX_DEPTH)
+            return floe_error_set(FLOE_EUNSUPPORTED, "column id %d is nested too deeply", (int)id);
         chain[n++] = p;
+    }
     c->field_id = id;
     c->depth = n;
-    c->arrays[0] = aa;
     const struct ArrowSchema *s = as;
-    const struct ArrowArray *a = aa;
     for (size_t k = 0; k < n; k++) {
         const floe_field *f = floe_schema_find_field(schema, chain[n - 1 - k]);
+        if (k > 0 && floe_type_get_kind(c->type) != FLOE_TYPE_STRUCT)
+            return floe_error_set(FLOE_EINVALID,
+                                  "column '%s' is inside a list or map: it cannot be read per row",
+                                  f->name);
         int64_t idx;
         int rc = find_child(&idx, s, f);
         if (rc)
             return rc;
-        if (idx >= a->n_children)
-            return floe_error_set(FLOE_EINVALID, "Arrow array has fewer children than its schema");
         s = s->children[idx];
-        a = a->children[idx];
-        c->arrays[k + 1] = a;
+        c->path[k] = idx;
         c->type = f->type;
     }
-    int rc = floe_arrow_type_from_schema(&c->at, s);
-    if (rc)
-        return rc;
-    if (c->at.is_dictionary && !a->dictionary)
-        return floe_error_set(FLOE_EINVALID, "dictionary-encoded Arrow column has no dictionary");
-    return 0;
+    return floe_arrow_type_from_schema(&c->at, s);
 }
 
 static int64_t scale_time(int64_t v, floe_arrow_time_unit from, bool to_nanos)
@@ -312,26 +304,34 @@ static int read_value(floe_literal *out, const floe_type *t, const floe_arrow_ty
                           floe_arrow_type_name(id), t->str);
 }
 
+int floe_evaluator__value(floe_literal *out, const floe_arrow_column *c,
+                          const struct ArrowArray *batch, int64_t row)
+{
+    /* Walk down the structs: a null struct makes its children null; a struct's offset
+     * applies to its children's indexes. */
+    const struct ArrowArray *a = batch;
+    int64_t idx = row;
+    for (size_t d = 0; d < c->depth; d++) {
+        if (!floe_arrow_is_valid(a, idx)) {
+            *out = floe_literal_null(c->type->kind);
+            return 0;
+        }
+        if (c->path[d] >= a->n_children)
+            return floe_error_set(FLOE_EINVALID, "Arrow array has fewer children than its schema");
+        idx += a->offset;
+        a = a->children[c->path[d]];
+    }
+    if (c->at.is_dictionary && !a->dictionary)
+        return floe_error_set(FLOE_EINVALID, "dictionary-encoded Arrow column has no dictionary");
+    return read_value(out, c->type, &c->at, a, idx);
+}
+
 static int batch_value(void *ctx, int32_t id, floe_literal *out)
 {
     batch_ctx *b = ctx;
-    for (size_t k = 0; k < b->ncols; k++) {
-        column *c = &b->cols[k];
-        if (c->field_id != id)
-            continue;
-        int64_t idx = b->row;
-        /* Walk down the structs: a null struct makes its children null; a struct's offset
-         * applies to its children's indexes. */
-        for (size_t d = 0; d < c->depth; d++) {
-            const struct ArrowArray *s = c->arrays[d];
-            if (!floe_arrow_is_valid(s, idx)) {
-                *out = floe_literal_null(c->type->kind);
-                return 0;
-            }
-            idx += s->offset;
-        }
-        return read_value(out, c->type, &c->at, c->arrays[c->depth], idx);
-    }
+    for (size_t k = 0; k < b->ncols; k++)
+        if (b->cols[k].field_id == id)
+            return floe_evaluator__value(out, &b->cols[k], b->batch, b->row);
     return floe_error_set(FLOE_EINVALID, "field id %d was not located in the batch", (int)id);
 }
 
@@ -375,9 +375,11 @@ int floe_expr_eval_arrow(uint8_t *selection, const floe_expr *bound, const floe_
         if (!floe_schema_find_field(schema, ids[i]))
             rc = floe_error_set(FLOE_EINVALID, "field id %d is not in the schema", (int)ids[i]);
         else
-            rc = locate(&cols[i], schema, as, batch, ids[i]);
+            rc = floe_evaluator__locate(&cols[i], schema, as, ids[i]);
     }
-    batch_ctx ctx = {cols, n, 0};
+    if (!rc && batch->n_children != as->n_children)
+        rc = floe_error_set(FLOE_EINVALID, "the Arrow batch and its schema differ in columns");
+    batch_ctx ctx = {cols, n, batch, 0};
     for (int64_t r = 0; !rc && r < batch->length; r++) {
         ctx.row = r;
         int res = 0;

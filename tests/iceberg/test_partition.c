@@ -4,6 +4,8 @@
 
 #include <jansson.h>
 
+#include <floe/arrow/builder.h>
+#include <floe/arrow/schema.h>
 #include <floe/error.h>
 #include <floe/iceberg/partition.h>
 
@@ -227,6 +229,72 @@ static void test_unpartitioned_and_ids(void **state)
     floe_partition_spec_free(p);
 }
 
+static void test_keyer_computes_tuples_from_arrow_rows(void **state)
+{
+    (void)state;
+    floe_schema *s = schema();
+    floe_partition_spec *p = spec();
+    struct ArrowSchema as;
+    assert_int_equal(floe_schema_to_arrow(&as, s), 0);
+    floe_arrow_builder *b;
+    assert_int_equal(floe_arrow_builder_new(&b, &as), 0);
+    floe_arrow_builder *id = floe_arrow_builder_child(b, 0), *ts = floe_arrow_builder_child(b, 1),
+                       *region = floe_arrow_builder_child(b, 2),
+                       *d = floe_arrow_builder_child(b, 3), *tags = floe_arrow_builder_child(b, 4);
+    const int64_t hour = 3600000000LL;
+    /* row 0: 2024-01-01T10:00Z, id 34, 'eu'; row 1: all null; row 2: one micro before 1970 */
+    assert_int_equal(floe_arrow_builder_append_int(id, 34), 0);
+    assert_int_equal(floe_arrow_builder_append_int(ts, 19723LL * 24 * hour + 10 * hour), 0);
+    assert_int_equal(floe_arrow_builder_append_str(region, "eu"), 0);
+    assert_int_equal(floe_arrow_builder_append_int(id, 7), 0);
+    assert_int_equal(floe_arrow_builder_append_null(ts), 0);
+    assert_int_equal(floe_arrow_builder_append_null(region), 0);
+    assert_int_equal(floe_arrow_builder_append_int(id, 34), 0);
+    assert_int_equal(floe_arrow_builder_append_int(ts, -1), 0);
+    assert_int_equal(floe_arrow_builder_append_str(region, "a/b"), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(floe_arrow_builder_append_null(d), 0);
+        assert_int_equal(floe_arrow_builder_append_null(tags), 0);
+    }
+    struct ArrowArray batch;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &batch, NULL), 0);
+    floe_arrow_builder_free(b);
+    floe_partition_keyer *k;
+    assert_int_equal(floe_partition_keyer_new(&k, p, s, &as), 0);
+    const char *want[3] = {"ts_day=2024-01-01/id_bucket=3/region=eu",
+                           NULL, /* bucket of 7, computed below */
+                           "ts_day=1969-12-31/id_bucket=3/region=a%2Fb"};
+    floe_literal bucket7 = floe_literal_long(7), b7;
+    floe_transform bt = {FLOE_TRANSFORM_BUCKET, 16};
+    assert_int_equal(floe_transform_apply(&b7, bt, &bucket7), 0);
+    char w1[64];
+    snprintf(w1, sizeof w1, "ts_day=null/id_bucket=%d/region=null", (int)b7.v.i32);
+    want[1] = w1;
+    for (int64_t r = 0; r < 3; r++) {
+        floe_literal vals[3];
+        assert_int_equal(floe_partition_keyer_row(vals, k, &batch, r), 0);
+        char *path;
+        assert_int_equal(floe_partition_spec_path(&path, p, vals), 0);
+        assert_string_equal(path, want[r]);
+        floe_iceberg_free_string(path);
+        for (int i = 0; i < 3; i++)
+            floe_literal_clear(&vals[i]);
+    }
+    floe_literal vals[3];
+    assert_int_equal(floe_partition_keyer_row(vals, k, &batch, 3), FLOE_ERANGE);
+    floe_partition_keyer_free(k);
+
+    /* a source column missing from the batch is named */
+    floe_arrow_schema_set_name(as.children[2], "other");
+    floe_arrow_schema_metadata_set(as.children[2], FLOE_ARROW_FIELD_ID_KEY, NULL);
+    assert_int_equal(floe_partition_keyer_new(&k, p, s, &as), FLOE_ENOTFOUND);
+    assert_non_null(strstr(floe_error_last(), "'region'"));
+    batch.release(&batch);
+    as.release(&as);
+    floe_partition_spec_free(p);
+    floe_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_partition_type_and_path),
         cmocka_unit_test(test_temporal_paths_and_escaping),
         cmocka_unit_test(test_unpartitioned_and_ids),
+        cmocka_unit_test(test_keyer_computes_tuples_from_arrow_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../arrow/abi.h"
 #include "../common.h"
 #include "literal.h"
 #include "schema.h"
@@ -129,6 +130,33 @@ FLOE_API int floe_partition_spec_path(char **out, const floe_partition_spec *spe
  */
 FLOE_API int floe_partition_spec_values_to_json(char **out, const floe_partition_spec *spec,
                                                 const floe_literal *values);
+
+/**
+ * Computes partition tuples from the rows of Arrow struct batches (for writers): the source
+ * columns are located once, by `PARQUET:field_id` metadata or else by name.
+ */
+typedef struct floe_partition_keyer floe_partition_keyer;
+
+/**
+ * @param out (transfer full) free with floe_partition_keyer_free().
+ * @param spec, schema (transfer none) referenced by the keyer.
+ * @param arrow_schema (transfer none) the batches' "+s" schema; only read during this call.
+ * @return 0; FLOE_ENOTFOUND naming a source column missing from the batch; FLOE_EINVALID for a
+ *         transform that cannot apply to its source, or an unknown transform.
+ */
+FLOE_API int floe_partition_keyer_new(floe_partition_keyer **out, const floe_partition_spec *spec,
+                                      const floe_schema *schema,
+                                      const struct ArrowSchema *arrow_schema);
+
+/**
+ * The partition tuple of row `row` of `batch`: `out` has floe_partition_spec_field_count()
+ * entries, each owned (clear with floe_literal_clear()).
+ */
+FLOE_API int floe_partition_keyer_row(floe_literal *out, const floe_partition_keyer *keyer,
+                                      const struct ArrowArray *batch, int64_t row);
+
+/** Frees a keyer; accepts NULL. */
+FLOE_API void floe_partition_keyer_free(floe_partition_keyer *keyer);
 
 /**
  * Parses a spec object ({"spec-id":..,"fields":[..]}) or, for the v1 "partition-spec" form,
