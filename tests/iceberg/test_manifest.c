@@ -457,6 +457,47 @@ static void test_allocation_failures_are_reported(void **state)
     floe_data_file_free(df);
 }
 
+/* Truncated or corrupted manifests are reported as errors, never crash (run under ASan). */
+static void test_damaged_manifest_is_reported(void **state)
+{
+    fixture *f = *state;
+    floe_manifest_file *mf = write_manifest(f, "mem://t/damaged.avro");
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    assert_int_equal(floe_file_io_read_all(&bytes, &len, f->io, "mem://t/damaged.avro", 1 << 20),
+                     0);
+    uint8_t *copy = malloc(len);
+    int errors = 0;
+    for (size_t cut = 0; cut < len; cut += 7) {
+        for (int flip = 0; flip < 2; flip++) {
+            memcpy(copy, bytes, len);
+            size_t n = flip ? len : cut;
+            if (flip)
+                copy[cut] ^= 0x5a;
+            floe_input_file *in = NULL;
+            assert_int_equal(floe_input_file_from_memory(&in, copy, n, "damaged.avro"), 0);
+            floe_manifest_reader *r = NULL;
+            int rc = floe_manifest_reader_open(&r, in, mf);
+            int has = 1;
+            while (!rc && has) {
+                floe_manifest_entry e;
+                rc = floe_manifest_reader_next(&has, &e, r);
+            }
+            if (rc) {
+                errors++;
+                assert_true(rc < 0);
+                assert_true(floe_error_last()[0] != '\0');
+            }
+            floe_manifest_reader_free(r);
+            floe_input_close(in);
+        }
+    }
+    assert_true(errors > 0);
+    free(copy);
+    free(bytes);
+    floe_manifest_file_free(mf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_v1_manifest_read),
         cmocka_unit_test(test_manifest_without_header_is_refused),
         cmocka_unit_test_setup_teardown(test_allocation_failures_are_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_manifest_is_reported, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
