@@ -149,7 +149,7 @@ static json_t *check_file(const char *dir, const char *path, json_t *expected, i
     if (st != 0)
         fail_msg("checker failed (%d): %s", st, out ? out : "");
     json_error_t err;
-    json_t *report = json_loads(out, 0, &err);
+    json_t *report = json_loads(out, JSON_ALLOW_NUL, &err);
     if (!report)
         fail_msg("checker output is not JSON: %s", out);
     json_t *mm = json_object_get(report, "mismatches");
@@ -490,8 +490,10 @@ static void test_flat_types_read_back_by_duckdb_and_hyparquet(void **state)
     struct ArrowSchema schema;
     struct ArrowArray batches[3];
     json_t *e = flat_data(&schema, batches, 3, 1500);
-    const char *hy[] = {"c_bool", "c_i8",  "c_i16", "c_i32",  "c_i64",
-                        "c_f32",  "c_f64", "c_str", "c_lstr", "c_u16"};
+    /* hyparquet (utf8 mode) reads BYTE_ARRAY without a logical type as text, so c_bin is
+     * left to DuckDB; its decimals and timestamps are lossy JS numbers and Dates. */
+    const char *hy[] = {"c_bool", "c_i8",  "c_i16",  "c_i32", "c_i64", "c_f32",
+                        "c_f64",  "c_str", "c_lstr", "c_u16", "c_u32", "c_fixed"};
     json_t *hyc = json_array();
     for (size_t k = 0; k < sizeof hy / sizeof hy[0]; k++)
         json_array_append_new(hyc, json_string(hy[k]));
