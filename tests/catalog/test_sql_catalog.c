@@ -11,6 +11,10 @@
 
 #include <floe/catalog.h>
 #include <floe/error.h>
+#include <floe/iceberg/manifest.h>
+#include <floe/iceberg/manifest_list.h>
+#include <floe/iceberg/partition.h>
+#include <floe/iceberg/schema.h>
 #include <floe/log.h>
 #include <floe/registry.h>
 #include <floe/storage.h>
@@ -539,6 +543,94 @@ static void test_purge_deletes_metadata_files_drop_keeps_them(void **state)
     c->free(c);
 }
 
+/* Writes a data file, a manifest recording it and a manifest list, and commits the snapshot. */
+static void append_snapshot(floe_catalog_plugin *c, floe_file_io *io, const char *table_dir,
+                            char paths[3][2048])
+{
+    snprintf(paths[0], sizeof paths[0], "%s/data/00000-0-a.parquet", table_dir);
+    snprintf(paths[1], sizeof paths[1], "%s/metadata/m-1001.avro", table_dir);
+    snprintf(paths[2], sizeof paths[2], "%s/metadata/snap-1001-1-a.avro", table_dir);
+    assert_int_equal(floe_file_io_write_all(io, paths[0], FLOE_CREATE_EXCLUSIVE, "PAR1", 4), 0);
+    floe_schema *schema = NULL;
+    floe_partition_spec *spec = NULL;
+    assert_int_equal(floe_schema_from_json(&schema, floe_catalog_contract_schema,
+                                           strlen(floe_catalog_contract_schema)),
+                     0);
+    assert_int_equal(floe_partition_spec_unpartitioned(&spec), 0);
+    floe_output_file *out = NULL;
+    assert_int_equal(io->create(&out, io, paths[1], FLOE_CREATE_EXCLUSIVE), 0);
+    floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+    o.snapshot_id = 1001;
+    floe_manifest_writer *mw = NULL;
+    assert_int_equal(floe_manifest_writer_new(&mw, out, schema, spec, &o), 0);
+    floe_data_file *df = NULL;
+    assert_int_equal(floe_data_file_new(&df, FLOE_CONTENT_DATA, paths[0], "parquet", 1, 4), 0);
+    assert_int_equal(floe_manifest_writer_add(mw, df), 0);
+    floe_manifest_file *mf = NULL;
+    assert_int_equal(floe_manifest_writer_finish(&mf, mw), 0);
+    floe_manifest_writer_free(mw);
+    assert_int_equal(io->create(&out, io, paths[2], FLOE_CREATE_EXCLUSIVE), 0);
+    floe_manifest_list_writer *lw = NULL;
+    assert_int_equal(floe_manifest_list_writer_new(&lw, out, 1001, -1, 1, 0), 0);
+    assert_int_equal(floe_manifest_list_writer_add(lw, mf), 0);
+    assert_int_equal(floe_manifest_list_writer_finish(lw, NULL), 0);
+    floe_manifest_list_writer_free(lw);
+    floe_manifest_file_free(mf);
+    floe_data_file_free(df);
+    floe_partition_spec_free(spec);
+    floe_schema_free(schema);
+    char req[4096];
+    snprintf(req, sizeof req,
+             "{\"requirements\":[{\"type\":\"assert-ref-snapshot-id\",\"ref\":\"main\","
+             "\"snapshot-id\":null}],\"updates\":[{\"action\":\"add-snapshot\",\"snapshot\":{"
+             "\"snapshot-id\":1001,\"sequence-number\":1,\"timestamp-ms\":1700000000000,"
+             "\"manifest-list\":\"%s\",\"summary\":{\"operation\":\"append\"},\"schema-id\":0}},"
+             "{\"action\":\"set-snapshot-ref\",\"ref-name\":\"main\",\"type\":\"branch\","
+             "\"snapshot-id\":1001}]}",
+             paths[2]);
+    json_t *r = json_loads(req, 0, NULL);
+    assert_non_null(r);
+    json_t *res = NULL;
+    int rc = c->commit_table(&res, c, "ns", "snap", r);
+    if (rc)
+        fail_msg("add-snapshot commit: %s", floe_error_last());
+    json_decref(r);
+    json_decref(res);
+}
+
+static void test_purge_deletes_manifests_and_data_files(void **state)
+{
+    (void)state;
+    env e;
+    env_init(&e, "sql_purge_data");
+    floe_catalog_plugin *c = open_cat(&e, NULL, NULL);
+    assert_int_equal(c->create_namespace(c, "ns", NULL), 0);
+    json_decref(create(c, "ns", "snap"));
+    floe_file_io *io = NULL;
+    assert_int_equal(floe_local_file_io_new(&io, e.wh), 0);
+    char table_dir[2048];
+    snprintf(table_dir, sizeof table_dir, "%s/ns/snap", e.wh);
+    char paths[3][2048];
+    append_snapshot(c, io, table_dir, paths);
+    /* a file no metadata refers to is not the table's to delete */
+    char orphan[2100];
+    snprintf(orphan, sizeof orphan, "%s/data/orphan.parquet", table_dir);
+    assert_int_equal(floe_file_io_write_all(io, orphan, FLOE_CREATE_EXCLUSIVE, "x", 1), 0);
+    assert_int_equal(c->drop_table(c, "ns", "snap", 1), 0);
+    for (int i = 0; i < 3; i++) {
+        int exists = 1;
+        assert_int_equal(io->exists(&exists, io, paths[i]), 0);
+        if (exists)
+            fail_msg("purge left %s", paths[i]);
+    }
+    assert_int_equal(count_metadata_files(table_dir), 0);
+    int exists = 0;
+    assert_int_equal(io->exists(&exists, io, orphan), 0);
+    assert_int_equal(exists, 1);
+    floe_file_io_free(io);
+    c->free(c);
+}
+
 /* ---- registry ---- */
 
 static void test_registered_with_local_storage_dependency(void **state)
@@ -648,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_failed_write_during_commit_keeps_previous_metadata),
         cmocka_unit_test(test_lost_compare_and_swap_is_conflict_and_removes_its_file),
         cmocka_unit_test(test_purge_deletes_metadata_files_drop_keeps_them),
+        cmocka_unit_test(test_purge_deletes_manifests_and_data_files),
         cmocka_unit_test(test_registered_with_local_storage_dependency),
         cmocka_unit_test(test_operations_logged_without_values),
     };
