@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <floe/catalog.h>
 #include <floe/config.h>
 #include <floe/error.h>
 #include <floe/iceberg/metadata.h>
@@ -118,12 +119,21 @@ static int open_catalog(floe_manager *m, const char *wanted)
     floe_plugin_info info;
     const char *name = wanted ? wanted : "sql";
     int rc = floe_registry_lookup(&info, m->registry, FLOE_PLUGIN_CATALOG, name);
+    if (rc == FLOE_ENOTFOUND && strcmp(name, "sql") == 0) {
+        /* the sql catalog is compiled in but registered on request */
+        floe_error_clear();
+        if ((rc = floe_catalog_register_builtins(m->registry)) == 0)
+            rc = floe_registry_lookup(&info, m->registry, FLOE_PLUGIN_CATALOG, name);
+    }
     if (rc == 0) {
         json_t *cfg = json_pack("{s:s,s:s}", "uri", m->catalog_uri, "warehouse", m->warehouse);
         void *inst = NULL;
-        if (cfg && floe_registry_configure(m->registry, FLOE_PLUGIN_CATALOG, name, cfg, NULL))
-            floe_error_clear(); /* a plugin without these keys runs on its defaults */
+        if (!cfg)
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+        rc = floe_registry_configure(m->registry, FLOE_PLUGIN_CATALOG, name, cfg, NULL);
         json_decref(cfg);
+        if (rc)
+            return floe_error_wrap(rc, "cannot configure the '%s' catalog", name);
         rc = floe_registry_get(&inst, m->registry, FLOE_PLUGIN_CATALOG, name);
         if (rc)
             return floe_error_wrap(rc, "cannot open the '%s' catalog", name);
@@ -287,14 +297,19 @@ int floe_manager_create_namespace(floe_manager *m, const char *ns, const json_t 
         return floe_error_set(FLOE_EINVALID, "floe_manager_create_namespace: NULL argument");
     floe_span *span = floe_span_start("floe.namespace.create", NULL);
     int rc = 0;
-    if (create_parents) {
+    {
         for (const char *d = strchr(ns, '.'); d && !rc; d = strchr(d + 1, '.')) {
             char *parent = floe_strndup(ns, (size_t)(d - ns));
             int exists = 0;
             if (!parent)
                 rc = floe_error_set(FLOE_ENOMEM, "out of memory");
             else if (!(rc = m->catalog->namespace_exists(&exists, m->catalog, parent)) && !exists)
-                rc = m->catalog->create_namespace(m->catalog, parent, NULL);
+                rc = create_parents
+                         ? m->catalog->create_namespace(m->catalog, parent, NULL)
+                         : floe_error_set(FLOE_ENOTFOUND,
+                                          "cannot create namespace '%s': parent '%s' does not "
+                                          "exist; create it first (or pass --parents)",
+                                          ns, parent);
             floe_free(parent);
         }
     }
