@@ -580,6 +580,8 @@ static int build_views(floe_table_metadata *md)
         rc = floe_iceberg__ref_from_object(&md->refs_v[md->ref_count], v, WHAT, p);
         if (rc)
             return rc;
+        if (floe_snapshot_ref_validate(&md->refs_v[md->ref_count], k) != 0)
+            return floe_error_wrap(FLOE_ECORRUPT, WHAT ": '%s'", p);
         md->ref_names[md->ref_count] = k;
         if (!floe_table_metadata_snapshot_by_id(md, md->refs_v[md->ref_count].snapshot_id))
             return floe_error_set(FLOE_ECORRUPT,

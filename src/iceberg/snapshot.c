@@ -9,6 +9,7 @@
 #include <floe/error.h>
 
 #include "base/alloc.h"
+#include "base/uuid.h"
 #include "iceberg/metadata_json_util.h"
 
 static void snapshot_free(floe_snapshot *s)
@@ -131,6 +132,26 @@ int floe_iceberg__snapshot_from_object(floe_snapshot **out, json_t *obj, int for
     }
     *out = s;
     return 0;
+}
+
+int floe_snapshot_generate_id(int64_t *out)
+{
+    for (;;) {
+        uint8_t u[16];
+        int rc = floe_uuid_v4(u);
+        if (rc)
+            return rc;
+        uint64_t hi = 0, lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | u[i];
+            lo = (lo << 8) | u[8 + i];
+        }
+        int64_t id = (int64_t)((hi ^ lo) & (uint64_t)INT64_MAX);
+        if (id != 0) {
+            *out = id;
+            return 0;
+        }
+    }
 }
 
 json_t *floe_iceberg__snapshot_object(const floe_snapshot *s)

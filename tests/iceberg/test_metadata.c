@@ -2,6 +2,7 @@
  * gzip, file naming and FileIO writes. */
 #include "test_support.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +326,52 @@ static void test_next_location_naming(void **state)
     assert_null(loc);
 }
 
+/* Data-driven refusals: tests/data/iceberg/invalid/<case>.json with <case>.expect holding the
+ * expected error code and a message fragment (usually the JSON path). */
+static void test_invalid_documents_are_refused_with_their_path(void **state)
+{
+    (void)state;
+    char dir[1024];
+    const char *src = getenv("FLOE_SOURCE_DIR");
+    snprintf(dir, sizeof(dir), "%s/tests/data/iceberg/invalid", src ? src : ".");
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int cases = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+            continue;
+        char path[2048], expect_path[2048];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        snprintf(expect_path, sizeof(expect_path), "%s/%.*s.expect", dir, (int)(n - 5), e->d_name);
+        size_t len = 0, elen = 0;
+        char *text = floe_test_read_file(path, &len);
+        char *expect = floe_test_read_file(expect_path, &elen);
+        if (!text || !expect)
+            fail_msg("case %s: missing .json or .expect", e->d_name);
+        char *nl = strchr(expect, '\n');
+        if (nl)
+            *nl = '\0';
+        char *space = strchr(expect, ' ');
+        assert_non_null(space);
+        *space = '\0';
+        int code = (int)strtol(expect, NULL, 10);
+        const char *needle = space + 1;
+        floe_table_metadata *md = NULL;
+        int rc = floe_table_metadata_from_bytes(&md, (const uint8_t *)text, len);
+        if (rc != code || !strstr(floe_error_last(), needle))
+            fail_msg("case %s: expected %d with '%s', got %d: %s", e->d_name, code, needle, rc,
+                     floe_error_last());
+        assert_null(md);
+        free(text);
+        free(expect);
+        cases++;
+    }
+    closedir(d);
+    assert_true(cases >= 10);
+}
+
 /* Every allocation failure while parsing and serializing is reported, never crashes or leaks
  * (run under ASan). */
 static void test_allocation_failures_are_reported(void **state)
@@ -365,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_v3_next_row_id_kept),
         cmocka_unit_test(test_gzip_read_by_magic_and_write_by_name),
         cmocka_unit_test(test_next_location_naming),
+        cmocka_unit_test(test_invalid_documents_are_refused_with_their_path),
         cmocka_unit_test(test_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,12 +98,25 @@ static void test_ref_validation_follows_spec(void **state)
     assert_non_null(strstr(floe_error_last(), "positive"));
 }
 
+static void test_generated_ids_are_positive_and_distinct(void **state)
+{
+    (void)state;
+    int64_t ids[64];
+    for (int i = 0; i < 64; i++) {
+        assert_int_equal(floe_snapshot_generate_id(&ids[i]), 0);
+        assert_true(ids[i] > 0);
+        for (int j = 0; j < i; j++)
+            assert_true(ids[i] != ids[j]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_v2_snapshot_round_trips_and_v1_fields_are_optional),
         cmocka_unit_test(test_snapshot_new_validates),
         cmocka_unit_test(test_ref_validation_follows_spec),
+        cmocka_unit_test(test_generated_ids_are_positive_and_distinct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

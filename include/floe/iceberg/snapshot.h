@@ -53,6 +53,13 @@ typedef struct floe_snapshot_info {
 FLOE_API int floe_snapshot_new(floe_snapshot **out, const floe_snapshot_info *info);
 
 /**
+ * A fresh snapshot id as the spec's Appendix F suggests: a random (version 4) UUID whose two
+ * 64-bit halves are XORed, masked to a positive long (0 is never returned).
+ * @return 0, or FLOE_EIO when no random source is available.
+ */
+FLOE_API int floe_snapshot_generate_id(int64_t *out);
+
+/**
  * Parses one snapshot object of table metadata JSON (Appendix C).
  * @param format_version the table's format version (1 makes summary and sequence optional).
  * @param out (transfer full)
