@@ -212,6 +212,19 @@ static void test_statistics_follow_type_defined_order(void **state)
         floe_parquet__file_metadata_free(md);
         free(data);
     }
+    /* write_statistics = 0: no Statistics in the footer, metrics still have bounds */
+    floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+    o.write_statistics = 0;
+    size_t len;
+    floe_parquet_file_metrics *m;
+    uint8_t *data = write_mem(&len, &s, &a, 1, &o, &m);
+    floe_parquet_file_metadata *md = footer(data, len);
+    for (int k = 0; k < 8; k++)
+        assert_null(md->row_groups[0].columns[k].meta_data->statistics);
+    assert_int_equal(floe_parquet_file_metrics_find(m, 2)->lower.i, -5);
+    floe_parquet_file_metrics_free(m);
+    floe_parquet__file_metadata_free(md);
+    free(data);
     a.release(&a);
     s.release(&s);
 }

@@ -295,6 +295,39 @@ static void test_unknown_fields_skipped(void **state)
     floe_buf_free(&b);
 }
 
+/* Other writers encode false list elements as 0 and use SET headers: both decode. */
+static void test_bool_zero_and_sets_decode(void **state)
+{
+    (void)state;
+    /* struct { 1: list<bool> [true, false(0), false(2)], 2: set<i32> {7} } */
+    const uint8_t d[] = {0x19, 0x31, 0x01, 0x00, 0x02, 0x1A, 0x15, 0x0E, 0x00};
+    floe_thrift_reader r;
+    floe_thrift__reader_init(&r, d, sizeof d, 0, "test");
+    assert_int_equal(floe_thrift__read_struct_begin(&r), 0);
+    int t, et;
+    int16_t id;
+    uint32_t n;
+    bool b;
+    assert_int_equal(floe_thrift__read_field_begin(&r, &t, &id), 0);
+    assert_int_equal(floe_thrift__read_list_begin(&r, &et, &n), 0);
+    assert_int_equal(n, 3);
+    bool want[3] = {true, false, false};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(floe_thrift__read_bool(&r, &b), 0);
+        assert_int_equal(b, want[i]);
+    }
+    floe_thrift__read_list_end(&r);
+    assert_int_equal(floe_thrift__read_field_begin(&r, &t, &id), 0);
+    assert_int_equal(t, FLOE_THRIFT_SET);
+    assert_int_equal(floe_thrift__skip(&r, t), 0);
+    assert_int_equal(floe_thrift__read_field_begin(&r, &t, &id), 0);
+    assert_int_equal(t, FLOE_THRIFT_STOP);
+    /* a bool byte other than 0, 1, 2 is corrupt */
+    const uint8_t bad[] = {0x19, 0x11, 0x05, 0x00};
+    floe_thrift__reader_init(&r, bad, sizeof bad, 0, "test");
+    assert_int_equal(floe_thrift__skip(&r, FLOE_THRIFT_STRUCT), FLOE_ECORRUPT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_huge_lengths_and_counts_rejected),
         cmocka_unit_test(test_deep_nesting_rejected),
         cmocka_unit_test(test_unknown_fields_skipped),
+        cmocka_unit_test(test_bool_zero_and_sets_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
