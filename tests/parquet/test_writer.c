@@ -255,6 +255,7 @@ enum {
     C_UUID,
     C_FIXED,
     C_LSTR,
+    C_DEC25,
     C_COUNT
 };
 
@@ -285,6 +286,7 @@ static const struct {
     {"c_uuid", "w:16", 1},
     {"c_fixed", "w:5", 1},
     {"c_lstr", "U", 1},
+    {"c_dec25", "d:25,3", 1},
 };
 
 static void flat_schema(struct ArrowSchema *s)
@@ -298,10 +300,10 @@ static void flat_schema(struct ArrowSchema *s)
         0);
 }
 
-static i128 max38(void)
+static i128 max_digits(int digits)
 {
     i128 v = 0;
-    for (int i = 0; i < 38; i++)
+    for (int i = 0; i < digits; i++)
         v = v * 10 + 9;
     return v;
 }
@@ -366,8 +368,12 @@ static void flat_row(floe_arrow_builder *b, json_t *row, long i)
         }
         case C_DEC9:
         case C_DEC18:
-        case C_DEC38: {
-            i128 mx = c == C_DEC9 ? 999999999 : c == C_DEC18 ? 999999999999999999LL : max38();
+        case C_DEC38:
+        case C_DEC25: {
+            i128 mx = c == C_DEC9    ? 999999999
+                      : c == C_DEC18 ? 999999999999999999LL
+                      : c == C_DEC25 ? max_digits(25)
+                                     : max_digits(38);
             i128 v = i % 4 == 0 ? mx : i % 4 == 1 ? -mx : (i128)(i * 37) * (i % 3 ? -1 : 1);
             assert_int_equal(floe_arrow_builder_append_decimal128(cb, dec(v)), 0);
             json_array_append_new(row, ji128(v));
@@ -522,6 +528,7 @@ static void test_flat_types_read_back_by_duckdb_and_hyparquet(void **state)
     assert_string_equal(json_string_value(json_object_get(schema_row(rep, "c_dec38"), "type")),
                         "FIXED_LEN_BYTE_ARRAY");
     assert_int_equal(jnum(json_object_get(schema_row(rep, "c_dec38"), "type_length")), 16);
+    assert_int_equal(jnum(json_object_get(schema_row(rep, "c_dec25"), "type_length")), 11);
     assert_string_equal(json_string_value(json_object_get(schema_row(rep, "c_dec18"), "type")),
                         "INT64");
     assert_string_equal(json_string_value(json_object_get(schema_row(rep, "c_dec9"), "type")),
