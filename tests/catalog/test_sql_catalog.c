@@ -19,6 +19,7 @@
 #include <floe/registry.h>
 #include <floe/storage.h>
 
+#include "base/alloc.h"
 #include "catalog_contract.h"
 #include "test_support.h"
 
@@ -631,6 +632,43 @@ static void test_purge_deletes_manifests_and_data_files(void **state)
     c->free(c);
 }
 
+/* ---- allocation failures ---- */
+
+static void test_allocation_failures_leave_the_table_loadable(void **state)
+{
+    (void)state;
+    env e;
+    env_init(&e, "sql_alloc");
+    floe_catalog_plugin *c = open_cat(&e, NULL, NULL);
+    assert_int_equal(c->create_namespace(c, "ns", NULL), 0);
+    json_decref(create(c, "ns", "t"));
+    int succeeded = 0, failures = 0;
+    for (long n = 1; n < 400 && !succeeded; n++) {
+        char key[32];
+        snprintf(key, sizeof key, "k%ld", n);
+        floe_alloc_fail_after(n);
+        json_t *res = NULL;
+        int rc = set_property(&res, c, "ns", "t", key, "v");
+        floe_alloc_fail_after(0);
+        json_decref(res);
+        json_t *loaded = NULL;
+        assert_int_equal(c->load_table(&loaded, c, "ns", "t"), 0);
+        const json_t *props = json_object_get(json_object_get(loaded, "metadata"), "properties");
+        if (rc == 0) {
+            assert_non_null(json_object_get(props, key));
+            succeeded = 1;
+        } else {
+            failures++;
+            if (rc != FLOE_ECOMMITUNKNOWN)
+                assert_null(json_object_get(props, key));
+        }
+        json_decref(loaded);
+    }
+    assert_true(succeeded);
+    assert_true(failures > 10); /* the commit path allocates, and each failure was survived */
+    c->free(c);
+}
+
 /* ---- registry ---- */
 
 static void test_registered_with_local_storage_dependency(void **state)
@@ -741,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_lost_compare_and_swap_is_conflict_and_removes_its_file),
         cmocka_unit_test(test_purge_deletes_metadata_files_drop_keeps_them),
         cmocka_unit_test(test_purge_deletes_manifests_and_data_files),
+        cmocka_unit_test(test_allocation_failures_leave_the_table_loadable),
         cmocka_unit_test(test_registered_with_local_storage_dependency),
         cmocka_unit_test(test_operations_logged_without_values),
     };
