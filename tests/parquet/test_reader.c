@@ -11,6 +11,7 @@
 #include <floe/io.h>
 #include <floe/parquet/reader.h>
 
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "formats/parquet/metadata.h"
 
@@ -551,6 +552,62 @@ static void test_reader_metadata_json_and_key_values(void **state)
     free(f);
 }
 
+/* Every allocation failure on the read path gives FLOE_ENOMEM (or success) and no leak. */
+static void test_reader_allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *f = two_groups(&len);
+    int successes = 0;
+    for (long n = 1; n < 400; n++) {
+        floe_input_file *in = NULL;
+        floe_parquet_reader *r = NULL;
+        assert_int_equal(floe_input_file_from_memory(&in, f, len, "t"), 0);
+        floe_alloc_fail_after(n);
+        int rc = floe_parquet_reader_open(&r, in, NULL);
+        struct ArrowArrayStream st;
+        memset(&st, 0, sizeof(st));
+        if (rc == 0)
+            rc = floe_parquet_reader_stream(&st, r);
+        while (rc == 0) {
+            struct ArrowArray a;
+            if (st.get_next(&st, &a) != 0) {
+                rc = floe_error_last_code();
+                break;
+            }
+            if (!a.release)
+                break;
+            a.release(&a);
+        }
+        floe_alloc_fail_after(0);
+        if (st.release)
+            st.release(&st);
+        floe_parquet_reader_free(r);
+        floe_input_close(in);
+        if (rc == 0)
+            successes++;
+        else
+            assert_int_equal(rc, FLOE_ENOMEM);
+    }
+    /* Late failure points are past every allocation: those runs succeed. */
+    assert_true(successes > 0);
+    free(f);
+}
+
+static void test_reader_file_without_row_groups(void **state)
+{
+    (void)state;
+    floe_parquet_schema_element s[2] = {group("schema", -1, 1),
+                                        leaf("x", FLOE_PARQUET_OPTIONAL, FLOE_PARQUET_DOUBLE)};
+    const char *p0[] = {"x"};
+    const char *const *paths[] = {p0};
+    size_t plens[] = {1}, len;
+    uint8_t *f = build_file(&len, s, 2, NULL, 1, 0, NULL, paths, plens);
+    int64_t first;
+    assert_int_equal(count_rows(f, len, NULL, &first), 0);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +618,8 @@ int main(void)
         cmocka_unit_test(test_reader_predicate_skips_row_groups_by_statistics),
         cmocka_unit_test(test_reader_projection_by_field_id_and_name),
         cmocka_unit_test(test_reader_metadata_json_and_key_values),
+        cmocka_unit_test(test_reader_allocation_failures_are_clean),
+        cmocka_unit_test(test_reader_file_without_row_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
