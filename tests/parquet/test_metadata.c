@@ -4,8 +4,10 @@
 
 #include <floe/error.h>
 
+#include "base/alloc.h"
 #include "base/buf.h"
 #include "formats/parquet/metadata.h"
+#include "formats/thrift/compact.h"
 
 /* Builds a footer that sets every field the model knows, so a round trip checks them all. */
 static floe_parquet_file_metadata *build_footer(void)
@@ -415,6 +417,42 @@ static void test_page_indexes_roundtrip(void **state)
     floe_buf_free(&b);
 }
 
+/* A small footer whose counts claim millions of (empty, individually valid) structs must not
+ * make the decoder allocate gigabytes: it fails as corrupt within a bounded budget. */
+static void test_hostile_counts_cannot_amplify_memory(void **state)
+{
+    (void)state;
+    const uint32_t n = 2000000;
+    floe_buf b = FLOE_BUF_INIT;
+    floe_thrift_writer w;
+    floe_thrift__writer_init(&w, &b);
+    floe_thrift__write_struct_begin(&w);
+    floe_thrift__write_field_i32(&w, 1, 1);
+    floe_thrift__write_field_list_begin(&w, 2, FLOE_THRIFT_STRUCT, 1);
+    floe_thrift__write_struct_begin(&w);
+    floe_thrift__write_field_string(&w, 4, "schema");
+    floe_thrift__write_struct_end(&w);
+    floe_thrift__write_field_i64(&w, 3, 0);
+    floe_thrift__write_field_list_begin(&w, 4, FLOE_THRIFT_STRUCT, 1);
+    floe_thrift__write_struct_begin(&w);
+    floe_thrift__write_field_list_begin(&w, 1, FLOE_THRIFT_STRUCT, n);
+    for (uint32_t i = 0; i < n; i++) {
+        floe_thrift__write_struct_begin(&w); /* an empty ColumnChunk */
+        floe_thrift__write_struct_end(&w);
+    }
+    floe_thrift__write_field_i64(&w, 2, 0);
+    floe_thrift__write_field_i64(&w, 3, 0);
+    floe_thrift__write_struct_end(&w);
+    floe_thrift__write_struct_end(&w);
+    assert_int_equal(floe_thrift__writer_error(&w), 0);
+    floe_parquet_file_metadata *md = NULL;
+    int rc = floe_parquet__file_metadata_decode(&md, b.data, b.len, 0);
+    assert_int_equal(rc, FLOE_ECORRUPT);
+    assert_null(md);
+    assert_non_null(strstr(floe_error_last(), "hostile"));
+    floe_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_schema_tree_inconsistent_rejected),
         cmocka_unit_test(test_page_headers_roundtrip),
         cmocka_unit_test(test_page_indexes_roundtrip),
+        cmocka_unit_test(test_hostile_counts_cannot_amplify_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,6 +66,9 @@ static floe_parquet_file_metadata *footer(const uint8_t *data, size_t len)
     floe_parquet_file_metadata *md;
     if (floe_parquet__file_metadata_decode(&md, data + len - 8 - flen, flen, len - 8 - flen))
         fail_msg("footer: %s", floe_error_last());
+    /* Real footers decode to well under the decoder's hostile-input budget (16x + 1 MiB). */
+    if (md->arena.total > 10 * (size_t)flen + (64u << 10))
+        fail_msg("footer of %u bytes decoded to %zu bytes", flen, md->arena.total);
     return md;
 }
 

@@ -15,6 +15,13 @@
             return rc_;                                                                            \
     } while (0)
 
+/* The code of a failed arena allocation: FLOE_ENOMEM, or FLOE_ECORRUPT over the limit. */
+static int alloc_error(void)
+{
+    int rc = floe_error_last_code();
+    return rc ? rc : FLOE_ENOMEM;
+}
+
 /* ---- arena ------------------------------------------------------------------------------ */
 
 struct floe_parquet_arena_block {
@@ -31,6 +38,13 @@ void *floe_parquet__arena_alloc(floe_parquet_arena *a, size_t n)
     size_t need = (n + 15) & ~(size_t)15;
     if (need < n) {
         floe_error_set(FLOE_ENOMEM, "parquet metadata: allocation of %zu bytes overflows", n);
+        return NULL;
+    }
+    if (a->limit && (need > a->limit || a->total > a->limit - need)) {
+        floe_error_set(FLOE_ECORRUPT,
+                       "parquet metadata: decoding needs more than %zu bytes of memory, far more "
+                       "than the encoded size justifies; the data is corrupt or hostile",
+                       a->limit);
         return NULL;
     }
     floe_parquet_arena_block *b = a->head;
@@ -497,6 +511,16 @@ int floe_parquet__column_index_encode(floe_buf *out, const floe_parquet_column_i
 
 /* ---- decoding --------------------------------------------------------------------------- */
 
+/* Memory a decoded structure may use: legitimate footers decode to under 10x their encoded
+ * size (the largest ratio is a column chunk's ~35 encoded bytes to ~300 decoded ones). */
+static size_t decode_limit(size_t encoded_len)
+{
+    size_t lim = encoded_len;
+    if (lim > (SIZE_MAX - ((size_t)1 << 20)) / 16)
+        return SIZE_MAX;
+    return lim * 16 + ((size_t)1 << 20);
+}
+
 typedef floe_thrift_reader R;
 typedef floe_parquet_arena A;
 
@@ -535,7 +559,7 @@ static int get_bin(R *r, int t, A *a, const char *field, const uint8_t **p, size
     if (a) {
         char *c = floe_parquet__arena_memdup(a, d, *n);
         if (!c)
-            return FLOE_ENOMEM;
+            return alloc_error();
         *p = (const uint8_t *)c;
     } else {
         *p = d;
@@ -807,7 +831,7 @@ static int dec_key_values(R *r, A *a, int t, uint32_t *n, floe_parquet_key_value
     TRY(get_list(r, t, FLOE_THRIFT_STRUCT, "key_value_metadata", n));
     floe_parquet_key_value *kv = floe_parquet__arena_array(a, *n, sizeof *kv);
     if (!kv)
-        return FLOE_ENOMEM;
+        return alloc_error();
     for (uint32_t i = 0; i < *n; i++) {
         TRY(floe_thrift__read_struct_begin(r));
         for (;;) {
@@ -858,7 +882,7 @@ static int dec_column_metadata(R *r, A *a, floe_parquet_column_metadata *cm)
             TRY(get_list(r, t, FLOE_THRIFT_I32, "ColumnMetaData.encodings", &n));
             cm->encodings = floe_parquet__arena_array(a, n, sizeof *cm->encodings);
             if (!cm->encodings)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++) {
                 int32_t e;
                 TRY(floe_thrift__read_i32(r, &e));
@@ -871,7 +895,7 @@ static int dec_column_metadata(R *r, A *a, floe_parquet_column_metadata *cm)
             TRY(get_list(r, t, FLOE_THRIFT_BINARY, "ColumnMetaData.path_in_schema", &n));
             cm->path_in_schema = floe_parquet__arena_array(a, n, sizeof *cm->path_in_schema);
             if (!cm->path_in_schema)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++)
                 TRY(get_str(r, FLOE_THRIFT_BINARY, a, "path_in_schema", &cm->path_in_schema[i]));
             cm->path_len = n;
@@ -913,14 +937,14 @@ static int dec_column_metadata(R *r, A *a, floe_parquet_column_metadata *cm)
             TRY(expect_struct(r, t, "ColumnMetaData.statistics"));
             cm->statistics = floe_parquet__arena_alloc(a, sizeof *cm->statistics);
             if (!cm->statistics)
-                return FLOE_ENOMEM;
+                return alloc_error();
             TRY(dec_statistics(r, a, cm->statistics));
             continue;
         case 13:
             TRY(get_list(r, t, FLOE_THRIFT_STRUCT, "ColumnMetaData.encoding_stats", &n));
             cm->encoding_stats = floe_parquet__arena_array(a, n, sizeof *cm->encoding_stats);
             if (!cm->encoding_stats)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++) {
                 floe_parquet_page_encoding_stats *es = &cm->encoding_stats[i];
                 TRY(floe_thrift__read_struct_begin(r));
@@ -998,7 +1022,7 @@ static int dec_column_chunk(R *r, A *a, floe_parquet_column_chunk *cc)
             TRY(expect_struct(r, t, "ColumnChunk.meta_data"));
             cc->meta_data = floe_parquet__arena_alloc(a, sizeof *cc->meta_data);
             if (!cc->meta_data)
-                return FLOE_ENOMEM;
+                return alloc_error();
             TRY(dec_column_metadata(r, a, cc->meta_data));
             continue;
         case 4:
@@ -1050,7 +1074,7 @@ static int dec_row_group(R *r, A *a, floe_parquet_row_group *rg)
             TRY(get_list(r, t, FLOE_THRIFT_STRUCT, "RowGroup.columns", &n));
             rg->columns = floe_parquet__arena_array(a, n, sizeof *rg->columns);
             if (!rg->columns)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++)
                 TRY(dec_column_chunk(r, a, &rg->columns[i]));
             rg->num_columns = n;
@@ -1066,7 +1090,7 @@ static int dec_row_group(R *r, A *a, floe_parquet_row_group *rg)
             TRY(get_list(r, t, FLOE_THRIFT_STRUCT, "RowGroup.sorting_columns", &n));
             rg->sorting_columns = floe_parquet__arena_array(a, n, sizeof *rg->sorting_columns);
             if (!rg->sorting_columns)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++) {
                 floe_parquet_sorting_column *sc = &rg->sorting_columns[i];
                 TRY(floe_thrift__read_struct_begin(r));
@@ -1139,7 +1163,7 @@ static int dec_file_metadata(R *r, floe_parquet_file_metadata *md)
             TRY(get_list(r, t, FLOE_THRIFT_STRUCT, "FileMetaData.schema", &n));
             md->schema = floe_parquet__arena_array(a, n, sizeof *md->schema);
             if (!md->schema)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++)
                 TRY(dec_schema_element(r, a, &md->schema[i]));
             md->num_schema = n;
@@ -1152,7 +1176,7 @@ static int dec_file_metadata(R *r, floe_parquet_file_metadata *md)
             TRY(get_list(r, t, FLOE_THRIFT_STRUCT, "FileMetaData.row_groups", &n));
             md->row_groups = floe_parquet__arena_array(a, n, sizeof *md->row_groups);
             if (!md->row_groups)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++)
                 TRY(dec_row_group(r, a, &md->row_groups[i]));
             md->num_row_groups = n;
@@ -1168,7 +1192,7 @@ static int dec_file_metadata(R *r, floe_parquet_file_metadata *md)
             TRY(get_list(r, t, FLOE_THRIFT_STRUCT, "FileMetaData.column_orders", &n));
             md->column_orders = floe_parquet__arena_array(a, n, sizeof *md->column_orders);
             if (!md->column_orders)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++) {
                 TRY(floe_thrift__read_struct_begin(r));
                 for (;;) {
@@ -1245,6 +1269,7 @@ int floe_parquet__file_metadata_decode(floe_parquet_file_metadata **out, const v
     *out = NULL;
     floe_parquet_file_metadata *md;
     TRY(floe_parquet__file_metadata_new(&md));
+    md->arena.limit = decode_limit(len);
     R r;
     floe_thrift__reader_init(&r, data, len, base_offset, "parquet footer");
     int rc = dec_file_metadata(&r, md);
@@ -1324,7 +1349,7 @@ static int dec_page_header(R *r, A *a, floe_parquet_page_header *ph)
                     d->statistics = a ? floe_parquet__arena_alloc(a, sizeof *d->statistics)
                                       : &ph->stats_storage;
                     if (!d->statistics)
-                        return FLOE_ENOMEM;
+                        return alloc_error();
                     memset(d->statistics, 0, sizeof *d->statistics);
                     TRY(dec_statistics(r, a, d->statistics));
                 } else {
@@ -1415,7 +1440,7 @@ static int dec_page_header(R *r, A *a, floe_parquet_page_header *ph)
                     d->statistics = a ? floe_parquet__arena_alloc(a, sizeof *d->statistics)
                                       : &ph->stats_storage;
                     if (!d->statistics)
-                        return FLOE_ENOMEM;
+                        return alloc_error();
                     memset(d->statistics, 0, sizeof *d->statistics);
                     TRY(dec_statistics(r, a, d->statistics));
                 } else {
@@ -1457,6 +1482,7 @@ int floe_parquet__offset_index_decode(floe_parquet_offset_index **out, const voi
     floe_parquet_offset_index *oi = floe_calloc(1, sizeof *oi);
     if (!oi)
         return floe_error_set(FLOE_ENOMEM, "parquet offset index: out of memory");
+    oi->arena.limit = decode_limit(len);
     R rr, *r = &rr;
     floe_thrift__reader_init(r, data, len, base_offset, "parquet offset index");
     int rc = floe_thrift__read_struct_begin(r);
@@ -1475,7 +1501,7 @@ int floe_parquet__offset_index_decode(floe_parquet_offset_index **out, const voi
             oi->page_locations =
                 floe_parquet__arena_array(&oi->arena, n, sizeof(*oi->page_locations));
             if (!oi->page_locations) {
-                rc = FLOE_ENOMEM;
+                rc = alloc_error();
                 break;
             }
             for (uint32_t i = 0; i < n && !rc; i++) {
@@ -1515,7 +1541,7 @@ int floe_parquet__offset_index_decode(floe_parquet_offset_index **out, const voi
                 break;
             oi->unencoded_byte_array_data_bytes = floe_parquet__arena_array(&oi->arena, n, 8);
             if (!oi->unencoded_byte_array_data_bytes) {
-                rc = FLOE_ENOMEM;
+                rc = alloc_error();
                 break;
             }
             for (uint32_t i = 0; i < n && !rc; i++)
@@ -1552,7 +1578,7 @@ static int dec_i64_list(R *r, A *a, int t, const char *field, uint32_t *count, i
     TRY(get_list(r, t, FLOE_THRIFT_I64, field, &n));
     *out = floe_parquet__arena_array(a, n, sizeof **out);
     if (!*out)
-        return FLOE_ENOMEM;
+        return alloc_error();
     for (uint32_t i = 0; i < n; i++)
         TRY(floe_thrift__read_i64(r, &(*out)[i]));
     floe_thrift__read_list_end(r);
@@ -1580,7 +1606,7 @@ static int dec_column_index(R *r, floe_parquet_column_index *ci)
             TRY(get_list(r, t, FLOE_THRIFT_BOOL, "ColumnIndex.null_pages", &n));
             ci->null_pages = floe_parquet__arena_array(a, n, sizeof *ci->null_pages);
             if (!ci->null_pages)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++)
                 TRY(floe_thrift__read_bool(r, &ci->null_pages[i]));
             floe_thrift__read_list_end(r);
@@ -1593,7 +1619,7 @@ static int dec_column_index(R *r, floe_parquet_column_index *ci)
             const uint8_t **vals = floe_parquet__arena_array(a, n, sizeof *vals);
             size_t *lens = floe_parquet__arena_array(a, n, sizeof *lens);
             if (!vals || !lens)
-                return FLOE_ENOMEM;
+                return alloc_error();
             for (uint32_t i = 0; i < n; i++)
                 TRY(get_bin(r, FLOE_THRIFT_BINARY, a, "ColumnIndex value", &vals[i], &lens[i]));
             floe_thrift__read_list_end(r);
@@ -1646,6 +1672,7 @@ int floe_parquet__column_index_decode(floe_parquet_column_index **out, const voi
     floe_parquet_column_index *ci = floe_calloc(1, sizeof *ci);
     if (!ci)
         return floe_error_set(FLOE_ENOMEM, "parquet column index: out of memory");
+    ci->arena.limit = decode_limit(len);
     R r;
     floe_thrift__reader_init(&r, data, len, base_offset, "parquet column index");
     int rc = dec_column_index(&r, ci);

@@ -23,6 +23,10 @@ typedef struct floe_parquet_arena_block floe_parquet_arena_block;
 typedef struct floe_parquet_arena {
     floe_parquet_arena_block *head;
     size_t total; /* bytes handed out */
+    /* 0, or the most bytes it may hand out: decoders set it from the input size, so hostile
+     * counts (a million empty structs) cannot make a small footer allocate gigabytes. Going
+     * over fails with FLOE_ECORRUPT. */
+    size_t limit;
 } floe_parquet_arena;
 
 /* Zeroed memory from the arena, 8-byte aligned; NULL (with the last error set) on failure. */
