@@ -396,8 +396,10 @@ static int parse_in_list(parser *p, floe_expr **out, const char *col, bool negat
             cap = nc;
         }
         rc = parse_literal(p, &vals[n], &keeps[n]);
-        if (rc)
+        if (rc) {
+            floe_free(keeps[n]);
             break;
+        }
         n++;
         if (p->tok.kind == T_COMMA) {
             rc = next(p);
@@ -571,7 +573,12 @@ static int parse_unary(parser *p, floe_expr **out)
             *out = NULL;
             return unexpected(p, "')'");
         }
-        return next(p);
+        /* on failure *out must be NULL: callers keep only successful results */
+        if ((rc = next(p)) != 0) {
+            floe_expr_free(*out);
+            *out = NULL;
+        }
+        return rc;
     }
     if (is_kw(p, "true") || is_kw(p, "false")) {
         *out = is_kw(p, "true") ? floe_expr_true() : floe_expr_false();

@@ -418,8 +418,8 @@ static int parse_fields(floe_partition_spec *s, const json_t *fields, const char
                          : (int32_t)(FLOE_PARTITION_FIRST_FIELD_ID + (int32_t)i);
         int rc = floe_partition_spec__add(s, src, nsrc, id, name, tr);
         if (rc)
-            return floe_error_wrap(FLOE_ECORRUPT, "invalid partition spec JSON at %s.fields[%zu]",
-                                   path, i);
+            return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT,
+                                   "invalid partition spec JSON at %s.fields[%zu]", path, i);
     }
     return 0;
 }

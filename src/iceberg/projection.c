@@ -131,8 +131,10 @@ static int fix_time(floe_expr **p, bool strict)
             if (!neg)
                 break;
             floe_literal *v = floe_calloc(e->nlits * 2, sizeof *v);
-            if (!v)
-                return FLOE_ENOMEM;
+            if (!v) {
+                rc = FLOE_ENOMEM;
+                break;
+            }
             size_t n = 0;
             for (size_t i = 0; i < e->nlits; i++) {
                 v[n++] = e->lits[i];
@@ -168,8 +170,10 @@ static int fix_time(floe_expr **p, bool strict)
             if (!neg)
                 break;
             floe_literal *v = floe_calloc(e->nlits * 2, sizeof *v);
-            if (!v)
-                return FLOE_ENOMEM;
+            if (!v) {
+                rc = FLOE_ENOMEM;
+                break;
+            }
             size_t n = 0;
             for (size_t i = 0; i < e->nlits; i++) {
                 v[n++] = e->lits[i];
@@ -184,8 +188,11 @@ static int fix_time(floe_expr **p, bool strict)
             break;
         }
     }
-    if (rc)
+    if (rc) {
+        floe_expr_free(e);
+        *p = NULL;
         return rc;
+    }
     if (fixed) {
         floe_expr_free(e);
         *p = fixed;
@@ -383,6 +390,7 @@ static int project(floe_expr **out, const floe_expr *e, const floe_partition_spe
         floe_expr *p = NULL;
         rc = floe_projection__predicate(&p, e, pf, src->type, strict);
         if (rc) {
+            floe_expr_free(p);
             floe_expr_free(acc);
             return rc;
         }

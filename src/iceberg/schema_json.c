@@ -165,7 +165,8 @@ int floe_type__from_json(floe_type **out, const json_t *json, const char *path)
     if (json_is_string(json)) {
         int rc = floe_type_parse(out, json_string_value(json));
         if (rc)
-            return floe_error_wrap(FLOE_ECORRUPT, "invalid schema JSON at %s", path);
+            return floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT,
+                                   "invalid schema JSON at %s", path);
         return 0;
     }
     if (!json_is_object(json))

@@ -281,8 +281,8 @@ int floe_sort_order__from_json(floe_sort_order **out, const json_t *j, const cha
                                   strcmp(no, "nulls-last") == 0 ? FLOE_NULLS_LAST
                                                                 : FLOE_NULLS_FIRST);
         if (rc)
-            rc = floe_error_wrap(FLOE_ECORRUPT, "invalid sort order JSON at %s.fields[%zu]", path,
-                                 i);
+            rc = floe_error_wrap(rc == FLOE_ENOMEM ? rc : FLOE_ECORRUPT,
+                                 "invalid sort order JSON at %s.fields[%zu]", path, i);
     }
     if (rc) {
         floe_sort_order_free(o);

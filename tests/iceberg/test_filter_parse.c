@@ -5,6 +5,8 @@
 #include <floe/error.h>
 #include <floe/iceberg/expr.h>
 
+#include "base/alloc.h"
+
 static char *roundtrip(const char *text)
 {
     floe_expr *e = NULL;
@@ -119,12 +121,37 @@ static void test_parse_errors_show_position(void **state)
     check_error("a in (1, 2", "column 11", "expected ',' or ')'", "^");
 }
 
+static void test_parse_survives_allocation_failures(void **state)
+{
+    (void)state;
+    const char *text = "ts >= '2024-01-01' and region in ('eu', 'us', 'x') or not (id = 3) "
+                       "and starts_with(name, 'ab') and `a b`.c is not null";
+    int done = 0;
+    for (long n = 1; n < 5000 && !done; n++) {
+        floe_expr *e = NULL;
+        char *s = NULL;
+        floe_alloc_fail_after(n);
+        int rc = floe_expr_parse(&e, text);
+        if (!rc)
+            rc = floe_expr_to_string(&s, e);
+        floe_alloc_fail_after(0);
+        floe_iceberg_free_string(s);
+        floe_expr_free(e);
+        if (rc == 0)
+            done = 1;
+        else if (rc != FLOE_ENOMEM && rc != FLOE_EINVALID)
+            fail_msg("allocation failure %ld gave %d", n, rc);
+    }
+    assert_true(done);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_predicates),
         cmocka_unit_test(test_parse_precedence_and_parentheses),
         cmocka_unit_test(test_parse_errors_show_position),
+        cmocka_unit_test(test_parse_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,9 @@
 #include <floe/arrow/schema.h>
 #include <floe/error.h>
 #include <floe/iceberg/partition.h>
+#include <floe/iceberg/sort_order.h>
+
+#include "base/alloc.h"
 
 static const char *schema_json =
     "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
@@ -295,6 +298,42 @@ static void test_keyer_computes_tuples_from_arrow_rows(void **state)
     floe_schema_free(s);
 }
 
+static void test_spec_and_order_json_survive_allocation_failures(void **state)
+{
+    (void)state;
+    const char *pj = "{\"spec-id\":1,\"fields\":[{\"source-id\":1,\"field-id\":1000,\"name\":"
+                     "\"b\",\"transform\":\"bucket[16]\"},{\"source-ids\":[2,3],\"field-id\":"
+                     "1001,\"name\":\"z\",\"transform\":\"zorder\"}]}";
+    const char *oj = "{\"order-id\":1,\"fields\":[{\"transform\":\"day\",\"source-id\":2,"
+                     "\"direction\":\"desc\",\"null-order\":\"nulls-last\"}]}";
+    bool done = false;
+    for (long n = 1; n < 5000 && !done; n++) {
+        floe_partition_spec *p = NULL;
+        floe_sort_order *o = NULL;
+        char *a = NULL, *b = NULL;
+        floe_alloc_fail_after(n);
+        int rc = floe_partition_spec_from_json(&p, pj, strlen(pj));
+        if (!rc)
+            rc = floe_partition_spec_to_json(&a, p, false);
+        if (!rc)
+            rc = floe_sort_order_from_json(&o, oj, strlen(oj));
+        if (!rc)
+            rc = floe_sort_order_to_json(&b, o, true);
+        floe_alloc_fail_after(0);
+        if (rc && rc != FLOE_ENOMEM)
+            fail_msg("allocation failure %ld gave %d: %s", n, rc, floe_error_last());
+        if (!rc) {
+            done = true;
+            assert_non_null(strstr(a, "\"source-ids\":[2,3]"));
+        }
+        floe_iceberg_free_string(a);
+        floe_iceberg_free_string(b);
+        floe_partition_spec_free(p);
+        floe_sort_order_free(o);
+    }
+    assert_true(done);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_temporal_paths_and_escaping),
         cmocka_unit_test(test_unpartitioned_and_ids),
         cmocka_unit_test(test_keyer_computes_tuples_from_arrow_rows),
+        cmocka_unit_test(test_spec_and_order_json_survive_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,8 @@
 #include <floe/error.h>
 #include <floe/iceberg/expr.h>
 
+#include "base/alloc.h"
+
 static const char *schema_json =
     "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
     "{\"id\":1,\"name\":\"id\",\"required\":false,\"type\":\"long\"},"
@@ -196,6 +198,48 @@ static void test_several_fields_on_one_source(void **state)
     floe_schema_free(s);
 }
 
+/* Projection and residuals under every allocation failure: FLOE_ENOMEM, nothing leaked. */
+static void test_projection_survives_allocation_failures(void **state)
+{
+    (void)state;
+    floe_schema *s = schema();
+    floe_partition_spec *spec;
+    floe_partition_spec_new(&spec, 1);
+    floe_partition_spec_add_field(spec, 1, -1, "b", "bucket[16]");
+    floe_partition_spec_add_field(spec, 2, -1, "d", "day");
+    floe_partition_spec_add_field(spec, 4, -1, "t", "truncate[2]");
+    floe_expr *u, *b;
+    assert_int_equal(floe_expr_parse(&u, "not (id = 34 and ts < '1969-12-31T00:00:00') or s in "
+                                         "('abc', 'abd') or starts_with(s, 'abcd') or id not in "
+                                         "(1, 2) or ts in ('1969-12-31T01:00:00')"),
+                     0);
+    assert_int_equal(floe_expr_bind(&b, u, s, true), 0);
+    floe_literal vals[3] = {floe_literal_int(3), floe_literal_date(-1),
+                            floe_literal_string("ab", 2)};
+    bool done = false;
+    for (long n = 1; n < 20000 && !done; n++) {
+        floe_expr *i = NULL, *st = NULL, *r = NULL;
+        floe_alloc_fail_after(n);
+        int rc = floe_expr_project_inclusive(&i, b, spec, s, true);
+        if (!rc)
+            rc = floe_expr_project_strict(&st, b, spec, s, true);
+        if (!rc)
+            rc = floe_expr_residual(&r, b, spec, s, vals);
+        floe_alloc_fail_after(0);
+        if (rc && rc != FLOE_ENOMEM)
+            fail_msg("allocation failure %ld gave %d: %s", n, rc, floe_error_last());
+        done = rc == 0;
+        floe_expr_free(i);
+        floe_expr_free(st);
+        floe_expr_free(r);
+    }
+    assert_true(done);
+    floe_expr_free(b);
+    floe_expr_free(u);
+    floe_partition_spec_free(spec);
+    floe_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_temporal_projection_before_epoch),
         cmocka_unit_test(test_void_and_combinations),
         cmocka_unit_test(test_several_fields_on_one_source),
+        cmocka_unit_test(test_projection_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
 #include <floe/error.h>
 #include <floe/iceberg/schema.h>
 
+#include "base/alloc.h"
+
 static const char *all_types_json =
     "{\"type\":\"struct\",\"schema-id\":3,\"identifier-field-ids\":[1],\"fields\":["
     "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\",\"doc\":\"key\"},"
@@ -300,6 +302,35 @@ static void test_schema_refcount_shares(void **state)
     floe_schema_free(NULL);
 }
 
+/* Every allocation failure is reported as FLOE_ENOMEM and leaks nothing (checked by ASan). */
+static void test_schema_survives_allocation_failures(void **state)
+{
+    (void)state;
+    int last = -1;
+    for (long n = 1; n < 5000; n++) {
+        floe_schema *s = NULL, *f = NULL;
+        char *out = NULL;
+        floe_alloc_fail_after(n);
+        int rc = floe_schema_from_json(&s, all_types_json, strlen(all_types_json));
+        int32_t lastid = 0;
+        if (!rc)
+            rc = floe_schema_assign_fresh_ids(&f, s, 1, &lastid);
+        if (!rc)
+            rc = floe_schema_to_json(&out, f, false);
+        floe_alloc_fail_after(0);
+        floe_iceberg_free_string(out);
+        floe_schema_free(f);
+        floe_schema_free(s);
+        if (rc == 0) {
+            last = (int)n;
+            break;
+        }
+        if (rc != FLOE_ENOMEM && rc != FLOE_ECORRUPT && rc != FLOE_EINVALID)
+            fail_msg("allocation failure %ld gave %d: %s", n, rc, floe_error_last());
+    }
+    assert_true(last > 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +342,7 @@ int main(void)
         cmocka_unit_test(test_identifier_fields_are_validated),
         cmocka_unit_test(test_v3_types_parse_but_are_not_writable),
         cmocka_unit_test(test_schema_refcount_shares),
+        cmocka_unit_test(test_schema_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
