@@ -26,6 +26,7 @@ typedef struct chunk_spec {
     int type;
     int has_stats;
     int64_t min, max, nulls; /* INT32/INT64 statistics */
+    const char *smin, *smax; /* BYTE_ARRAY statistics (with has_stats) */
 } chunk_spec;
 
 static int bw(int max)
@@ -120,16 +121,23 @@ static uint8_t *build_file(size_t *len, const floe_parquet_schema_element *schem
             m->data_page_offset = (int64_t)start;
             if (cs->has_stats) {
                 floe_parquet_statistics *st = floe_parquet__arena_alloc(&md->arena, sizeof(*st));
-                size_t w = cs->type == FLOE_PARQUET_INT32 ? 4 : 8;
-                uint8_t *mn = floe_parquet__arena_alloc(&md->arena, 8);
-                uint8_t *mx = floe_parquet__arena_alloc(&md->arena, 8);
-                int32_t a32 = (int32_t)cs->min, b32 = (int32_t)cs->max;
-                memcpy(mn, w == 4 ? (void *)&a32 : (void *)&cs->min, w);
-                memcpy(mx, w == 4 ? (void *)&b32 : (void *)&cs->max, w);
                 st->has_min_value = st->has_max_value = true;
-                st->min_value = mn;
-                st->max_value = mx;
-                st->min_value_len = st->max_value_len = w;
+                if (cs->smin) {
+                    st->min_value = (const uint8_t *)cs->smin;
+                    st->max_value = (const uint8_t *)cs->smax;
+                    st->min_value_len = strlen(cs->smin);
+                    st->max_value_len = strlen(cs->smax);
+                } else {
+                    size_t w = cs->type == FLOE_PARQUET_INT32 ? 4 : 8;
+                    uint8_t *mn = floe_parquet__arena_alloc(&md->arena, 8);
+                    uint8_t *mx = floe_parquet__arena_alloc(&md->arena, 8);
+                    int32_t a32 = (int32_t)cs->min, b32 = (int32_t)cs->max;
+                    memcpy(mn, w == 4 ? (void *)&a32 : (void *)&cs->min, w);
+                    memcpy(mx, w == 4 ? (void *)&b32 : (void *)&cs->max, w);
+                    st->min_value = mn;
+                    st->max_value = mx;
+                    st->min_value_len = st->max_value_len = w;
+                }
                 st->has_null_count = true;
                 st->null_count = cs->nulls;
                 m->statistics = st;
@@ -233,7 +241,8 @@ static void test_reader_legacy_two_level_list_rule_1(void **state)
     /* rows: [1,2], null, [], [3] */
     const int def[] = {2, 2, 0, 1, 2}, rep[] = {0, 1, 0, 0, 0};
     const int32_t vals[] = {1, 2, 3};
-    chunk_spec c = {5, def, rep, 2, 1, vals, sizeof(vals), FLOE_PARQUET_INT32, 0, 0, 0, 0};
+    chunk_spec c = {5, def, rep, 2, 1,    vals, sizeof(vals), FLOE_PARQUET_INT32,
+                    0, 0,   0,   0, NULL, NULL};
     const char *p0[] = {"my_list", "element"};
     const char *const *paths[] = {p0};
     size_t plens[] = {2}, len;
@@ -268,7 +277,8 @@ static void test_reader_unannotated_repeated_field_is_list(void **state)
     s[1].field_id = 7;
     const int def[] = {1, 1, 0, 1}, rep[] = {0, 1, 0, 0};
     const int64_t vals[] = {5, 6, INT64_MIN};
-    chunk_spec c = {4, def, rep, 1, 1, vals, sizeof(vals), FLOE_PARQUET_INT64, 0, 0, 0, 0};
+    chunk_spec c = {4, def, rep, 1, 1,    vals, sizeof(vals), FLOE_PARQUET_INT64,
+                    0, 0,   0,   0, NULL, NULL};
     const char *p0[] = {"nums"};
     const char *const *paths[] = {p0};
     size_t plens[] = {1}, len;
@@ -301,7 +311,8 @@ static void test_reader_list_rule_4_array_group_is_struct_element(void **state)
     s[1].converted_type = FLOE_PARQUET_CT_LIST;
     const int def[] = {2, 2, 1}, rep[] = {0, 1, 0};
     const int32_t vals[] = {10, 20};
-    chunk_spec c = {3, def, rep, 2, 1, vals, sizeof(vals), FLOE_PARQUET_INT32, 0, 0, 0, 0};
+    chunk_spec c = {3, def, rep, 2, 1,    vals, sizeof(vals), FLOE_PARQUET_INT32,
+                    0, 0,   0,   0, NULL, NULL};
     const char *p0[] = {"my_list", "array", "x"};
     const char *const *paths[] = {p0};
     size_t plens[] = {3}, len;
@@ -348,9 +359,10 @@ static void test_reader_legacy_map_key_value_and_int96(void **state)
     memcpy(ts + 8, &jd, 4);
     jd = 2440588 - 1;
     memcpy(ts + 20, &jd, 4);
-    chunk_spec c[3] = {{3, kdef, krep, 2, 1, keys, sizeof(keys), FLOE_PARQUET_INT32, 0, 0, 0, 0},
-                       {3, vdef, vrep, 3, 1, vals, sizeof(vals), FLOE_PARQUET_INT32, 0, 0, 0, 0},
-                       {2, NULL, NULL, 0, 0, ts, sizeof(ts), FLOE_PARQUET_INT96, 0, 0, 0, 0}};
+    chunk_spec c[3] = {
+        {3, kdef, krep, 2, 1, keys, sizeof(keys), FLOE_PARQUET_INT32, 0, 0, 0, 0, NULL, NULL},
+        {3, vdef, vrep, 3, 1, vals, sizeof(vals), FLOE_PARQUET_INT32, 0, 0, 0, 0, NULL, NULL},
+        {2, NULL, NULL, 0, 0, ts, sizeof(ts), FLOE_PARQUET_INT96, 0, 0, 0, 0, NULL, NULL}};
     const char *p0[] = {"m", "map", "key"}, *p1[] = {"m", "map", "value"}, *p2[] = {"ts"};
     const char *const *paths[] = {p0, p1, p2};
     size_t plens[] = {3, 3, 1}, len;
@@ -392,10 +404,10 @@ static uint8_t *two_groups(size_t *len)
     static const int vdef1[] = {1, 0, 1}, vdef2[] = {0, 0, 0};
     static const int32_t va[] = {7, 9};
     chunk_spec c[4] = {
-        {3, NULL, NULL, 0, 0, a, sizeof(a), FLOE_PARQUET_INT64, 1, 0, 2, 0},
-        {3, vdef1, NULL, 1, 0, va, sizeof(va), FLOE_PARQUET_INT32, 1, 7, 9, 1},
-        {3, NULL, NULL, 0, 0, b, sizeof(b), FLOE_PARQUET_INT64, 1, 10, 12, 0},
-        {3, vdef2, NULL, 1, 0, va, 0, FLOE_PARQUET_INT32, 1, 0, 0, 3},
+        {3, NULL, NULL, 0, 0, a, sizeof(a), FLOE_PARQUET_INT64, 1, 0, 2, 0, NULL, NULL},
+        {3, vdef1, NULL, 1, 0, va, sizeof(va), FLOE_PARQUET_INT32, 1, 7, 9, 1, NULL, NULL},
+        {3, NULL, NULL, 0, 0, b, sizeof(b), FLOE_PARQUET_INT64, 1, 10, 12, 0, NULL, NULL},
+        {3, vdef2, NULL, 1, 0, va, 0, FLOE_PARQUET_INT32, 1, 0, 0, 3, NULL, NULL},
     };
     const char *p0[] = {"id"}, *p1[] = {"v"};
     const char *const *paths[] = {p0, p1};
@@ -608,6 +620,66 @@ static void test_reader_file_without_row_groups(void **state)
     free(f);
 }
 
+static void test_reader_predicate_on_strings_uses_unsigned_byte_order(void **state)
+{
+    (void)state;
+    floe_parquet_schema_element s[2] = {
+        group("schema", -1, 1), leaf("name", FLOE_PARQUET_REQUIRED, FLOE_PARQUET_BYTE_ARRAY)};
+    s[1].has_field_id = true;
+    s[1].field_id = 3;
+    s[1].has_converted_type = true;
+    s[1].converted_type = FLOE_PARQUET_CT_UTF8;
+    static const uint8_t v1[] = {5, 0, 0, 0, 'a', 'p', 'p', 'l', 'e'};
+    static const uint8_t v2[] = {2, 0, 0, 0, 0xc3, 0xa9}; /* "é": above every ASCII byte */
+    chunk_spec c[2] = {{1, NULL, NULL, 0, 0, v1, sizeof(v1), FLOE_PARQUET_BYTE_ARRAY, 1, 0, 0, 0,
+                        "apple", "banana"},
+                       {1, NULL, NULL, 0, 0, v2, sizeof(v2), FLOE_PARQUET_BYTE_ARRAY, 1, 0, 0, 0,
+                        "cherry", "\xc3\xa9"}};
+    const char *p0[] = {"name"};
+    const char *const *paths[] = {p0};
+    size_t plens[] = {1}, len;
+    int64_t rows[] = {1, 1};
+    uint8_t *f = build_file(&len, s, 2, c, 1, 2, rows, paths, plens);
+    floe_input_file *in;
+    assert_int_equal(floe_input_file_from_memory(&in, f, len, "t"), 0);
+    floe_parquet_reader *r;
+    assert_int_equal(floe_parquet_reader_open(&r, in, NULL), 0);
+    struct {
+        floe_parquet_op op;
+        const char *lit;
+        int rg0, rg1;
+    } cases[] = {
+        {FLOE_PARQUET_OP_EQ, "coconut", 0, 1}, {FLOE_PARQUET_OP_EQ, "apricot", 1, 0},
+        {FLOE_PARQUET_OP_LT, "b", 1, 0},       {FLOE_PARQUET_OP_GT, "zebra", 0, 1},
+        {FLOE_PARQUET_OP_LE, "apple", 1, 0},   {FLOE_PARQUET_OP_GE, "banana", 1, 1},
+        {FLOE_PARQUET_OP_EQ, "", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        floe_parquet_literal lit = {FLOE_PARQUET_LIT_BYTES, 0, 0, cases[i].lit,
+                                    strlen(cases[i].lit)};
+        floe_parquet_predicate *p;
+        assert_int_equal(floe_parquet_predicate_compare(&p, 3, cases[i].op, &lit), 0);
+        int m0, m1;
+        assert_int_equal(floe_parquet_reader_row_group_may_match(&m0, r, 0, p), 0);
+        assert_int_equal(floe_parquet_reader_row_group_may_match(&m1, r, 1, p), 0);
+        if (m0 != cases[i].rg0 || m1 != cases[i].rg1)
+            fail_msg("case %zu ('%s'): got %d %d", i, cases[i].lit, m0, m1);
+        floe_parquet_predicate_free(p);
+    }
+    /* An integer literal against a string column cannot be judged: may match. */
+    floe_parquet_literal one = {FLOE_PARQUET_LIT_INT, 1, 0, NULL, 0};
+    floe_parquet_predicate *p;
+    assert_int_equal(floe_parquet_predicate_compare(&p, 3, FLOE_PARQUET_OP_EQ, &one), 0);
+    int m;
+    assert_int_equal(floe_parquet_reader_row_group_may_match(&m, r, 0, p), 0);
+    assert_int_equal(m, 1);
+    assert_int_equal(floe_parquet_reader_row_group_may_match(&m, r, 2, p), FLOE_EINVALID);
+    floe_parquet_predicate_free(p);
+    floe_parquet_reader_free(r);
+    floe_input_close(in);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +692,7 @@ int main(void)
         cmocka_unit_test(test_reader_metadata_json_and_key_values),
         cmocka_unit_test(test_reader_allocation_failures_are_clean),
         cmocka_unit_test(test_reader_file_without_row_groups),
+        cmocka_unit_test(test_reader_predicate_on_strings_uses_unsigned_byte_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
