@@ -160,6 +160,14 @@ FLOE_API int floe_manager_rename_table(floe_manager *m, const char *from, const 
 FLOE_API int floe_manager_register_table(floe_table **out, floe_manager *m, const char *ident,
                                          const char *metadata_location);
 
+/**
+ * Iceberg schema JSON (Appendix C) for the columns of an Arrow struct schema, e.g. the schema
+ * of a Parquet file, for creating a table "like" it. Field ids are numbered from 1.
+ * @param out (transfer full) free with free()
+ * @return 0, FLOE_EUNSUPPORTED naming a column whose Arrow type has no Iceberg type
+ */
+FLOE_API int floe_table_schema_json_from_arrow(char **out, const struct ArrowSchema *schema);
+
 /** Frees a table (NULL is fine). */
 FLOE_API void floe_table_free(floe_table *t);
 /** Reloads the table's current metadata from the catalog. */

@@ -1,12 +1,1213 @@
-/* PLACEHOLDER: replaced by the owner of the 'table' command group. */
+/* floe table: create, inspect, write and scan Iceberg tables through the table manager.
+ * Appends read Parquet files and CSV files (parsed here with the table's column types). */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
+#include <jansson.h>
+
+#include <floe/arrow/abi.h>
+#include <floe/arrow/builder.h>
+#include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
+#include <floe/arrow/type.h>
+#include <floe/arrow/value.h>
+#include <floe/error.h>
+#include <floe/io.h>
+#include <floe/parquet/reader.h>
+#include <floe/parquet/writer.h>
+#include <floe/table.h>
+
+#include "base/timeconv.h"
 #include "cli/commands.h"
+
+#define MAX_POS        64
+#define MAX_PROPS      64
+#define CSV_BATCH_ROWS 8192
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: floe table <subcommand> [options]\n\n"
+            "Create, inspect, write and scan Iceberg tables. Tables are named NS.TABLE.\n\n"
+            "Subcommands:\n"
+            "  create TABLE (--schema 'id long not null, ts timestamptz, amount decimal(10,2)'\n"
+            "               | --like FILE.parquet) [--partition-by 'day(ts), bucket(16, id)']\n"
+            "               [--sort-by 'id desc'] [--property k=v]... [--if-not-exists]\n"
+            "  list NS [--json]            tables of a namespace\n"
+            "  describe TABLE [--json]     schema, partition spec, sort order, properties,\n"
+            "                              location, current metadata file\n"
+            "  drop TABLE [--purge]        drop (--purge also deletes data and metadata files)\n"
+            "  rename FROM TO              rename or move a table\n"
+            "  register TABLE METADATA_FILE\n"
+            "                              register an existing metadata file as a table\n"
+            "  append TABLE FILE...        append Parquet or CSV files (.csv: header row, columns\n"
+            "                              matched by name, values typed by the table schema);\n"
+            "                              one snapshot per file\n"
+            "  overwrite TABLE FILE... [--filter EXPR]\n"
+            "                              replace the table (or the rows matching EXPR) with\n"
+            "                              the files' rows\n"
+            "  scan TABLE [--columns a,b] [--filter EXPR] [--snapshot ID | --as-of TIME |\n"
+            "             --ref NAME] [--format table|csv|json|parquet] [--output FILE]\n"
+            "             [--limit N]     read rows (parquet output needs --output)\n"
+            "  snapshots TABLE [--json]    snapshots (id, parent, time, operation, summary)\n"
+            "  files TABLE [--json]        data files of the current snapshot\n\n"
+            "Filters: id > 10 and region = 'eu', ts >= '2024-01-01T00:00:00+00:00',\n"
+            "         name like 'a%%', x is null, x in (1, 2).\n"
+            "Common options:\n"
+            "  --warehouse DIR             warehouse directory (default ./warehouse or\n"
+            "                              $FLOE_WAREHOUSE; the catalog is DIR/catalog.db)\n"
+            "  --help                      this help\n");
+}
+
+typedef struct args {
+    const char *pos[MAX_POS];
+    int npos;
+    const char *warehouse, *schema, *like, *partition_by, *sort_by, *filter, *columns, *ref, *as_of,
+        *format, *output;
+    const char *keys[MAX_PROPS], *vals[MAX_PROPS];
+    char *kv_copies[MAX_PROPS];
+    size_t nprops;
+    long long snapshot, limit;
+    int json, purge, if_not_exists;
+} args;
+
+static const struct {
+    const char *name;
+    size_t offset;
+} value_opts[] = {
+    {"--warehouse", offsetof(args, warehouse)}, {"--schema", offsetof(args, schema)},
+    {"--like", offsetof(args, like)},           {"--partition-by", offsetof(args, partition_by)},
+    {"--sort-by", offsetof(args, sort_by)},     {"--filter", offsetof(args, filter)},
+    {"--columns", offsetof(args, columns)},     {"--ref", offsetof(args, ref)},
+    {"--as-of", offsetof(args, as_of)},         {"--format", offsetof(args, format)},
+    {"--output", offsetof(args, output)},
+};
+
+static int parse_ll(long long *out, const char *s)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || !end || *end || end == s)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static void args_free(args *a)
+{
+    for (size_t i = 0; i < a->nprops; i++)
+        free(a->kv_copies[i]);
+}
+
+static int parse(args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->snapshot = -1;
+    a->limit = -1;
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        int matched = 0;
+        for (size_t k = 0; k < sizeof value_opts / sizeof value_opts[0]; k++) {
+            if (strcmp(s, value_opts[k].name) != 0)
+                continue;
+            if (i + 1 >= argc) {
+                fprintf(stderr, "floe: %s needs a value\n", s);
+                return -1;
+            }
+            *(const char **)((char *)a + value_opts[k].offset) = argv[++i];
+            matched = 1;
+        }
+        if (matched)
+            continue;
+        if (strcmp(s, "--json") == 0) {
+            a->json = 1;
+        } else if (strcmp(s, "--purge") == 0) {
+            a->purge = 1;
+        } else if (strcmp(s, "--if-not-exists") == 0) {
+            a->if_not_exists = 1;
+        } else if ((strcmp(s, "--snapshot") == 0 || strcmp(s, "--limit") == 0) && i + 1 < argc) {
+            long long v;
+            if (parse_ll(&v, argv[i + 1]) || v < 0) {
+                fprintf(stderr, "floe: %s expects a non-negative integer, got '%s'\n", s,
+                        argv[i + 1]);
+                return -1;
+            }
+            *(strcmp(s, "--limit") == 0 ? &a->limit : &a->snapshot) = v;
+            i++;
+        } else if (strcmp(s, "--property") == 0 && i + 1 < argc) {
+            const char *kv = argv[++i];
+            const char *eq = strchr(kv, '=');
+            if (!eq || eq == kv || a->nprops == MAX_PROPS) {
+                fprintf(stderr, "floe: --property expects key=value, got '%s'\n", kv);
+                return -1;
+            }
+            char *c = strdup(kv);
+            if (!c)
+                return -1;
+            c[eq - kv] = '\0';
+            a->kv_copies[a->nprops] = c;
+            a->keys[a->nprops] = c;
+            a->vals[a->nprops++] = c + (eq - kv) + 1;
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "floe: unknown or incomplete option '%s'\n", s);
+            return -1;
+        } else if (a->npos < MAX_POS) {
+            a->pos[a->npos++] = s;
+        } else {
+            fprintf(stderr, "floe: too many arguments\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2));
+    if (!s)
+        return FLOE_EXIT_ERROR;
+    printf("%s\n", s);
+    free(s);
+    return FLOE_EXIT_OK;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+/* ---- value formatting ---- */
+
+typedef enum { OUT_TABLE, OUT_CSV, OUT_JSON } out_kind;
+
+static void put_hex(FILE *f, const uint8_t *p, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        fprintf(f, "%02x", p[i]);
+}
+
+static void decimal_string(char *buf, size_t n, floe_decimal128 d, int scale)
+{
+    /* 128-bit two's complement to decimal digits */
+    int neg = (int64_t)d.hi < 0;
+    uint64_t hi = d.hi, lo = d.lo;
+    if (neg) {
+        hi = ~hi;
+        lo = ~lo + 1;
+        if (lo == 0)
+            hi++;
+    }
+    char digits[64];
+    int nd = 0;
+    while (hi || lo || nd == 0) {
+        /* divide (hi, lo) by 10 */
+        uint64_t rem = 0, qh = 0, ql = 0;
+        for (int bit = 127; bit >= 0; bit--) {
+            uint64_t b = bit >= 64 ? (hi >> (bit - 64)) & 1 : (lo >> bit) & 1;
+            rem = (rem << 1) | b;
+            if (rem >= 10) {
+                rem -= 10;
+                if (bit >= 64)
+                    qh |= (uint64_t)1 << (bit - 64);
+                else
+                    ql |= (uint64_t)1 << bit;
+            }
+        }
+        digits[nd++] = (char)('0' + rem);
+        hi = qh;
+        lo = ql;
+    }
+    while (nd <= scale)
+        digits[nd++] = '0';
+    size_t o = 0;
+    if (neg && o + 1 < n)
+        buf[o++] = '-';
+    for (int i = nd - 1; i >= 0 && o + 2 < n; i--) {
+        buf[o++] = digits[i];
+        if (i == scale && scale > 0)
+            buf[o++] = '.';
+    }
+    buf[o] = '\0';
+}
+
+/* Writes value `i` of column `a` (`s` its schema) in the output format. */
+static void format_value(FILE *f, const struct ArrowSchema *s, const struct ArrowArray *a,
+                         int64_t i, out_kind kind)
+{
+    floe_arrow_type t = FLOE_ARROW_TYPE_INIT;
+    if (floe_arrow_type_from_schema(&t, s) != 0) {
+        fputs("?", f);
+        return;
+    }
+    if (floe_arrow_is_null(a, i)) {
+        fputs(kind == OUT_JSON ? "null" : kind == OUT_TABLE ? "NULL" : "", f);
+        return;
+    }
+    char buf[96];
+    switch (t.id) {
+    case FLOE_ARROW_TYPE_BOOL:
+        fputs(floe_arrow_get_bool(a, i) ? "true" : "false", f);
+        return;
+    case FLOE_ARROW_TYPE_INT8:
+    case FLOE_ARROW_TYPE_INT16:
+    case FLOE_ARROW_TYPE_INT32:
+    case FLOE_ARROW_TYPE_INT64:
+    case FLOE_ARROW_TYPE_UINT8:
+    case FLOE_ARROW_TYPE_UINT16:
+    case FLOE_ARROW_TYPE_UINT32:
+        fprintf(f, "%" PRId64, floe_arrow_get_int_as_int64(a, t.id, i));
+        return;
+    case FLOE_ARROW_TYPE_UINT64:
+        fprintf(f, "%" PRIu64, floe_arrow_get_uint64(a, i));
+        return;
+    case FLOE_ARROW_TYPE_FLOAT32:
+        fprintf(f, "%.9g", (double)floe_arrow_get_float32(a, i));
+        return;
+    case FLOE_ARROW_TYPE_FLOAT64:
+        fprintf(f, "%.17g", floe_arrow_get_float64(a, i));
+        return;
+    case FLOE_ARROW_TYPE_DECIMAL128:
+        decimal_string(buf, sizeof buf, floe_arrow_get_decimal128(a, i), t.scale);
+        fprintf(f, kind == OUT_JSON ? "\"%s\"" : "%s", buf);
+        return;
+    case FLOE_ARROW_TYPE_DATE32:
+        floe_format_date(buf, sizeof buf, floe_arrow_get_int32(a, i));
+        break;
+    case FLOE_ARROW_TYPE_TIME64:
+        floe_format_time_us(buf, sizeof buf,
+                            t.unit == FLOE_ARROW_TIME_UNIT_NANO ? floe_arrow_get_int64(a, i) / 1000
+                                                                : floe_arrow_get_int64(a, i));
+        break;
+    case FLOE_ARROW_TYPE_TIMESTAMP: {
+        int digits = t.unit == FLOE_ARROW_TIME_UNIT_NANO     ? 9
+                     : t.unit == FLOE_ARROW_TIME_UNIT_MILLI  ? 3
+                     : t.unit == FLOE_ARROW_TIME_UNIT_SECOND ? 0
+                                                             : 6;
+        floe_format_timestamp(buf, sizeof buf, floe_arrow_get_int64(a, i), digits,
+                              t.timezone_len > 0);
+        break;
+    }
+    case FLOE_ARROW_TYPE_UTF8:
+    case FLOE_ARROW_TYPE_LARGE_UTF8: {
+        floe_arrow_bytes b = floe_arrow_get_var_bytes(a, t.id, i);
+        if (kind == OUT_JSON) {
+            json_t *j = json_stringn((const char *)b.data, (size_t)b.len);
+            char *txt = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+            fputs(txt ? txt : "null", f);
+            free(txt);
+            json_decref(j);
+        } else if (kind == OUT_CSV &&
+                   (memchr(b.data, ',', (size_t)b.len) || memchr(b.data, '"', (size_t)b.len) ||
+                    memchr(b.data, '\n', (size_t)b.len))) {
+            fputc('"', f);
+            for (int64_t k = 0; k < b.len; k++) {
+                if (b.data[k] == '"')
+                    fputc('"', f);
+                fputc(b.data[k], f);
+            }
+            fputc('"', f);
+        } else {
+            fwrite(b.data, 1, (size_t)b.len, f);
+        }
+        return;
+    }
+    case FLOE_ARROW_TYPE_BINARY:
+    case FLOE_ARROW_TYPE_LARGE_BINARY:
+    case FLOE_ARROW_TYPE_FIXED_SIZE_BINARY: {
+        floe_arrow_bytes b = t.id == FLOE_ARROW_TYPE_FIXED_SIZE_BINARY
+                                 ? floe_arrow_get_fixed_bytes(a, t.byte_width, i)
+                                 : floe_arrow_get_var_bytes(a, t.id, i);
+        if (kind == OUT_JSON)
+            fputc('"', f);
+        put_hex(f, b.data, b.len);
+        if (kind == OUT_JSON)
+            fputc('"', f);
+        return;
+    }
+    default:
+        fputs(kind == OUT_JSON ? "null" : "?", f);
+        return;
+    }
+    fprintf(f, kind == OUT_JSON ? "\"%s\"" : "%s", buf);
+}
+
+/* ---- CSV input ---- */
+
+typedef struct csv_state {
+    FILE *f;
+    const char *path;
+    struct ArrowSchema schema; /* table schema */
+    int64_t *col_of_field;     /* CSV column per table column, -1 absent */
+    size_t ncsv;
+    int64_t line; /* line number of the record being read (1-based) */
+    char **fields;
+    size_t nfields, cap_fields;
+    int *quoted;
+    char *buf;
+    size_t buf_len, buf_cap;
+    size_t *starts;
+    int eof;
+} csv_state;
+
+static int buf_put(csv_state *c, char ch)
+{
+    if (c->buf_len + 1 >= c->buf_cap) {
+        size_t cap = c->buf_cap ? c->buf_cap * 2 : 256;
+        char *b = realloc(c->buf, cap);
+        if (!b)
+            return -1;
+        c->buf = b;
+        c->buf_cap = cap;
+    }
+    c->buf[c->buf_len++] = ch;
+    return 0;
+}
+
+static int field_end(csv_state *c, int quoted, size_t start)
+{
+    if (c->nfields == c->cap_fields) {
+        size_t cap = c->cap_fields ? c->cap_fields * 2 : 16;
+        size_t *s = realloc(c->starts, cap * sizeof *s);
+        int *q = realloc(c->quoted, cap * sizeof *q);
+        if (s)
+            c->starts = s;
+        if (q)
+            c->quoted = q;
+        if (!s || !q)
+            return -1;
+        c->cap_fields = cap;
+    }
+    c->quoted[c->nfields] = quoted;
+    c->starts[c->nfields] = start;
+    if (buf_put(c, '\0'))
+        return -1;
+    c->nfields++;
+    return 0;
+}
+
+/* Reads one record into c->buf (fields NUL-separated). Returns 1 for a record, 0 at end,
+ * -1 on error (message set). */
+static int csv_record(csv_state *c, int64_t *lines_read)
+{
+    c->nfields = 0;
+    c->buf_len = 0;
+    int ch, quoted = 0, in_quotes = 0, any = 0;
+    *lines_read = 1;
+    size_t start = 0;
+    for (;;) {
+        ch = fgetc(c->f);
+        if (ch == EOF) {
+            if (in_quotes) {
+                floe_error_set(FLOE_EINVALID, "%s line %" PRId64 ": unterminated quoted field",
+                               c->path, c->line);
+                return -1;
+            }
+            if (!any)
+                return 0;
+            break;
+        }
+        any = 1;
+        if (in_quotes) {
+            if (ch == '"') {
+                int next = fgetc(c->f);
+                if (next == '"') {
+                    if (buf_put(c, '"'))
+                        return -1;
+                    continue;
+                }
+                in_quotes = 0;
+                if (next != EOF)
+                    ungetc(next, c->f);
+                continue;
+            }
+            if (ch == '\n')
+                (*lines_read)++;
+            if (buf_put(c, (char)ch))
+                return -1;
+            continue;
+        }
+        if (ch == '"' && c->buf_len == start) {
+            in_quotes = quoted = 1;
+            continue;
+        }
+        if (ch == ',') {
+            if (field_end(c, quoted, start))
+                return -1;
+            start = c->buf_len;
+            quoted = 0;
+            continue;
+        }
+        if (ch == '\r')
+            continue;
+        if (ch == '\n')
+            break;
+        if (buf_put(c, (char)ch))
+            return -1;
+    }
+    if (field_end(c, quoted, start))
+        return -1;
+    return 1;
+}
+
+static const char *csv_field(const csv_state *c, size_t i)
+{
+    return c->buf + c->starts[i];
+}
+
+static int parse_decimal(floe_decimal128 *out, const char *s, int scale)
+{
+    int neg = 0;
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    uint64_t hi = 0, lo = 0;
+    int frac = -1, digits = 0;
+    for (; *s; s++) {
+        if (*s == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return -1;
+        if (frac >= 0 && frac == scale)
+            return -1; /* more fraction digits than the scale */
+        if (frac >= 0)
+            frac++;
+        /* (hi, lo) = (hi, lo) * 10 + digit */
+        unsigned __int128 v = ((unsigned __int128)hi << 64) | lo;
+        v = v * 10 + (unsigned)(*s - '0');
+        hi = (uint64_t)(v >> 64);
+        lo = (uint64_t)v;
+        if (++digits > 38)
+            return -1;
+    }
+    if (digits == 0)
+        return -1;
+    for (int k = frac < 0 ? 0 : frac; k < scale; k++) {
+        unsigned __int128 v = ((unsigned __int128)hi << 64) | lo;
+        v *= 10;
+        hi = (uint64_t)(v >> 64);
+        lo = (uint64_t)v;
+    }
+    if (neg) {
+        hi = ~hi;
+        lo = ~lo + 1;
+        if (lo == 0)
+            hi++;
+    }
+    out->hi = hi;
+    out->lo = lo;
+    return 0;
+}
+
+static int csv_append_value(floe_arrow_builder *b, const struct ArrowSchema *s, const char *v)
+{
+    floe_arrow_type t = FLOE_ARROW_TYPE_INIT;
+    if (floe_arrow_type_from_schema(&t, s))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    switch (t.id) {
+    case FLOE_ARROW_TYPE_BOOL:
+        if (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
+            return floe_arrow_builder_append_bool(b, 1);
+        if (strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
+            return floe_arrow_builder_append_bool(b, 0);
+        return -1;
+    case FLOE_ARROW_TYPE_INT32:
+    case FLOE_ARROW_TYPE_INT64: {
+        long long x = strtoll(v, &end, 10);
+        if (errno || end == v || *end ||
+            (t.id == FLOE_ARROW_TYPE_INT32 && (x < INT32_MIN || x > INT32_MAX)))
+            return -1;
+        return floe_arrow_builder_append_int(b, x);
+    }
+    case FLOE_ARROW_TYPE_FLOAT32:
+    case FLOE_ARROW_TYPE_FLOAT64: {
+        double x = strtod(v, &end);
+        if (end == v || *end)
+            return -1;
+        return floe_arrow_builder_append_double(b, x);
+    }
+    case FLOE_ARROW_TYPE_DECIMAL128: {
+        floe_decimal128 d;
+        if (parse_decimal(&d, v, t.scale))
+            return -1;
+        return floe_arrow_builder_append_decimal128(b, d);
+    }
+    case FLOE_ARROW_TYPE_DATE32: {
+        int32_t days;
+        if (floe_parse_date(&days, v))
+            return -1;
+        return floe_arrow_builder_append_int(b, days);
+    }
+    case FLOE_ARROW_TYPE_TIME64: {
+        int64_t us;
+        if (floe_parse_time_us(&us, v))
+            return -1;
+        return floe_arrow_builder_append_int(b, us);
+    }
+    case FLOE_ARROW_TYPE_TIMESTAMP: {
+        int64_t x;
+        int had = 0;
+        int rc = t.unit == FLOE_ARROW_TIME_UNIT_NANO ? floe_parse_timestamp_ns(&x, v, &had)
+                                                     : floe_parse_timestamp_us(&x, v, &had);
+        if (rc)
+            return -1;
+        return floe_arrow_builder_append_int(b, x);
+    }
+    case FLOE_ARROW_TYPE_UTF8:
+        return floe_arrow_builder_append_bytes(b, v, strlen(v));
+    case FLOE_ARROW_TYPE_BINARY:
+        return floe_arrow_builder_append_bytes(b, v, strlen(v));
+    default:
+        return -1;
+    }
+}
+
+static int csv_next(void *state, struct ArrowArray *out)
+{
+    csv_state *c = state;
+    memset(out, 0, sizeof *out);
+    if (c->eof)
+        return 0;
+    floe_arrow_builder *b = NULL;
+    int rc = floe_arrow_builder_new(&b, &c->schema);
+    if (rc)
+        return rc;
+    int64_t rows = 0;
+    while (!rc && rows < CSV_BATCH_ROWS) {
+        int64_t lines = 0;
+        int r = csv_record(c, &lines);
+        if (r < 0) {
+            rc = floe_error_last_code() ? floe_error_last_code() : FLOE_ENOMEM;
+            break;
+        }
+        if (r == 0) {
+            c->eof = 1;
+            break;
+        }
+        int64_t line = c->line;
+        c->line += lines;
+        if (c->nfields == 1 && csv_field(c, 0)[0] == '\0' && !c->quoted[0])
+            continue; /* blank line */
+        if (c->nfields != c->ncsv) {
+            rc =
+                floe_error_set(FLOE_EINVALID, "%s line %" PRId64 ": %zu fields, the header has %zu",
+                               c->path, line, c->nfields, c->ncsv);
+            break;
+        }
+        for (int64_t k = 0; !rc && k < c->schema.n_children; k++) {
+            const struct ArrowSchema *cs = c->schema.children[k];
+            floe_arrow_builder *cb = floe_arrow_builder_child(b, k);
+            int64_t src = c->col_of_field[k];
+            const char *v = src >= 0 ? csv_field(c, (size_t)src) : "";
+            /* an empty unquoted field is null; "" is an empty string */
+            int is_null = src < 0 || (v[0] == '\0' && !c->quoted[src]);
+            if (is_null) {
+                if (!(cs->flags & ARROW_FLAG_NULLABLE))
+                    rc = floe_error_set(FLOE_EINVALID,
+                                        "%s line %" PRId64 ": column '%s' is required but empty",
+                                        c->path, line, cs->name);
+                else
+                    rc = floe_arrow_builder_append_null(cb);
+                continue;
+            }
+            if (csv_append_value(cb, cs, v))
+                rc = floe_error_set(FLOE_EINVALID,
+                                    "%s line %" PRId64 ": column '%s': '%.64s' is not a valid "
+                                    "value of Arrow type '%s'",
+                                    c->path, line, cs->name, v, cs->format);
+        }
+        if (!rc)
+            rows++;
+    }
+    if (!rc && rows > 0)
+        rc = floe_arrow_builder_finish_batch(b, out, NULL);
+    floe_arrow_builder_free(b);
+    return rc;
+}
+
+static void csv_free(void *state)
+{
+    csv_state *c = state;
+    if (!c)
+        return;
+    if (c->f)
+        fclose(c->f);
+    floe_arrow_schema_release(&c->schema);
+    free(c->col_of_field);
+    free(c->buf);
+    free(c->starts);
+    free(c->quoted);
+    free(c);
+}
+
+static int csv_stream(struct ArrowArrayStream *out, floe_table *t, const char *path)
+{
+    csv_state *c = calloc(1, sizeof *c);
+    if (!c)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    c->path = path;
+    c->line = 1;
+    int rc = floe_table_arrow_schema(&c->schema, t);
+    if (!rc && !(c->f = fopen(path, "rb")))
+        rc = floe_error_set(errno == ENOENT ? FLOE_ENOTFOUND : FLOE_EIO, "cannot open '%s': %s",
+                            path, strerror(errno));
+    int64_t lines = 0;
+    if (!rc) {
+        int r = csv_record(c, &lines);
+        if (r <= 0)
+            rc = r < 0
+                     ? FLOE_EINVALID
+                     : floe_error_set(FLOE_EINVALID, "%s: empty file, expected a header row", path);
+        c->line += lines;
+    }
+    if (!rc) {
+        c->ncsv = c->nfields;
+        c->col_of_field = malloc(sizeof *c->col_of_field * (size_t)(c->schema.n_children + 1));
+        if (!c->col_of_field)
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+        for (int64_t k = 0; !rc && k < c->schema.n_children; k++) {
+            c->col_of_field[k] = -1;
+            for (size_t j = 0; j < c->ncsv; j++)
+                if (strcmp(csv_field(c, j), c->schema.children[k]->name) == 0)
+                    c->col_of_field[k] = (int64_t)j;
+            if (c->col_of_field[k] < 0 && !(c->schema.children[k]->flags & ARROW_FLAG_NULLABLE))
+                rc = floe_error_set(FLOE_ESCHEMA,
+                                    "%s: required column '%s' of '%s' is not in the header", path,
+                                    c->schema.children[k]->name, floe_table_identifier(t));
+        }
+        for (size_t j = 0; !rc && j < c->ncsv; j++) {
+            int found = 0;
+            for (int64_t k = 0; k < c->schema.n_children; k++)
+                found |= c->col_of_field[k] == (int64_t)j;
+            if (!found)
+                rc = floe_error_set(FLOE_ESCHEMA, "%s line 1: column '%s' is not in table '%s'",
+                                    path, csv_field(c, j), floe_table_identifier(t));
+        }
+    }
+    struct ArrowSchema copy;
+    memset(&copy, 0, sizeof copy);
+    if (!rc)
+        rc = floe_arrow_schema_copy(&copy, &c->schema);
+    if (!rc && (rc = floe_arrow_stream_from_callback(out, &copy, csv_next, c, csv_free)))
+        floe_arrow_schema_release(&copy);
+    if (rc)
+        csv_free(c);
+    return rc;
+}
+
+/* ---- Parquet input ---- */
+
+typedef struct pq_input {
+    floe_file_io *io;
+    floe_input_file *in;
+    floe_parquet_reader *reader;
+} pq_input;
+
+static void pq_close(pq_input *p)
+{
+    floe_parquet_reader_free(p->reader);
+    floe_input_close(p->in);
+    floe_file_io_free(p->io);
+    memset(p, 0, sizeof *p);
+}
+
+static int pq_open(pq_input *p, const char *path)
+{
+    memset(p, 0, sizeof *p);
+    int rc = floe_posix_file_io_new(&p->io);
+    if (!rc)
+        rc = p->io->open(&p->in, p->io, path);
+    if (!rc)
+        rc = floe_parquet_reader_open(&p->reader, p->in, NULL);
+    if (rc)
+        pq_close(p);
+    return rc;
+}
+
+static int input_stream(struct ArrowArrayStream *out, pq_input *pq, floe_table *t, const char *path)
+{
+    memset(pq, 0, sizeof *pq);
+    if (ends_with(path, ".csv"))
+        return csv_stream(out, t, path);
+    int rc = pq_open(pq, path);
+    if (!rc)
+        rc = floe_parquet_reader_stream(out, pq->reader);
+    if (rc)
+        rc = floe_error_wrap(rc, "cannot read '%s' (Parquet or .csv expected)", path);
+    return rc;
+}
+
+/* ---- subcommands ---- */
+
+static int cmd_create(floe_manager *m, const args *a)
+{
+    floe_table_create_options o = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    char *like_json = NULL;
+    int rc = 0;
+    if (!!a->schema == !!a->like) {
+        fprintf(stderr, "floe: table create needs exactly one of --schema or --like\n");
+        return FLOE_EXIT_USAGE;
+    }
+    if (a->like) {
+        pq_input pq;
+        struct ArrowSchema s;
+        memset(&s, 0, sizeof s);
+        if (!(rc = pq_open(&pq, a->like)) && !(rc = floe_parquet_reader_schema(&s, pq.reader)))
+            rc = floe_table_schema_json_from_arrow(&like_json, &s);
+        floe_arrow_schema_release(&s);
+        pq_close(&pq);
+        if (rc)
+            return floe_cli_fail(floe_error_wrap(rc, "--like '%s'", a->like));
+    }
+    o.schema_text = a->schema;
+    o.schema_json = like_json;
+    o.partition_by = a->partition_by;
+    o.sort_by = a->sort_by;
+    o.property_keys = a->keys;
+    o.property_values = a->vals;
+    o.property_count = a->nprops;
+    o.if_not_exists = a->if_not_exists;
+    floe_table *t = NULL;
+    rc = floe_manager_create_table(&t, m, a->pos[0], &o);
+    free(like_json);
+    if (rc)
+        return floe_cli_fail(rc);
+    printf("created table %s at %s\n", a->pos[0], floe_table_location(t));
+    floe_table_free(t);
+    return FLOE_EXIT_OK;
+}
+
+static int cmd_describe(floe_table *t, const args *a)
+{
+    json_t *d = NULL;
+    int rc = floe_table_describe(&d, t);
+    if (rc)
+        return floe_cli_fail(rc);
+    if (a->json) {
+        rc = print_json(d);
+        json_decref(d);
+        return rc;
+    }
+    printf("table:          %s\n", floe_table_identifier(t));
+    printf("location:       %s\n", floe_table_location(t));
+    printf("metadata file:  %s\n", floe_table_metadata_file(t));
+    printf("format version: %d\n", (int)json_integer_value(json_object_get(d, "format-version")));
+    json_t *cur = json_object_get(d, "current-snapshot-id");
+    if (json_is_integer(cur))
+        printf("snapshot:       %" PRId64 "\n", (int64_t)json_integer_value(cur));
+    else
+        printf("snapshot:       (none)\n");
+    printf("schema:\n");
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(json_object_get(d, "schema"), "fields"), i, f)
+    {
+        json_t *ty = json_object_get(f, "type");
+        char *tys = json_is_string(ty) ? NULL : json_dumps(ty, JSON_COMPACT);
+        printf("  %3d %-24s %s%s\n", (int)json_integer_value(json_object_get(f, "id")),
+               json_string_value(json_object_get(f, "name")), tys ? tys : json_string_value(ty),
+               json_is_true(json_object_get(f, "required")) ? " not null" : "");
+        free(tys);
+    }
+    printf("partition spec:");
+    json_t *pf = json_object_get(json_object_get(d, "partition-spec"), "fields");
+    if (!json_array_size(pf))
+        printf(" (unpartitioned)");
+    json_array_foreach(pf, i, f)
+    {
+        printf("%s %s=%s(%d)", i ? "," : "", json_string_value(json_object_get(f, "name")),
+               json_string_value(json_object_get(f, "transform")),
+               (int)json_integer_value(json_object_get(f, "source-id")));
+    }
+    printf("\nsort order:    ");
+    json_t *sf = json_object_get(json_object_get(d, "sort-order"), "fields");
+    if (!json_array_size(sf))
+        printf(" (unsorted)");
+    json_array_foreach(sf, i, f)
+    {
+        printf("%s %d %s %s", i ? "," : "",
+               (int)json_integer_value(json_object_get(f, "source-id")),
+               json_string_value(json_object_get(f, "direction")),
+               json_string_value(json_object_get(f, "null-order")));
+    }
+    printf("\nproperties:\n");
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(d, "properties"), k, v)
+    {
+        printf("  %s = %s\n", k, json_string_value(v));
+    }
+    json_decref(d);
+    return FLOE_EXIT_OK;
+}
+
+static int cmd_write(floe_table *t, const args *a, int overwrite)
+{
+    int tty = isatty(STDERR_FILENO);
+    for (int i = 1; i < a->npos; i++) {
+        const char *path = a->pos[i];
+        struct ArrowArrayStream s;
+        memset(&s, 0, sizeof s);
+        pq_input pq;
+        if (tty)
+            fprintf(stderr, "\rfloe: %s %s (%d/%d) ...", overwrite ? "overwriting" : "appending",
+                    path, i, a->npos - 1);
+        int rc = input_stream(&s, &pq, t, path);
+        floe_write_result r;
+        memset(&r, 0, sizeof r);
+        if (!rc) {
+            if (overwrite && i == 1)
+                rc = floe_table_overwrite(&r, t, &s, a->filter, NULL);
+            else
+                rc = floe_table_append(&r, t, &s, NULL);
+        }
+        floe_arrow_stream_release(&s);
+        pq_close(&pq);
+        if (tty)
+            fprintf(stderr, "\r\033[K");
+        if (rc)
+            return floe_cli_fail(rc);
+        printf("%s %s: %" PRId64 " rows in %" PRId64 " files", path,
+               overwrite && i == 1 ? "overwrote" : "appended", r.added_records, r.added_files);
+        if (overwrite && i == 1)
+            printf(", removed %" PRId64 " rows", r.deleted_records);
+        printf(", snapshot %" PRId64 "\n", r.snapshot_id);
+    }
+    return FLOE_EXIT_OK;
+}
+
+static int write_parquet(struct ArrowArrayStream *s, const char *path)
+{
+    floe_file_io *io = NULL;
+    floe_output_file *f = NULL;
+    floe_parquet_writer *w = NULL;
+    struct ArrowSchema schema;
+    memset(&schema, 0, sizeof schema);
+    int rc = floe_posix_file_io_new(&io);
+    if (!rc)
+        rc = io->create(&f, io, path, FLOE_CREATE_OVERWRITE);
+    if (!rc)
+        rc = floe_arrow_stream_get_schema(s, &schema);
+    if (!rc) {
+        rc = floe_parquet_writer_open(&w, f, &schema, NULL);
+        f = NULL;
+    }
+    if (!rc)
+        rc = floe_parquet_writer_write_stream(w, s);
+    if (!rc) {
+        rc = floe_parquet_writer_close(w, NULL);
+        w = NULL;
+    }
+    floe_parquet_writer_abort(w);
+    if (f)
+        floe_output_abort(f);
+    floe_arrow_schema_release(&schema);
+    floe_file_io_free(io);
+    return rc;
+}
+
+static int cmd_scan(floe_table *t, const args *a)
+{
+    floe_scan_options o = FLOE_SCAN_OPTIONS_INIT;
+    char *cols_copy = NULL;
+    const char *cols[256];
+    size_t ncols = 0;
+    if (a->columns) {
+        cols_copy = strdup(a->columns);
+        for (char *p = cols_copy, *save = NULL; p && ncols < 256; p = save) {
+            char *comma = strchr(p, ',');
+            save = comma ? comma + 1 : NULL;
+            if (comma)
+                *comma = '\0';
+            while (*p == ' ')
+                p++;
+            if (*p)
+                cols[ncols++] = p;
+        }
+        o.columns = cols;
+        o.column_count = ncols;
+    }
+    o.filter = a->filter;
+    o.snapshot_id = a->snapshot;
+    o.ref = a->ref;
+    o.limit = a->limit;
+    if (a->as_of) {
+        int64_t us = 0;
+        long long ms;
+        if (parse_ll(&ms, a->as_of) == 0) {
+            o.as_of_ms = ms;
+        } else if (floe_parse_timestamp_us(&us, a->as_of, NULL) == 0) {
+            o.as_of_ms = us / 1000;
+        } else {
+            free(cols_copy);
+            fprintf(stderr, "floe: --as-of expects ms since the epoch or an ISO 8601 time\n");
+            return FLOE_EXIT_USAGE;
+        }
+    }
+    const char *fmt = a->format ? a->format : (a->json ? "json" : "table");
+    out_kind kind = OUT_TABLE;
+    if (strcmp(fmt, "csv") == 0)
+        kind = OUT_CSV;
+    else if (strcmp(fmt, "json") == 0)
+        kind = OUT_JSON;
+    else if (strcmp(fmt, "parquet") == 0 && !a->output) {
+        free(cols_copy);
+        fprintf(stderr, "floe: --format parquet needs --output FILE\n");
+        return FLOE_EXIT_USAGE;
+    } else if (strcmp(fmt, "table") != 0 && strcmp(fmt, "parquet") != 0) {
+        free(cols_copy);
+        fprintf(stderr, "floe: --format must be table, csv, json or parquet\n");
+        return FLOE_EXIT_USAGE;
+    }
+    struct ArrowArrayStream s;
+    int rc = floe_table_scan(&s, t, &o);
+    free(cols_copy);
+    if (rc)
+        return floe_cli_fail(rc);
+    if (strcmp(fmt, "parquet") == 0) {
+        rc = write_parquet(&s, a->output);
+        floe_arrow_stream_release(&s);
+        return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+    }
+    FILE *out = stdout;
+    if (a->output && !(out = fopen(a->output, "w"))) {
+        floe_arrow_stream_release(&s);
+        return floe_cli_fail(
+            floe_error_set(FLOE_EIO, "cannot write '%s': %s", a->output, strerror(errno)));
+    }
+    struct ArrowSchema schema;
+    if ((rc = floe_arrow_stream_get_schema(&s, &schema))) {
+        floe_arrow_stream_release(&s);
+        if (out != stdout)
+            fclose(out);
+        return floe_cli_fail(rc);
+    }
+    if (kind != OUT_JSON) {
+        for (int64_t c = 0; c < schema.n_children; c++)
+            fprintf(out, "%s%s", c ? (kind == OUT_CSV ? "," : " | ") : "",
+                    schema.children[c]->name);
+        fputc('\n', out);
+    }
+    int64_t rows = 0;
+    for (;;) {
+        struct ArrowArray b;
+        if ((rc = floe_arrow_stream_get_next(&s, &b)) || !b.release)
+            break;
+        for (int64_t r = 0; r < b.length; r++) {
+            if (kind == OUT_JSON)
+                fputc('{', out);
+            for (int64_t c = 0; c < schema.n_children; c++) {
+                if (kind == OUT_JSON) {
+                    json_t *name = json_string(schema.children[c]->name);
+                    char *n = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+                    fprintf(out, "%s%s:", c ? "," : "", n ? n : "\"\"");
+                    free(n);
+                    json_decref(name);
+                } else if (c) {
+                    fputs(kind == OUT_CSV ? "," : " | ", out);
+                }
+                format_value(out, schema.children[c], b.children[c], b.offset + r, kind);
+            }
+            fputs(kind == OUT_JSON ? "}\n" : "\n", out);
+        }
+        rows += b.length;
+        b.release(&b);
+    }
+    if (!rc && kind == OUT_TABLE && isatty(STDOUT_FILENO))
+        fprintf(stderr, "(%" PRId64 " rows)\n", rows);
+    schema.release(&schema);
+    floe_arrow_stream_release(&s);
+    if (out != stdout)
+        fclose(out);
+    return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+}
+
+static int cmd_snapshots(floe_table *t, const args *a)
+{
+    json_t *snaps = NULL;
+    int rc = floe_table_snapshots(&snaps, t);
+    if (rc)
+        return floe_cli_fail(rc);
+    if (a->json) {
+        rc = print_json(snaps);
+        json_decref(snaps);
+        return rc;
+    }
+    printf("%-20s %-20s %-24s %-10s %s\n", "snapshot-id", "parent-id", "committed-at", "operation",
+           "summary");
+    size_t i;
+    json_t *s;
+    json_array_foreach(snaps, i, s)
+    {
+        char when[64] = "";
+        floe_format_timestamp(when, sizeof when,
+                              (int64_t)json_integer_value(json_object_get(s, "timestamp-ms")), 3,
+                              0);
+        json_t *parent = json_object_get(s, "parent-snapshot-id");
+        char pbuf[32] = "-";
+        if (json_is_integer(parent))
+            snprintf(pbuf, sizeof pbuf, "%" PRId64, (int64_t)json_integer_value(parent));
+        json_t *sum = json_object_get(s, "summary");
+        printf("%-20" PRId64 " %-20s %-24s %-10s added-records=%s total-records=%s%s\n",
+               (int64_t)json_integer_value(json_object_get(s, "snapshot-id")), pbuf, when,
+               json_string_value(json_object_get(s, "operation")),
+               json_string_value(json_object_get(sum, "added-records"))
+                   ? json_string_value(json_object_get(sum, "added-records"))
+                   : "0",
+               json_string_value(json_object_get(sum, "total-records"))
+                   ? json_string_value(json_object_get(sum, "total-records"))
+                   : "?",
+               json_is_true(json_object_get(s, "current")) ? " (current)" : "");
+    }
+    json_decref(snaps);
+    return FLOE_EXIT_OK;
+}
+
+static int cmd_files(floe_table *t, const args *a)
+{
+    floe_scan_options o = FLOE_SCAN_OPTIONS_INIT;
+    o.filter = a->filter;
+    o.snapshot_id = a->snapshot;
+    o.ref = a->ref;
+    floe_scan_plan *p = NULL;
+    int rc = floe_table_plan(&p, t, &o);
+    if (rc)
+        return floe_cli_fail(rc);
+    if (a->json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < p->task_count; i++)
+            json_array_append_new(arr,
+                                  json_pack("{s:s,s:s,s:I,s:I,s:s}", "path", p->tasks[i].path,
+                                            "partition", p->tasks[i].partition, "record-count",
+                                            (json_int_t)p->tasks[i].record_count,
+                                            "file-size-in-bytes", (json_int_t)p->tasks[i].file_size,
+                                            "residual", p->tasks[i].residual));
+        rc = print_json(arr);
+        json_decref(arr);
+    } else {
+        for (size_t i = 0; i < p->task_count; i++)
+            printf("%s\t%" PRId64 " rows\t%" PRId64 " bytes\t%s\n", p->tasks[i].path,
+                   p->tasks[i].record_count, p->tasks[i].file_size, p->tasks[i].partition);
+        rc = FLOE_EXIT_OK;
+    }
+    floe_scan_plan_free(p);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    int min_pos, max_pos;
+} subs[] = {
+    {"create", 1, 1}, {"list", 1, 1},      {"describe", 1, 1},     {"drop", 1, 1},
+    {"rename", 2, 2}, {"register", 2, 2},  {"append", 2, MAX_POS}, {"overwrite", 2, MAX_POS},
+    {"scan", 1, 1},   {"snapshots", 1, 1}, {"files", 1, 1}};
 
 int floe_cli_table(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "floe: 'table' is not built yet\n");
-    return FLOE_EXIT_ERROR;
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? FLOE_EXIT_USAGE : FLOE_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return FLOE_EXIT_OK;
+        }
+    size_t which = sizeof subs / sizeof subs[0];
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(sub, subs[i].name) == 0)
+            which = i;
+    if (which == sizeof subs / sizeof subs[0]) {
+        fprintf(stderr, "floe: unknown table subcommand '%s'\n\n", sub);
+        usage(stderr);
+        return FLOE_EXIT_USAGE;
+    }
+    args a;
+    if (parse(&a, argc - 2, argv + 2)) {
+        args_free(&a);
+        return FLOE_EXIT_USAGE;
+    }
+    if (a.npos < subs[which].min_pos || a.npos > subs[which].max_pos) {
+        fprintf(stderr, "floe: table %s: wrong number of arguments (see floe table --help)\n", sub);
+        args_free(&a);
+        return FLOE_EXIT_USAGE;
+    }
+    floe_manager_options mo = FLOE_MANAGER_OPTIONS_INIT;
+    mo.warehouse = a.warehouse;
+    floe_manager *m = NULL;
+    int rc = floe_manager_open(&m, &mo);
+    if (rc) {
+        args_free(&a);
+        return floe_cli_fail(rc);
+    }
+    int exit_code = FLOE_EXIT_OK;
+    if (strcmp(sub, "create") == 0) {
+        exit_code = cmd_create(m, &a);
+    } else if (strcmp(sub, "list") == 0) {
+        char **names = NULL;
+        size_t n = 0;
+        rc = floe_manager_list_tables(&names, &n, m, a.pos[0]);
+        if (rc) {
+            exit_code = floe_cli_fail(rc);
+        } else if (a.json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < n; i++) {
+                char full[1024];
+                snprintf(full, sizeof full, "%s.%s", a.pos[0], names[i]);
+                json_array_append_new(arr, json_string(full));
+            }
+            exit_code = print_json(arr);
+            json_decref(arr);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                printf("%s.%s\n", a.pos[0], names[i]);
+        }
+        floe_manager_strings_free(names, n);
+    } else if (strcmp(sub, "drop") == 0) {
+        rc = floe_manager_drop_table(m, a.pos[0], a.purge);
+        exit_code = rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+        if (!rc)
+            printf("dropped table %s%s\n", a.pos[0], a.purge ? " (purged)" : "");
+    } else if (strcmp(sub, "rename") == 0) {
+        rc = floe_manager_rename_table(m, a.pos[0], a.pos[1]);
+        exit_code = rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+        if (!rc)
+            printf("renamed %s to %s\n", a.pos[0], a.pos[1]);
+    } else if (strcmp(sub, "register") == 0) {
+        rc = floe_manager_register_table(NULL, m, a.pos[0], a.pos[1]);
+        exit_code = rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+        if (!rc)
+            printf("registered %s from %s\n", a.pos[0], a.pos[1]);
+    } else {
+        floe_table *t = NULL;
+        rc = floe_manager_load_table(&t, m, a.pos[0]);
+        if (rc)
+            exit_code = floe_cli_fail(rc);
+        else if (strcmp(sub, "describe") == 0)
+            exit_code = cmd_describe(t, &a);
+        else if (strcmp(sub, "append") == 0)
+            exit_code = cmd_write(t, &a, 0);
+        else if (strcmp(sub, "overwrite") == 0)
+            exit_code = cmd_write(t, &a, 1);
+        else if (strcmp(sub, "scan") == 0)
+            exit_code = cmd_scan(t, &a);
+        else if (strcmp(sub, "snapshots") == 0)
+            exit_code = cmd_snapshots(t, &a);
+        else
+            exit_code = cmd_files(t, &a);
+        floe_table_free(t);
+    }
+    floe_manager_free(m);
+    args_free(&a);
+    return exit_code;
 }

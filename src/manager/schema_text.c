@@ -589,3 +589,11 @@ int floe_manager__schema_json_from_arrow(char **out, const struct ArrowSchema *s
     json_decref(s);
     return *out ? 0 : floe_error_set(FLOE_ENOMEM, "out of memory");
 }
+
+int floe_table_schema_json_from_arrow(char **out, const struct ArrowSchema *schema)
+{
+    if (!out || !schema || !schema->format || strcmp(schema->format, "+s") != 0)
+        return floe_error_set(FLOE_EINVALID,
+                              "floe_table_schema_json_from_arrow: expected an Arrow struct schema");
+    return floe_manager__schema_json_from_arrow(out, schema);
+}

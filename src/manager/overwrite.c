@@ -1,0 +1,349 @@
+/* Overwrites: the whole table, or the rows matching a filter. Files whose rows all match are
+ * removed; files where only some rows match are rewritten without them; the new rows are
+ * added. Manifests holding removed files are rewritten with EXISTING and DELETED entries. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <floe/arrow/builder.h>
+#include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
+#include <floe/arrow/value.h>
+#include <floe/error.h>
+#include <floe/iceberg/manifest.h>
+#include <floe/iceberg/metadata.h>
+#include <floe/parquet/reader.h>
+#include <floe/trace.h>
+
+#include "base/alloc.h"
+#include "base/uuid.h"
+#include "manager/arrow_rows.h"
+#include "manager/manager_internal.h"
+#include "manager/scan_plan.h"
+#include "manager/write_internal.h"
+
+/* A stream of the rows of one data file that do NOT match a filter. */
+struct keep_state {
+    floe_input_file *in;
+    floe_parquet_reader *reader;
+    struct ArrowArrayStream fs;
+    struct ArrowSchema schema;
+    const floe_expr *filter;
+    const floe_schema *table_schema;
+    int64_t removed;
+};
+
+static int keep_next(void *state, struct ArrowArray *out)
+{
+    struct keep_state *k = state;
+    memset(out, 0, sizeof *out);
+    for (;;) {
+        struct ArrowArray b;
+        int rc = floe_arrow_stream_get_next(&k->fs, &b);
+        if (rc || !b.release)
+            return rc;
+        int64_t n = b.length;
+        uint8_t *sel = floe_calloc((size_t)(n ? n : 1), 1);
+        int64_t *rows = floe_calloc((size_t)(n ? n : 1), sizeof *rows);
+        size_t cnt = 0;
+        if (!sel || !rows)
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+        if (!rc)
+            rc = floe_manager__eval_batch(sel, k->filter, k->table_schema, &k->schema, &b);
+        for (int64_t r = 0; !rc && r < n; r++)
+            if (!sel[r])
+                rows[cnt++] = r;
+        k->removed += rc ? 0 : n - (int64_t)cnt;
+        floe_arrow_builder *bl = NULL;
+        if (!rc && cnt && !(rc = floe_arrow_builder_new(&bl, &k->schema)) &&
+            !(rc = floe_manager__take(bl, &k->schema, &b, rows, cnt)))
+            rc = floe_arrow_builder_finish_batch(bl, out, NULL);
+        floe_arrow_builder_free(bl);
+        floe_free(sel);
+        floe_free(rows);
+        b.release(&b);
+        if (rc || cnt)
+            return rc;
+    }
+}
+
+static void keep_free(void *state)
+{
+    struct keep_state *k = state;
+    floe_arrow_stream_release(&k->fs);
+    floe_arrow_schema_release(&k->schema);
+    floe_parquet_reader_free(k->reader);
+    floe_input_close(k->in);
+    floe_free(k);
+}
+
+/* Rewrites one file without its matching rows; *removed receives the rows dropped. */
+static int rewrite_file(struct floe_manager_written *out, int64_t *removed, floe_table *t,
+                        const floe_data_file *df, const floe_expr *filter)
+{
+    struct keep_state *k = floe_calloc(1, sizeof *k);
+    if (!k)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    k->filter = filter;
+    k->table_schema = t->schema;
+    struct ArrowArrayStream s;
+    memset(&s, 0, sizeof s);
+    struct ArrowSchema copy;
+    memset(&copy, 0, sizeof copy);
+    int rc = t->m->io->open(&k->in, t->m->io, floe_data_file_path(df));
+    if (!rc)
+        rc = floe_parquet_reader_open(&k->reader, k->in, NULL);
+    if (!rc)
+        rc = floe_parquet_reader_schema(&k->schema, k->reader);
+    if (!rc)
+        rc = floe_parquet_reader_stream(&k->fs, k->reader);
+    if (!rc)
+        rc = floe_arrow_schema_copy(&copy, &k->schema);
+    if (!rc && (rc = floe_arrow_stream_from_callback(&s, &copy, keep_next, k, keep_free)))
+        floe_arrow_schema_release(&copy);
+    if (rc) {
+        keep_free(k);
+        return rc;
+    }
+    rc = floe_manager__write_stream(out, t, &s);
+    *removed = k->removed;
+    s.release(&s);
+    return rc;
+}
+
+struct ow_ctx {
+    char **drop_paths; /* manifests replaced by rewritten ones */
+    size_t ndrop;
+};
+
+static int keep_manifest(const floe_manifest_file *mf, void *ctx)
+{
+    struct ow_ctx *c = ctx;
+    for (size_t i = 0; i < c->ndrop; i++)
+        if (strcmp(c->drop_paths[i], mf->path) == 0)
+            return 0;
+    return 1;
+}
+
+static int refuse_retry(floe_table *t, void *ctx)
+{
+    (void)ctx;
+    return floe_error_set(FLOE_ECONFLICT,
+                          "table '%s' changed while it was being overwritten; run the overwrite "
+                          "again",
+                          t->ident);
+}
+
+static int is_deleted(const struct floe_manager_plan *p, const uint8_t *del, const char *path)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (del[i] && strcmp(floe_data_file_path(p->tasks[i].df), path) == 0)
+            return 1;
+    return 0;
+}
+
+/* Rewrites manifest `mi` of the plan: removed files DELETED, the others EXISTING. */
+static int rewrite_manifest(floe_manifest_file **out, floe_table *t,
+                            const struct floe_manager_plan *p, const uint8_t *del, size_t mi,
+                            int64_t snapshot_id, const char *write_id)
+{
+    const floe_manifest_file *mf = p->manifests[mi];
+    floe_input_file *in = NULL;
+    floe_manifest_reader *r = NULL;
+    floe_output_file *f = NULL;
+    floe_manifest_writer *w = NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/metadata/%" PRId64 "-r%zu-%s.avro", floe_table_location(t),
+             snapshot_id, mi, write_id);
+    int rc = t->m->io->open(&in, t->m->io, mf->path);
+    if (!rc)
+        rc = floe_manifest_reader_open(&r, in, mf);
+    if (!rc)
+        rc = t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE);
+    if (!rc) {
+        floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+        o.snapshot_id = snapshot_id;
+        rc = floe_manifest_writer_new(&w, f, floe_manifest_reader_schema(r),
+                                      floe_manifest_reader_spec(r), &o);
+    }
+    while (!rc) {
+        int has = 0;
+        floe_manifest_entry e;
+        if ((rc = floe_manifest_reader_next(&has, &e, r)) || !has)
+            break;
+        if (e.status == FLOE_ENTRY_DELETED)
+            continue;
+        if (is_deleted(p, del, floe_data_file_path(e.data_file)))
+            rc = floe_manifest_writer_delete(w, e.data_file, e.sequence_number,
+                                             e.file_sequence_number);
+        else
+            rc = floe_manifest_writer_existing(w, e.data_file, e.snapshot_id, e.sequence_number,
+                                               e.file_sequence_number);
+    }
+    if (!rc)
+        rc = floe_manifest_writer_finish(out, w);
+    floe_manifest_writer_free(w);
+    floe_manifest_reader_free(r);
+    floe_input_close(in);
+    return rc;
+}
+
+int floe_table_overwrite(floe_write_result *result, floe_table *t, struct ArrowArrayStream *stream,
+                         const char *filter, const floe_write_options *opts)
+{
+    if (!t || !stream)
+        return floe_error_set(FLOE_EINVALID, "floe_table_overwrite: NULL table or stream");
+    if (result)
+        memset(result, 0, sizeof *result);
+    floe_span *span = floe_span_start("floe.table.overwrite", NULL);
+    floe_span_set_attr_str(span, "floe.table", t->ident);
+    struct floe_manager_plan p;
+    struct floe_manager_written added, rewritten;
+    memset(&added, 0, sizeof added);
+    memset(&rewritten, 0, sizeof rewritten);
+    floe_manifest_file **mfs = NULL;
+    size_t nmf = 0;
+    uint8_t *del = NULL, *affected = NULL;
+    struct ow_ctx ctx = {NULL, 0};
+    floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
+    so.filter = filter;
+    int64_t deleted_records = 0, deleted_files = 0, deleted_bytes = 0, snap_id = 0;
+    unsigned int attempts = 0;
+    char write_id[FLOE_UUID_STR_LEN];
+    uint8_t u[16];
+    int rc = floe_uuid_v4(u);
+    if (!rc) {
+        floe_uuid_format(write_id, u);
+        snap_id = (int64_t)(((uint64_t)u[0] << 56 | (uint64_t)u[1] << 48 | (uint64_t)u[2] << 40 |
+                             (uint64_t)u[3] << 32 | (uint64_t)u[4] << 24 | (uint64_t)u[5] << 16 |
+                             (uint64_t)u[6] << 8 | u[7]) &
+                            INT64_MAX);
+        if (!snap_id)
+            snap_id = 1;
+    }
+    memset(&p, 0, sizeof p);
+    if (!rc)
+        rc = floe_manager__plan(&p, t, &so);
+    if (!rc && !(del = floe_calloc(p.count + 1, 1)))
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    if (!rc && !(affected = floe_calloc(p.manifest_count + 1, 1)))
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < p.count; i++) {
+        struct floe_manager_task *k = &p.tasks[i];
+        int64_t removed = k->all_match ? floe_data_file_record_count(k->df) : 0;
+        if (!k->all_match) {
+            struct floe_manager_written one;
+            memset(&one, 0, sizeof one);
+            if ((rc = rewrite_file(&one, &removed, t, k->df, k->residual)))
+                break;
+            if (removed == 0) {
+                /* no row of this file matched: it stays as it is */
+                floe_manager__written_free(&one, t->m->io);
+                continue;
+            }
+            size_t need = rewritten.count + one.count;
+            floe_data_file **v = floe_realloc(rewritten.files, (need ? need : 1) * sizeof *v);
+            if (!v) {
+                floe_manager__written_free(&one, t->m->io);
+                rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+                break;
+            }
+            rewritten.files = v;
+            memcpy(v + rewritten.count, one.files, one.count * sizeof *v);
+            rewritten.count = need;
+            rewritten.records += one.records;
+            rewritten.bytes += one.bytes;
+            floe_free(one.files);
+        }
+        del[i] = 1;
+        affected[k->manifest] = 1;
+        deleted_records += removed;
+        deleted_files++;
+        deleted_bytes += floe_data_file_size(k->df);
+    }
+    if (!rc)
+        rc = floe_manager__write_stream(&added, t, stream);
+    /* new manifest: written rows + rewritten remainders */
+    size_t total_added = added.count + rewritten.count;
+    floe_data_file **all = NULL;
+    if (!rc && total_added) {
+        all = floe_calloc(total_added, sizeof *all);
+        if (!all)
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+        else {
+            memcpy(all, added.files, added.count * sizeof *all);
+            memcpy(all + added.count, rewritten.files, rewritten.count * sizeof *all);
+        }
+    }
+    if (!rc && !(mfs = floe_calloc(p.manifest_count + 1, sizeof *mfs)))
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    if (!rc && !(ctx.drop_paths = floe_calloc(p.manifest_count + 1, sizeof *ctx.drop_paths)))
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    if (!rc && total_added)
+        rc = floe_manager__write_manifest(&mfs[nmf++], t, snap_id, write_id, 0, all, total_added,
+                                          NULL, 0);
+    for (size_t mi = 0; !rc && mi < p.manifest_count; mi++) {
+        if (!affected[mi])
+            continue;
+        rc = rewrite_manifest(&mfs[nmf], t, &p, del, mi, snap_id, write_id);
+        if (!rc) {
+            nmf++;
+            ctx.drop_paths[ctx.ndrop++] = p.manifests[mi]->path;
+        }
+    }
+    if (!rc) {
+        struct floe_manager_commit c;
+        memset(&c, 0, sizeof c);
+        c.operation = deleted_files ? "overwrite" : "append";
+        c.snapshot_id = snap_id;
+        c.manifests = (const floe_manifest_file *const *)mfs;
+        c.manifest_count = nmf;
+        c.keep_manifest = keep_manifest;
+        c.revalidate = refuse_retry;
+        c.keep_ctx = &ctx;
+        floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
+        d.added_data_files = (int64_t)total_added;
+        d.added_records = added.records + rewritten.records;
+        d.added_files_size = added.bytes + rewritten.bytes;
+        d.deleted_data_files = deleted_files;
+        d.deleted_records = deleted_records + rewritten.records;
+        d.removed_files_size = deleted_bytes;
+        c.delta = d;
+        if (opts) {
+            c.extra_keys = opts->snapshot_property_keys;
+            c.extra_values = opts->snapshot_property_values;
+            c.extra_count = opts->snapshot_property_count;
+        }
+        rc = floe_manager__commit_snapshot(&snap_id, &attempts, t, &c, write_id);
+    }
+    if (rc && rc != FLOE_ECOMMITUNKNOWN)
+        for (size_t i = 0; i < nmf; i++)
+            t->m->io->remove(t->m->io, mfs[i]->path);
+    if (!rc && result) {
+        result->snapshot_id = snap_id;
+        result->added_records = added.records;
+        result->added_files = (int64_t)total_added;
+        result->deleted_records = deleted_records;
+        result->deleted_files = deleted_files;
+        result->attempts = attempts;
+    }
+    int64_t records = added.records;
+    floe_file_io *cleanup = rc && rc != FLOE_ECOMMITUNKNOWN ? t->m->io : NULL;
+    floe_manager__written_free(&added, cleanup);
+    floe_manager__written_free(&rewritten, cleanup);
+    for (size_t i = 0; i < nmf; i++)
+        floe_manifest_file_free(mfs[i]);
+    floe_free(mfs);
+    floe_free(all);
+    floe_free(del);
+    floe_free(affected);
+    floe_free(ctx.drop_paths);
+    floe_manager__plan_free(&p);
+    floe_span_set_attr_int(span, "floe.records_added", rc ? 0 : records);
+    if (rc)
+        floe_span_set_status(span, FLOE_SPAN_STATUS_ERROR, floe_error_name(rc));
+    floe_span_end(span);
+    return floe_manager__log_op(t, NULL, "overwrite", filter ? "overwrite-filter" : "overwrite",
+                                rc ? 0 : records, rc);
+}
