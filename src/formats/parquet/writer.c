@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
 #include <floe/arrow/validate.h>
 #include <floe/error.h>
 
@@ -858,7 +859,9 @@ int floe_parquet_writer_write_stream(floe_parquet_writer *w, struct ArrowArraySt
         int rc = stream->get_next(stream, &batch);
         if (rc) {
             const char *msg = stream->get_last_error ? stream->get_last_error(stream) : NULL;
-            return floe_error_set(FLOE_EIO, "parquet writer: the input stream failed: %s",
+            int code = floe_arrow_floe_from_errno(rc);
+            return floe_error_set(code ? code : FLOE_EIO,
+                                  "parquet writer: the input stream failed: %s",
                                   msg ? msg : "(no message)");
         }
         if (!batch.release)
