@@ -59,6 +59,7 @@ void floe_data_file_free(floe_data_file *df)
     floe_free(df->key_metadata);
     floe_free(df->split_offsets);
     floe_free(df->equality_ids);
+    floe_free(df->referenced_data_file);
     floe_free(df);
 }
 
@@ -94,6 +95,8 @@ int floe_data_file_copy(floe_data_file **out, const floe_data_file *src)
     if (!rc && src->has_equality_ids)
         rc = floe_data_file_set_equality_ids(df, src->equality_ids, src->equality_count);
     df->sort_order_id = src->sort_order_id;
+    if (!rc && src->referenced_data_file)
+        rc = floe_data_file_set_referenced_data_file(df, src->referenced_data_file);
     if (rc) {
         floe_data_file_free(df);
         return rc;
@@ -294,6 +297,21 @@ int floe_data_file_set_equality_ids(floe_data_file *df, const int32_t *ids, size
     df->equality_count = count;
     df->has_equality_ids = 1;
     return 0;
+}
+
+int floe_data_file_set_referenced_data_file(floe_data_file *df, const char *location)
+{
+    char *copy = NULL;
+    if (location && !(copy = floe_strdup(location)))
+        return oom();
+    floe_free(df->referenced_data_file);
+    df->referenced_data_file = copy;
+    return 0;
+}
+
+const char *floe_data_file_referenced_data_file(const floe_data_file *df)
+{
+    return df->referenced_data_file;
 }
 
 void floe_data_file_set_sort_order_id(floe_data_file *df, int32_t sort_order_id)

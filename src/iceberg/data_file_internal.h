@@ -23,6 +23,7 @@ struct floe_data_file {
     size_t equality_count;
     int has_equality_ids;
     int32_t sort_order_id;
+    char *referenced_data_file;
 };
 
 /* The metrics slot for field_id, created (all -1) when absent; NULL on allocation failure. */

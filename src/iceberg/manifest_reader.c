@@ -28,6 +28,7 @@ enum {
     D_SPLITS,
     D_EQUALITY,
     D_SORT_ORDER,
+    D_REFERENCED,
     D_COUNT
 };
 
@@ -35,12 +36,23 @@ static const struct {
     int64_t id;
     const char *name;
 } data_fields[D_COUNT] = {
-    {134, "content"},          {100, "file_path"},     {101, "file_format"},
-    {102, "partition"},        {103, "record_count"},  {104, "file_size_in_bytes"},
-    {108, "column_sizes"},     {109, "value_counts"},  {110, "null_value_counts"},
-    {137, "nan_value_counts"}, {125, "lower_bounds"},  {128, "upper_bounds"},
-    {131, "key_metadata"},     {132, "split_offsets"}, {135, "equality_ids"},
+    {134, "content"},
+    {100, "file_path"},
+    {101, "file_format"},
+    {102, "partition"},
+    {103, "record_count"},
+    {104, "file_size_in_bytes"},
+    {108, "column_sizes"},
+    {109, "value_counts"},
+    {110, "null_value_counts"},
+    {137, "nan_value_counts"},
+    {125, "lower_bounds"},
+    {128, "upper_bounds"},
+    {131, "key_metadata"},
+    {132, "split_offsets"},
+    {135, "equality_ids"},
     {140, "sort_order_id"},
+    {143, "referenced_data_file"},
 };
 
 struct floe_manifest_reader {
@@ -339,6 +351,8 @@ static int build_data_file(floe_data_file **out, floe_manifest_reader *r, const 
     }
     if (!rc && (v = opt_value(d, r->d[D_SORT_ORDER])))
         df->sort_order_id = floe_avro_value_get_int(v);
+    if (!rc && (v = opt_value(d, r->d[D_REFERENCED])))
+        rc = floe_data_file_set_referenced_data_file(df, floe_avro_value_get_string(v, NULL));
     return rc;
 }
 

@@ -32,7 +32,8 @@ enum {
     D_KEY_METADATA,
     D_SPLITS,
     D_EQUALITY,
-    D_SORT_ORDER
+    D_SORT_ORDER,
+    D_REFERENCED
 };
 
 typedef struct field_summary {
@@ -303,6 +304,11 @@ static int write_entry(floe_manifest_writer *w, floe_manifest_status status, int
                               "data file '%s' has %zu partition values but the manifest's spec "
                               "%d has %zu fields",
                               df->path, df->partition_count, (int)w->spec_id, w->summary_count);
+    if (df->content == FLOE_CONTENT_EQUALITY_DELETES && !df->has_equality_ids)
+        return floe_error_set(FLOE_EINVALID,
+                              "equality delete file '%s' has no equality_ids (the spec requires "
+                              "them for content 2)",
+                              df->path);
     if ((w->content == FLOE_MANIFEST_DATA) != (df->content == FLOE_CONTENT_DATA))
         return floe_error_set(
             FLOE_EINVALID, "data file '%s' (content %d) does not belong in a %s manifest", df->path,
@@ -374,6 +380,12 @@ static int write_entry(floe_manifest_writer *w, floe_manifest_status status, int
                                           df->sort_order_id >= 0);
         if (!rc && df->sort_order_id >= 0)
             rc = floe_avro_value_set_int(inner, df->sort_order_id);
+    }
+    if (!rc) {
+        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, D_REFERENCED),
+                                          df->referenced_data_file != NULL);
+        if (!rc && df->referenced_data_file)
+            rc = floe_avro_value_set_string(inner, df->referenced_data_file);
     }
     if (!rc)
         rc = floe_avro_writer_append(w->aw, r);

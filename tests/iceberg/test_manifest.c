@@ -297,6 +297,62 @@ static void test_writer_refuses_wrong_partition_arity_and_content(void **state)
     floe_data_file_free(df);
 }
 
+static void test_delete_manifest_keeps_delete_fields(void **state)
+{
+    fixture *f = *state;
+    floe_output_file *out = NULL;
+    assert_int_equal(f->io->create(&out, f->io, "mem://t/del.avro", FLOE_CREATE_EXCLUSIVE), 0);
+    floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+    o.content = FLOE_MANIFEST_DELETES;
+    o.snapshot_id = 9;
+    floe_manifest_writer *w = NULL;
+    assert_int_equal(floe_manifest_writer_new(&w, out, f->schema, f->spec, &o), 0);
+    floe_literal part[4] = {floe_literal_int(1), floe_literal_date(2), floe_literal_string("x", 1),
+                            floe_literal_decimal(5, 2)};
+    floe_data_file *pos = NULL, *eq = NULL;
+    assert_int_equal(
+        floe_data_file_new(&pos, FLOE_CONTENT_POSITION_DELETES, "pos.parquet", "parquet", 3, 99),
+        0);
+    assert_int_equal(floe_data_file_set_partition(pos, part, 4), 0);
+    assert_int_equal(floe_data_file_set_referenced_data_file(pos, "s3://b/t/data/a.parquet"), 0);
+    assert_int_equal(
+        floe_data_file_new(&eq, FLOE_CONTENT_EQUALITY_DELETES, "eq.parquet", "parquet", 2, 50), 0);
+    assert_int_equal(floe_data_file_set_partition(eq, part, 4), 0);
+    assert_int_equal(floe_manifest_writer_add(w, eq), FLOE_EINVALID); /* no equality_ids */
+    const int32_t ids[2] = {1, 3};
+    assert_int_equal(floe_data_file_set_equality_ids(eq, ids, 2), 0);
+    assert_int_equal(floe_manifest_writer_add(w, pos), 0);
+    assert_int_equal(floe_manifest_writer_add(w, eq), 0);
+    floe_manifest_file *mf = NULL;
+    assert_int_equal(floe_manifest_writer_finish(&mf, w), 0);
+    floe_manifest_writer_free(w);
+    assert_int_equal(mf->content, FLOE_MANIFEST_DELETES);
+    floe_input_file *in = NULL;
+    assert_int_equal(f->io->open(&in, f->io, "mem://t/del.avro"), 0);
+    floe_manifest_reader *r = NULL;
+    assert_int_equal(floe_manifest_reader_open(&r, in, mf), 0);
+    assert_int_equal(floe_manifest_reader_content(r), FLOE_MANIFEST_DELETES);
+    assert_string_equal(floe_manifest_reader_meta(r, "content"), "deletes");
+    floe_manifest_entry e;
+    int has = 0;
+    assert_int_equal(floe_manifest_reader_next(&has, &e, r), 0);
+    assert_int_equal(floe_data_file_content(e.data_file), FLOE_CONTENT_POSITION_DELETES);
+    assert_string_equal(floe_data_file_referenced_data_file(e.data_file),
+                        "s3://b/t/data/a.parquet");
+    assert_int_equal(floe_manifest_reader_next(&has, &e, r), 0);
+    assert_int_equal(floe_data_file_content(e.data_file), FLOE_CONTENT_EQUALITY_DELETES);
+    size_t n = 0;
+    const int32_t *got = floe_data_file_equality_ids(e.data_file, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[1], 3);
+    assert_null(floe_data_file_referenced_data_file(e.data_file));
+    floe_manifest_reader_free(r);
+    floe_input_close(in);
+    floe_manifest_file_free(mf);
+    floe_data_file_free(pos);
+    floe_data_file_free(eq);
+}
+
 /* A v1 manifest, written with the v1 manifest_entry schema through the Avro API. */
 static const char V1_SCHEMA[] =
     "{\"type\":\"record\",\"name\":\"manifest_entry\",\"fields\":["
@@ -505,6 +561,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_snapshot_id_inherited_when_null, setup, teardown),
         cmocka_unit_test_setup_teardown(test_writer_refuses_wrong_partition_arity_and_content,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_manifest_keeps_delete_fields, setup, teardown),
         cmocka_unit_test(test_v1_manifest_read),
         cmocka_unit_test(test_manifest_without_header_is_refused),
         cmocka_unit_test_setup_teardown(test_allocation_failures_are_reported, setup, teardown),

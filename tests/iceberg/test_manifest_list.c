@@ -274,12 +274,12 @@ static void test_avsc_reads_manifest_and_list_with_spec_schemas(void **state)
     static const struct {
         const char *name;
         int id;
-    } ids[] = {{"content", 134},          {"file_path", 100},     {"file_format", 101},
-               {"partition", 102},        {"record_count", 103},  {"file_size_in_bytes", 104},
-               {"column_sizes", 108},     {"value_counts", 109},  {"null_value_counts", 110},
-               {"nan_value_counts", 137}, {"lower_bounds", 125},  {"upper_bounds", 128},
-               {"key_metadata", 131},     {"split_offsets", 132}, {"equality_ids", 135},
-               {"sort_order_id", 140}};
+    } ids[] = {{"content", 134},          {"file_path", 100},           {"file_format", 101},
+               {"partition", 102},        {"record_count", 103},        {"file_size_in_bytes", 104},
+               {"column_sizes", 108},     {"value_counts", 109},        {"null_value_counts", 110},
+               {"nan_value_counts", 137}, {"lower_bounds", 125},        {"upper_bounds", 128},
+               {"key_metadata", 131},     {"split_offsets", 132},       {"equality_ids", 135},
+               {"sort_order_id", 140},    {"referenced_data_file", 143}};
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
         assert_int_equal(field_id(dfs, ids[i].name), ids[i].id);
     json_t *part = json_object_get(field_named(dfs, "partition"), "type");

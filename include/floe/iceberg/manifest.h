@@ -98,6 +98,8 @@ FLOE_API int floe_data_file_set_split_offsets(floe_data_file *df, const int64_t 
                                               size_t count);
 /** Sets equality_ids (copied). */
 FLOE_API int floe_data_file_set_equality_ids(floe_data_file *df, const int32_t *ids, size_t count);
+/** Sets referenced_data_file (143): the one data file all of a delete file's rows refer to. */
+FLOE_API int floe_data_file_set_referenced_data_file(floe_data_file *df, const char *location);
 /** Sets sort_order_id (-1 = none). */
 FLOE_API void floe_data_file_set_sort_order_id(floe_data_file *df, int32_t sort_order_id);
 
@@ -128,6 +130,8 @@ FLOE_API const uint8_t *floe_data_file_key_metadata(const floe_data_file *df, si
 FLOE_API const int64_t *floe_data_file_split_offsets(const floe_data_file *df, size_t *count);
 /** (transfer none) equality_ids, or NULL when absent. */
 FLOE_API const int32_t *floe_data_file_equality_ids(const floe_data_file *df, size_t *count);
+/** (transfer none) referenced_data_file, or NULL. */
+FLOE_API const char *floe_data_file_referenced_data_file(const floe_data_file *df);
 /** sort_order_id, or -1. */
 FLOE_API int32_t floe_data_file_sort_order_id(const floe_data_file *df);
 
