@@ -37,20 +37,26 @@ static bool is_nan_lit(const floe_literal *l)
            (l->kind == FLOE_TYPE_DOUBLE && isnan(l->v.f64));
 }
 
-/* Decodes a bound; an undecodable or NaN bound is treated as absent (no pruning on it). */
-static bool load_bound(floe_literal *out, const floe_type *t, const uint8_t *b, size_t n)
+/* Decodes a bound into *has; an undecodable or NaN bound is treated as absent (no pruning on
+ * it). Only running out of memory is an error. */
+static int load_bound(bool *has, floe_literal *out, const floe_type *t, const uint8_t *b, size_t n)
 {
+    *has = false;
     if (!b)
-        return false;
-    if (floe_literal_from_bytes(out, t, b, n) != 0) {
+        return 0;
+    int rc = floe_literal_from_bytes(out, t, b, n);
+    if (rc == FLOE_ENOMEM)
+        return rc;
+    if (rc) {
         floe_error_clear();
-        return false;
+        return 0;
     }
     if (is_nan_lit(out)) {
         floe_literal_clear(out);
-        return false;
+        return 0;
     }
-    return true;
+    *has = true;
+    return 0;
 }
 
 static int cmp(const floe_literal *a, const floe_literal *b)
@@ -230,8 +236,10 @@ static int visit(const floe_expr *e, bool strict, stats_fn get, void *ctx, bool 
             return floe_error_set(FLOE_EINVALID, "predicate on '%s' is not bound", e->column);
         stats s;
         memset(&s, 0, sizeof s);
-        if ((rc = get(ctx, e, &s)))
+        if ((rc = get(ctx, e, &s))) {
+            stats_clear(&s);
             return rc;
+        }
         *res = strict ? must(e, &s) : might(e, &s);
         stats_clear(&s);
         return 0;
@@ -278,9 +286,8 @@ static int metrics_stats(void *vctx, const floe_expr *p, stats *s)
     } else {
         s->no_nan = true;
     }
-    s->has_lower = load_bound(&s->lower, p->type, c->lower, c->lower_len);
-    s->has_upper = load_bound(&s->upper, p->type, c->upper, c->upper_len);
-    return 0;
+    int rc = load_bound(&s->has_lower, &s->lower, p->type, c->lower, c->lower_len);
+    return rc ? rc : load_bound(&s->has_upper, &s->upper, p->type, c->upper, c->upper_len);
 }
 
 int floe_expr_metrics_might_match(bool *result, const floe_expr *bound, const floe_schema *schema,
@@ -328,8 +335,11 @@ static int summary_stats(void *vctx, const floe_expr *p, stats *s)
         return 0;
     const floe_partition_summary *sum = &m->sums[idx];
     s->present = true;
-    s->has_lower = load_bound(&s->lower, p->type, sum->lower, sum->lower_len);
-    s->has_upper = load_bound(&s->upper, p->type, sum->upper, sum->upper_len);
+    int rc = load_bound(&s->has_lower, &s->lower, p->type, sum->lower, sum->lower_len);
+    if (!rc)
+        rc = load_bound(&s->has_upper, &s->upper, p->type, sum->upper, sum->upper_len);
+    if (rc)
+        return rc;
     /* Bounds exclude nulls and NaNs, so a summary without a lower bound has neither
      * comparable values: only nulls and/or NaNs. */
     bool no_values = sum->lower == NULL;

@@ -8,6 +8,8 @@
 #include <floe/error.h>
 #include <floe/iceberg/expr.h>
 
+#include "base/alloc.h"
+
 static const char *schema_json =
     "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
     "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"int\"},"
@@ -416,6 +418,34 @@ static void test_eval_row_of_literals(void **state)
     floe_type_free(pt);
 }
 
+static void test_metrics_survive_allocation_failures(void **state)
+{
+    (void)state;
+    floe_schema *s = schema();
+    floe_expr *e = bind(s, "not (region like 'ab%' and id > 3) or region in ('x', 'y')");
+    floe_column_metrics m[1] = {
+        {2, 100, 0, -1, (const uint8_t *)"ab", 2, (const uint8_t *)"ad", 2}};
+    bool done = false;
+    for (long n = 1; n < 1000 && !done; n++) {
+        bool a = false, b = false;
+        floe_alloc_fail_after(n);
+        int rc = floe_expr_metrics_might_match(&a, e, s, 100, m, 1);
+        if (!rc)
+            rc = floe_expr_metrics_must_match(&b, e, s, 100, m, 1);
+        floe_alloc_fail_after(0);
+        if (rc && rc != FLOE_ENOMEM)
+            fail_msg("allocation failure %ld gave %d: %s", n, rc, floe_error_last());
+        if (!rc) {
+            done = true;
+            assert_true(a);
+            assert_false(b);
+        }
+    }
+    assert_true(done);
+    floe_expr_free(e);
+    floe_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +456,7 @@ int main(void)
         cmocka_unit_test(test_strict_metrics),
         cmocka_unit_test(test_manifest_partition_summaries),
         cmocka_unit_test(test_eval_row_of_literals),
+        cmocka_unit_test(test_metrics_survive_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
