@@ -524,6 +524,28 @@ static void test_reader_projection_by_field_id_and_name(void **state)
     assert_int_equal(((const int32_t *)v->buffers[1])[2], 9);
     close_read(&o);
 
+    /* Splits: each row group is read by exactly the split holding its first byte. */
+    floe_input_file *in;
+    floe_parquet_reader *r;
+    assert_int_equal(floe_input_file_from_memory(&in, f, len, "t"), 0);
+    assert_int_equal(floe_parquet_reader_open(&r, in, NULL), 0);
+    int64_t rg1 = floe_parquet_reader_row_group_offset(r, 1);
+    assert_int_equal(floe_parquet_reader_row_group_offset(r, 0), 4);
+    assert_true(rg1 > 4);
+    assert_int_equal(floe_parquet_reader_row_group_offset(r, 2), -1);
+    floe_parquet_reader_free(r);
+    floe_input_close(in);
+    floe_parquet_reader_options split = FLOE_PARQUET_READER_OPTIONS_INIT;
+    split.split_offset = 0;
+    split.split_length = (uint64_t)rg1;
+    int64_t first0;
+    assert_int_equal(count_rows(f, len, &split, &first0), 3);
+    assert_int_equal(first0, 0);
+    split.split_offset = (uint64_t)rg1;
+    split.split_length = len;
+    assert_int_equal(count_rows(f, len, &split, &first0), 3);
+    assert_int_equal(first0, 10);
+
     const char *names[] = {"id"};
     floe_parquet_reader_options byname = FLOE_PARQUET_READER_OPTIONS_INIT;
     byname.columns = names;

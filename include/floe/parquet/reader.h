@@ -50,12 +50,18 @@ typedef struct floe_parquet_reader_options {
     size_t num_columns; /**< entries in columns */
     /** Row groups whose statistics prove no row can match are skipped (transfer none). */
     const floe_parquet_predicate *predicate;
+    /**
+     * Byte range of a split (Iceberg FileScanTask start/length): only row groups whose first
+     * page starts in [split_offset, split_offset + split_length) are read. 0 length reads all.
+     */
+    uint64_t split_offset;
+    uint64_t split_length; /**< see split_offset */
 } floe_parquet_reader_options;
 
 /** Default options. */
 #define FLOE_PARQUET_READER_OPTIONS_INIT                                                           \
     {                                                                                              \
-        FLOE_PARQUET_READER_OPTIONS_VERSION, 0, NULL, 0, NULL, 0, NULL                             \
+        FLOE_PARQUET_READER_OPTIONS_VERSION, 0, NULL, 0, NULL, 0, NULL, 0, 0                       \
     }
 
 /**
@@ -81,6 +87,12 @@ FLOE_API int64_t floe_parquet_reader_num_rows(const floe_parquet_reader *reader)
 
 /** Number of row groups in the file. */
 FLOE_API int floe_parquet_reader_num_row_groups(const floe_parquet_reader *reader);
+
+/**
+ * File offset where row group `index` starts (its first column's first page), as Iceberg
+ * split offsets expect; -1 when `index` is out of range.
+ */
+FLOE_API int64_t floe_parquet_reader_row_group_offset(const floe_parquet_reader *reader, int index);
 
 /**
  * Record batches (Arrow structs of the projected schema) over every row group that the

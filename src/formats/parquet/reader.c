@@ -76,6 +76,8 @@ int floe_parquet_reader_open(floe_parquet_reader **out, floe_input_file *file,
     r->file = file;
     r->batch_size = options && options->batch_size > 0 ? options->batch_size : DEFAULT_BATCH;
     r->predicate = options ? options->predicate : NULL;
+    r->split_offset = options ? options->split_offset : 0;
+    r->split_length = options ? options->split_length : 0;
     int rc = open_footer(r);
     if (rc == 0)
         rc = floe_parquet__schema_build(&r->schema, r->md);
@@ -119,6 +121,21 @@ int64_t floe_parquet_reader_num_rows(const floe_parquet_reader *r)
 int floe_parquet_reader_num_row_groups(const floe_parquet_reader *r)
 {
     return (int)r->md->num_row_groups;
+}
+
+int64_t floe_parquet_reader_row_group_offset(const floe_parquet_reader *r, int index)
+{
+    if (index < 0 || (uint32_t)index >= r->md->num_row_groups)
+        return -1;
+    const floe_parquet_row_group *rg = &r->md->row_groups[index];
+    if (rg->num_columns == 0 || !rg->columns[0].meta_data)
+        return rg->has_file_offset ? rg->file_offset : -1;
+    const floe_parquet_column_metadata *m = rg->columns[0].meta_data;
+    int64_t at = m->data_page_offset;
+    if (m->has_dictionary_page_offset && m->dictionary_page_offset > 0 &&
+        m->dictionary_page_offset < at)
+        at = m->dictionary_page_offset;
+    return at;
 }
 
 int floe_parquet_reader_row_group_may_match(int *out, floe_parquet_reader *r, int index,
@@ -201,6 +218,12 @@ static int open_next_rg(stream_state *st)
         const floe_parquet_row_group *rg = &r->md->row_groups[g];
         if (rg->num_rows == 0)
             continue;
+        if (r->split_length > 0) {
+            int64_t at = floe_parquet_reader_row_group_offset(r, (int)g);
+            if (at < 0 || (uint64_t)at < r->split_offset ||
+                (uint64_t)at - r->split_offset >= r->split_length)
+                continue;
+        }
         if (r->predicate && !floe_parquet__predicate_may_match(r->predicate, &r->schema, rg))
             continue;
         for (size_t i = 0; i < r->schema.num_leaves; i++) {

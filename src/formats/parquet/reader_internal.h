@@ -118,6 +118,7 @@ struct floe_parquet_reader {
     floe_pq_schema schema;
     int64_t batch_size;
     const floe_parquet_predicate *predicate;
+    uint64_t split_offset, split_length;
     int stream_open;
 };
 
