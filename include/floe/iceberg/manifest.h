@@ -14,6 +14,7 @@
 #include "../common.h"
 #include "../io.h"
 #include "literal.h"
+#include "metadata.h"
 #include "partition.h"
 #include "schema.h"
 
@@ -41,6 +42,35 @@ typedef enum floe_manifest_content {
 
 /** Default truncation length of string and binary bounds (`truncate(16)`). */
 #define FLOE_METRICS_DEFAULT_TRUNCATE 16
+
+/** What a writer records for a column (table properties `write.metadata.metrics.*`). */
+typedef enum floe_metrics_mode_kind {
+    FLOE_METRICS_NONE = 0,     /**< "none": no metrics */
+    FLOE_METRICS_COUNTS = 1,   /**< "counts": value, null and NaN counts only */
+    FLOE_METRICS_TRUNCATE = 2, /**< "truncate(N)": counts and bounds truncated to N */
+    FLOE_METRICS_FULL = 3      /**< "full": counts and untruncated bounds */
+} floe_metrics_mode_kind;
+
+/** A parsed metrics mode. */
+typedef struct floe_metrics_mode {
+    floe_metrics_mode_kind kind; /**< the mode */
+    size_t truncate_length;      /**< for FLOE_METRICS_TRUNCATE (0 otherwise) */
+} floe_metrics_mode;
+
+/**
+ * Parses "none", "counts", "truncate(N)" (N >= 1) or "full" (case-insensitive, as the
+ * reference accepts). @return 0 or FLOE_EINVALID naming the text.
+ */
+FLOE_API int floe_metrics_mode_parse(floe_metrics_mode *out, const char *text);
+
+/**
+ * The mode for one column: `write.metadata.metrics.column.<name>`, else
+ * `write.metadata.metrics.default`, else truncate(16).
+ * @param md (transfer none) the table's metadata; NULL gives the default.
+ * @return 0 or FLOE_EINVALID when a property holds a malformed mode.
+ */
+FLOE_API int floe_metrics_mode_for_column(floe_metrics_mode *out, const floe_table_metadata *md,
+                                          const char *column_name);
 
 /** A data or delete file as tracked by a manifest (opaque). */
 typedef struct floe_data_file floe_data_file;
