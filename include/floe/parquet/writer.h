@@ -7,6 +7,26 @@
  * Every schema node carries the field id found in the Arrow field metadata key
  * "PARQUET:field_id" (or given by an option); lists and maps use the standard three-level
  * layouts. On close the writer hands back the per-column metrics Iceberg manifests need.
+ *
+ * Typical use:
+ * @code
+ *   floe_output_file *f;
+ *   io->create(&f, io, "s3://b/t/data/0.parquet", FLOE_CREATE_EXCLUSIVE);
+ *   floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+ *   floe_parquet_key_value_pair kv[] = {{"iceberg.schema", schema_json}};
+ *   o.key_value_metadata = kv;
+ *   o.n_key_value_metadata = 1;
+ *   floe_parquet_writer *w;
+ *   if (floe_parquet_writer_open(&w, f, &arrow_schema, &o)) return ...;  // f is consumed
+ *   while (more batches) {
+ *       if (floe_parquet_writer_write(w, &batch)) { floe_parquet_writer_abort(w); return ...; }
+ *       if (floe_parquet_writer_bytes_estimate(w) >= target_file_bytes) break;  // roll
+ *   }
+ *   floe_parquet_file_metrics *m;
+ *   if (floe_parquet_writer_close(w, &m)) return ...;
+ *   const floe_parquet_column_metrics *c = floe_parquet_file_metrics_find(m, field_id);
+ *   floe_parquet_file_metrics_free(m);
+ * @endcode
  */
 #ifndef FLOE_PARQUET_WRITER_H
 #define FLOE_PARQUET_WRITER_H
