@@ -22,7 +22,7 @@ static const char SPEC[] = "{\"spec-id\":0,\"fields\":[{\"name\":\"cat\",\"trans
                            "\"identity\",\"source-id\":2,\"field-id\":1000}]}";
 
 /* Writes a manifest with two added files (cat = "a", "c") to `loc`. */
-static floe_manifest_file *write_manifest(floe_file_io *io, const char *loc)
+static floe_manifest_file *write_manifest(floe_file_io *io, const char *loc, int codec)
 {
     floe_schema *schema = NULL;
     floe_partition_spec *spec = NULL;
@@ -32,6 +32,7 @@ static floe_manifest_file *write_manifest(floe_file_io *io, const char *loc)
     assert_int_equal(io->create(&out, io, loc, FLOE_CREATE_EXCLUSIVE), 0);
     floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
     o.snapshot_id = 987654321;
+    o.codec = codec;
     floe_manifest_writer *w = NULL;
     assert_int_equal(floe_manifest_writer_new(&w, out, schema, spec, &o), 0);
     const char *cats[2] = {"c", "a"};
@@ -58,12 +59,12 @@ static floe_manifest_file *write_manifest(floe_file_io *io, const char *loc)
 }
 
 static void write_list(floe_file_io *io, const char *loc, floe_manifest_file *m1,
-                       floe_manifest_file *m2)
+                       floe_manifest_file *m2, int codec)
 {
     floe_output_file *out = NULL;
     assert_int_equal(io->create(&out, io, loc, FLOE_CREATE_EXCLUSIVE), 0);
     floe_manifest_list_writer *w = NULL;
-    assert_int_equal(floe_manifest_list_writer_new(&w, out, 987654321, 123, 12, 0), 0);
+    assert_int_equal(floe_manifest_list_writer_new(&w, out, 987654321, 123, 12, codec), 0);
     assert_int_equal(floe_manifest_list_writer_add(w, m1), 0);
     assert_int_equal(floe_manifest_list_writer_add(w, m2), 0);
     uint64_t len = 0;
@@ -77,7 +78,7 @@ static void test_manifest_list_round_trip_assigns_sequence_numbers(void **state)
     (void)state;
     floe_file_io *io = NULL;
     assert_int_equal(floe_memory_file_io_new(&io), 0);
-    floe_manifest_file *m1 = write_manifest(io, "mem://m1.avro");
+    floe_manifest_file *m1 = write_manifest(io, "mem://m1.avro", FLOE_AVRO_CODEC_NULL);
     /* an older manifest carried into this snapshot keeps its numbers */
     floe_manifest_file *m2 = NULL;
     assert_int_equal(floe_manifest_file_copy(&m2, m1), 0);
@@ -91,7 +92,7 @@ static void test_manifest_list_round_trip_assigns_sequence_numbers(void **state)
     m2->key_metadata = floe_malloc(2);
     memcpy(m2->key_metadata, key, 2);
     m2->key_metadata_len = 2;
-    write_list(io, "mem://snap-1.avro", m1, m2);
+    write_list(io, "mem://snap-1.avro", m1, m2, FLOE_AVRO_CODEC_NULL);
 
     floe_input_file *in = NULL;
     assert_int_equal(io->open(&in, io, "mem://snap-1.avro"), 0);
@@ -232,8 +233,9 @@ static void test_avsc_reads_manifest_and_list_with_spec_schemas(void **state)
     snprintf(lpath, sizeof(lpath), "%s/snap-1.avro", dir);
     floe_file_io *io = NULL;
     assert_int_equal(floe_posix_file_io_new(&io), 0);
-    floe_manifest_file *m1 = write_manifest(io, mpath);
-    write_list(io, lpath, m1, m1);
+    /* deflate-compressed blocks, a codec avsc implements natively */
+    floe_manifest_file *m1 = write_manifest(io, mpath, FLOE_AVRO_CODEC_DEFLATE);
+    write_list(io, lpath, m1, m1, FLOE_AVRO_CODEC_DEFLATE);
     floe_manifest_file_free(m1);
     floe_file_io_free(io);
 
@@ -248,6 +250,7 @@ static void test_avsc_reads_manifest_and_list_with_spec_schemas(void **state)
     if (!doc)
         fail_msg("bad JSON from node: %s", out);
     json_t *man = json_array_get(json_object_get(doc, "files"), 0);
+    assert_string_equal(json_string_value(json_object_get(man, "codec")), "deflate");
     json_t *meta = json_object_get(man, "meta");
     assert_string_equal(json_string_value(json_object_get(meta, "format-version")), "2");
     assert_string_equal(json_string_value(json_object_get(meta, "content")), "data");
