@@ -624,6 +624,25 @@ static void test_flat_types_read_back_by_duckdb_and_hyparquet(void **state)
 
     floe_parquet_file_metrics_free(m);
     json_decref(rep);
+
+    /* The same rows with PLAIN pages only (every type's PLAIN encoder), uncompressed. */
+    o.enable_dictionary = 0;
+    o.compression = FLOE_PARQUET_COMPRESSION_UNCOMPRESSED;
+    char *plain_path = tmp_path(dir, "flat_plain.parquet");
+    m = write_file(plain_path, &schema, batches, 3, &o);
+    rep = check_file(dir, plain_path, e, 1);
+    json_t *mr2[64];
+    size_t n2 = meta_rows(rep, "c_str", mr2, 64);
+    assert_true(n2 > 0);
+    for (size_t k = 0; k < n2; k++) {
+        assert_null(strstr(json_string_value(json_object_get(mr2[k], "encodings")), "DICTIONARY"));
+        assert_string_equal(json_string_value(json_object_get(mr2[k], "compression")),
+                            "UNCOMPRESSED");
+    }
+    floe_parquet_file_metrics_free(m);
+    json_decref(rep);
+    free(plain_path);
+
     json_decref(e);
     for (int k = 0; k < 3; k++)
         batches[k].release(&batches[k]);
