@@ -204,6 +204,12 @@ const char *floe_partition_field_transform_string(const floe_partition_field *f)
     return f->transform_str;
 }
 
+static bool is_time(floe_transform_kind k)
+{
+    return k == FLOE_TRANSFORM_YEAR || k == FLOE_TRANSFORM_MONTH || k == FLOE_TRANSFORM_DAY ||
+           k == FLOE_TRANSFORM_HOUR;
+}
+
 int floe_partition_spec_check(const floe_partition_spec *s, const floe_schema *schema)
 {
     for (size_t i = 0; i < s->n; i++) {
@@ -228,6 +234,20 @@ int floe_partition_spec_check(const floe_partition_spec *s, const floe_schema *s
                                   "column '%s' of type %s",
                                   f->name, f->transform_str,
                                   floe_schema_find_column_name(schema, src->id), src->type->str);
+        for (size_t j = 0; j < i; j++) {
+            const floe_partition_field *g = &s->fields[j];
+            if (g->source_ids[0] != f->source_ids[0] || g->transform.kind == FLOE_TRANSFORM_VOID ||
+                f->transform.kind == FLOE_TRANSFORM_VOID)
+                continue;
+            /* as the reference implementation: one field per transform and source, and only
+             * one of year/month/day/hour per source */
+            if (floe_transform_equal(g->transform, f->transform) ||
+                (is_time(g->transform.kind) && is_time(f->transform.kind)))
+                return floe_error_set(FLOE_EINVALID,
+                                      "partition field '%s' (%s) is redundant with '%s' (%s) on "
+                                      "the same column: keep one of them",
+                                      f->name, f->transform_str, g->name, g->transform_str);
+        }
         const floe_field *clash = floe_schema_find_field_by_name(schema, f->name, true);
         if (clash && !(f->transform.kind == FLOE_TRANSFORM_IDENTITY && clash->id == src->id) &&
             !(f->transform.kind == FLOE_TRANSFORM_VOID && clash->id == src->id))

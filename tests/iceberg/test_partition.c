@@ -119,6 +119,25 @@ static void test_spec_check_against_schema(void **state)
     assert_int_equal(floe_partition_spec_check(p, s), FLOE_EINVALID);
     floe_partition_spec_free(p);
 
+    /* redundant fields on one column */
+    floe_partition_spec_new(&p, 2);
+    floe_partition_spec_add_field(p, 2, -1, "ts_day", "day");
+    floe_partition_spec_add_field(p, 2, -1, "ts_hour", "hour");
+    assert_int_equal(floe_partition_spec_check(p, s), FLOE_EINVALID);
+    assert_non_null(strstr(floe_error_last(), "redundant"));
+    floe_partition_spec_free(p);
+    floe_partition_spec_new(&p, 2);
+    floe_partition_spec_add_field(p, 1, -1, "b1", "bucket[4]");
+    floe_partition_spec_add_field(p, 1, -1, "b2", "bucket[4]");
+    assert_int_equal(floe_partition_spec_check(p, s), FLOE_EINVALID);
+    floe_partition_spec_free(p);
+    floe_partition_spec_new(&p, 2);
+    floe_partition_spec_add_field(p, 1, -1, "b1", "bucket[4]");
+    floe_partition_spec_add_field(p, 1, -1, "b2", "bucket[8]");
+    floe_partition_spec_add_field(p, 1, -1, "t", "truncate[8]");
+    assert_int_equal(floe_partition_spec_check(p, s), 0);
+    floe_partition_spec_free(p);
+
     /* a bucket field may not take another column's name */
     floe_partition_spec_new(&p, 2);
     floe_partition_spec_add_field(p, 1, -1, "region", "bucket[4]");

@@ -96,7 +96,8 @@ FLOE_API const char *floe_partition_field_transform_string(const floe_partition_
 /**
  * Checks the spec against a schema: every source column exists and is primitive, each
  * transform applies to its source type, names are unique and do not shadow another schema
- * column (an identity field may use its source column's name).
+ * column (an identity field may use its source column's name), and no field is redundant
+ * (the same transform twice on a column, or two of year/month/day/hour on one column).
  * Fields with unknown transforms are accepted (they are ignored when writing).
  */
 FLOE_API int floe_partition_spec_check(const floe_partition_spec *spec, const floe_schema *schema);
