@@ -304,6 +304,24 @@ static int write_entry(floe_manifest_writer *w, floe_manifest_status status, int
                               "data file '%s' has %zu partition values but the manifest's spec "
                               "%d has %zu fields",
                               df->path, df->partition_count, (int)w->spec_id, w->summary_count);
+    for (size_t i = 0; i < df->partition_count; i++) {
+        const floe_field *pf = floe_type_field_at(w->ptype, i);
+        floe_type_kind want = floe_type_get_kind(floe_field_type(pf));
+        if (!df->partition[i].is_null && df->partition[i].kind != want)
+            return floe_error_set(FLOE_EINVALID,
+                                  "data file '%s': partition value %zu ('%s') is a %s, but the "
+                                  "partition field's type is %s",
+                                  df->path, i, floe_field_name(pf),
+                                  floe_type_kind_name(df->partition[i].kind),
+                                  floe_type_string(floe_field_type(pf)));
+        if (!df->partition[i].is_null && want == FLOE_TYPE_DECIMAL &&
+            df->partition[i].scale != floe_type_decimal_scale(floe_field_type(pf)))
+            return floe_error_set(FLOE_EINVALID,
+                                  "data file '%s': partition value %zu ('%s') has scale %d, but "
+                                  "the partition field is %s",
+                                  df->path, i, floe_field_name(pf), (int)df->partition[i].scale,
+                                  floe_type_string(floe_field_type(pf)));
+    }
     if (df->content == FLOE_CONTENT_EQUALITY_DELETES && !df->has_equality_ids)
         return floe_error_set(FLOE_EINVALID,
                               "equality delete file '%s' has no equality_ids (the spec requires "

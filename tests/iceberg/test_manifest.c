@@ -280,6 +280,14 @@ static void test_writer_refuses_wrong_partition_arity_and_content(void **state)
     assert_int_equal(floe_manifest_writer_add(w, del), FLOE_EINVALID);
     floe_data_file_free(del);
     floe_data_file_free(df);
+    /* a partition value of the wrong type (a string for the int bucket field) is refused */
+    assert_int_equal(floe_data_file_new(&df, FLOE_CONTENT_DATA, "w.parquet", "parquet", 1, 1), 0);
+    floe_literal wrong[4] = {floe_literal_string("3", 1), floe_literal_date(1),
+                             floe_literal_null(FLOE_TYPE_STRING), floe_literal_decimal(1, 2)};
+    assert_int_equal(floe_data_file_set_partition(df, wrong, 4), 0);
+    assert_int_equal(floe_manifest_writer_add(w, df), FLOE_EINVALID);
+    assert_non_null(strstr(floe_error_last(), "'id_bucket'"));
+    floe_data_file_free(df);
     floe_manifest_writer_free(w); /* aborts: nothing visible */
     int exists = 1;
     assert_int_equal(f->io->exists(&exists, f->io, "mem://t/m3.avro"), 0);
