@@ -909,7 +909,16 @@ static void test_nested_lists_maps_structs_with_nulls_at_every_level(void **stat
     assert_true(cm->nan_count > 0);
     assert_true(cm->lower.d == 0.0 && signbit(cm->lower.d)); /* -0.0 is the smallest y */
     assert_int_equal(floe_parquet_file_metrics_n_columns(m), 7);
+    floe_parquet_file_metrics_free(m);
+    json_decref(rep);
 
+    /* PLAIN-only pages and one big row group: the same values. */
+    o.enable_dictionary = 0;
+    o.row_group_bytes = (int64_t)128 << 20;
+    o.compression = FLOE_PARQUET_COMPRESSION_LZ4_RAW;
+    m = write_file(path, &schema, batches, 2, &o);
+    assert_int_equal(floe_parquet_file_metrics_n_row_groups(m), 1);
+    rep = check_file(dir, path, e, 0);
     floe_parquet_file_metrics_free(m);
     json_decref(rep);
     json_decref(e);
