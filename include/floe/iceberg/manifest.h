@@ -167,12 +167,12 @@ FLOE_API int32_t floe_data_file_sort_order_id(const floe_data_file *df);
 
 /** Summary of one partition field over a manifest (manifest list field 507/508). */
 typedef struct floe_partition_field_summary {
-    bool contains_null;   /**< 509 */
-    int contains_nan;     /**< 518: 1, 0, or -1 when unknown */
-    uint8_t *lower_bound; /**< 510: Appendix D bytes, or NULL */
-    size_t lower_bound_len;
-    uint8_t *upper_bound; /**< 511: Appendix D bytes, or NULL */
-    size_t upper_bound_len;
+    bool contains_null;     /**< 509 */
+    int contains_nan;       /**< 518: 1, 0, or -1 when unknown */
+    uint8_t *lower_bound;   /**< 510: Appendix D bytes, or NULL */
+    size_t lower_bound_len; /**< bytes of lower_bound */
+    uint8_t *upper_bound;   /**< 511: Appendix D bytes, or NULL */
+    size_t upper_bound_len; /**< bytes of upper_bound */
 } floe_partition_field_summary;
 
 /**
