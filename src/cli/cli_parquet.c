@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include <floe/arrow/abi.h>
+#include <floe/arrow/decimal.h>
 #include <floe/error.h>
 #include <floe/io.h>
 #include <floe/parquet/reader.h>
@@ -158,40 +159,43 @@ static void put_double(FILE *f, double v, int quote)
 
 static void put_decimal(FILE *f, const uint8_t *p, int scale, int quote)
 {
-    uint64_t lo, hi;
-    memcpy(&lo, p, 8);
-    memcpy(&hi, p + 8, 8);
-    int neg = (int64_t)hi < 0;
-    if (neg) { /* two's complement negate */
-        lo = ~lo + 1;
-        hi = ~hi + (lo == 0);
-    }
-    char digits[48];
-    int n = 0;
-    /* Repeated division of the 128-bit magnitude by 10, in 32-bit limbs. */
-    uint32_t limb[4] = {(uint32_t)lo, (uint32_t)(lo >> 32), (uint32_t)hi, (uint32_t)(hi >> 32)};
-    do {
-        uint64_t rem = 0;
-        for (int k = 3; k >= 0; k--) {
-            uint64_t cur = (rem << 32) | limb[k];
-            limb[k] = (uint32_t)(cur / 10);
-            rem = cur % 10;
-        }
-        digits[n++] = (char)('0' + rem);
-    } while (limb[0] || limb[1] || limb[2] || limb[3]);
-    while (n <= scale)
-        digits[n++] = '0';
-    char text[64];
-    int t = 0;
-    if (neg)
-        text[t++] = '-';
-    for (int k = n - 1; k >= 0; k--) {
-        text[t++] = digits[k];
-        if (k == scale && scale > 0)
-            text[t++] = '.';
-    }
-    text[t] = 0;
+    char text[FLOE_DECIMAL128_STRLEN];
+    if (floe_decimal128_format(text, sizeof(text), floe_decimal128_load(p), scale) != 0)
+        snprintf(text, sizeof(text), "?");
     put_text(f, text, quote);
+}
+
+/* 1 when the field is the arrow.uuid extension type. */
+static int is_uuid(const struct ArrowSchema *s)
+{
+    const char *m = s->metadata;
+    if (!m)
+        return 0;
+    int32_t n, kl, vl;
+    memcpy(&n, m, 4);
+    m += 4;
+    for (int32_t k = 0; k < n; k++) {
+        memcpy(&kl, m, 4);
+        memcpy(&vl, m + 4 + kl, 4);
+        if (kl == 20 && memcmp(m + 4, "ARROW:extension:name", 20) == 0 && vl == 10 &&
+            memcmp(m + 8 + kl, "arrow.uuid", 10) == 0)
+            return 1;
+        m += 8 + kl + vl;
+    }
+    return 0;
+}
+
+static void put_uuid(FILE *f, const uint8_t *p, int quote)
+{
+    if (quote)
+        putc('"', f);
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            putc('-', f);
+        fprintf(f, "%02x", p[i]);
+    }
+    if (quote)
+        putc('"', f);
 }
 
 static int64_t load_i64(const void *p, int64_t i)
@@ -315,13 +319,16 @@ static void put_value(FILE *f, const struct ArrowSchema *s, const struct ArrowAr
         return;
     }
     case 'w': {
-        int w = atoi(fmt + 2);
-        put_hex(f, (const uint8_t *)v + (size_t)w * (size_t)j, (size_t)w, json);
+        int w = (int)strtol(fmt + 2, NULL, 10);
+        if (w == 16 && is_uuid(s))
+            put_uuid(f, (const uint8_t *)v + 16 * (size_t)j, json);
+        else
+            put_hex(f, (const uint8_t *)v + (size_t)w * (size_t)j, (size_t)w, json);
         return;
     }
     case 'd': {
         const char *comma = strchr(fmt, ',');
-        int scale = comma ? atoi(comma + 1) : 0;
+        int scale = comma ? (int)strtol(comma + 1, NULL, 10) : 0;
         put_decimal(f, (const uint8_t *)v + 16 * j, scale, json);
         return;
     }

@@ -1,11 +1,14 @@
 /* The footer as JSON, for inspection (floe parquet meta / schema). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <floe/arrow/decimal.h>
 #include <floe/error.h>
 #include <floe/parquet/reader.h>
 
 #include "base/alloc.h"
+#include "base/timeconv.h"
 #include "formats/parquet/reader_internal.h"
 
 static json_t *hex(const uint8_t *p, size_t n)
@@ -42,9 +45,72 @@ static json_t *real_or_text(double d)
     return json_real(d);
 }
 
-/* A statistics value decoded to a JSON value by the column's physical type. */
+/* Statistics of annotated columns in the same text form as `floe parquet cat`: decimals,
+ * dates, timestamps and UUIDs; NULL when the value is not one of those. */
+static json_t *logical_value(const floe_pq_node *leaf, const uint8_t *p, size_t n)
+{
+    const char *f = leaf->format;
+    char buf[FLOE_TIMESTAMP_BUF + FLOE_DECIMAL128_STRLEN];
+    if (f[0] == 'd' && f[1] == ':') {
+        const char *comma = strchr(f, ',');
+        int scale = comma ? (int)strtol(comma + 1, NULL, 10) : 0;
+        floe_decimal128 d;
+        if (leaf->physical == FLOE_PARQUET_INT32 && n == 4) {
+            int32_t v;
+            memcpy(&v, p, 4);
+            d = floe_decimal128_from_int64(v);
+        } else if (leaf->physical == FLOE_PARQUET_INT64 && n == 8) {
+            int64_t v;
+            memcpy(&v, p, 8);
+            d = floe_decimal128_from_int64(v);
+        } else if ((leaf->physical == FLOE_PARQUET_BYTE_ARRAY ||
+                    leaf->physical == FLOE_PARQUET_FIXED_LEN_BYTE_ARRAY) &&
+                   n >= 1 && n <= 16) {
+            /* big-endian two's complement, sign-extended */
+            uint8_t le[16];
+            memset(le, (p[0] & 0x80) ? 0xff : 0, 16);
+            for (size_t i = 0; i < n; i++)
+                le[i] = p[n - 1 - i];
+            d = floe_decimal128_load(le);
+        } else
+            return NULL;
+        return floe_decimal128_format(buf, sizeof(buf), d, scale) == 0 ? json_string(buf) : NULL;
+    }
+    if (strcmp(f, "tdD") == 0 && n == 4) {
+        int32_t v;
+        memcpy(&v, p, 4);
+        return floe_format_date(buf, sizeof(buf), v) == 0 ? json_string(buf) : NULL;
+    }
+    if (f[0] == 't' && f[1] == 's' && f[3] == ':' && n == 8 &&
+        leaf->physical == FLOE_PARQUET_INT64) {
+        int64_t v;
+        memcpy(&v, p, 8);
+        int digits = f[2] == 'm' ? 3 : f[2] == 'u' ? 6 : 9;
+        return floe_format_timestamp(buf, sizeof(buf), v, digits, f[4] != 0) == 0 ? json_string(buf)
+                                                                                  : NULL;
+    }
+    if (strcmp(f, "w:16") == 0 && n == 16 && leaf->elem && leaf->elem->has_logical_type &&
+        leaf->elem->logical_type.kind == FLOE_PARQUET_LT_UUID) {
+        static const char digits[] = "0123456789abcdef";
+        size_t o = 0;
+        for (size_t i = 0; i < 16; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10)
+                buf[o++] = '-';
+            buf[o++] = digits[p[i] >> 4];
+            buf[o++] = digits[p[i] & 15];
+        }
+        buf[o] = 0;
+        return json_string(buf);
+    }
+    return NULL;
+}
+
+/* A statistics value decoded to a JSON value by the column's type. */
 static json_t *stat_value(const floe_pq_node *leaf, const uint8_t *p, size_t n)
 {
+    json_t *lv = leaf ? logical_value(leaf, p, n) : NULL;
+    if (lv)
+        return lv;
     switch (leaf ? leaf->physical : -1) {
     case FLOE_PARQUET_BOOLEAN:
         if (n == 1)
