@@ -69,21 +69,27 @@ static bool kind_is_plain(floe_type_kind k)
     }
 }
 
-/* Plain types are shared singletons: they carry no state, so they are never freed. */
-static floe_type plain_types[FLOE_TYPE_MAP + 1];
-static int plain_init_done;
-
-static void plain_init(void)
-{
-    if (__atomic_load_n(&plain_init_done, __ATOMIC_ACQUIRE))
-        return;
-    for (int k = FLOE_TYPE_BOOLEAN; k <= FLOE_TYPE_MAP; k++) {
-        plain_types[k].kind = (floe_type_kind)k;
-        plain_types[k].is_static = true;
-        plain_types[k].str = (char *)kind_names[k];
-    }
-    __atomic_store_n(&plain_init_done, 1, __ATOMIC_RELEASE);
-}
+/* Plain types are shared singletons: they carry no state, so they are never freed. They are
+ * initialised statically so concurrent first use needs no synchronisation. */
+#define PLAIN(k, name) [k] = {.kind = k, .is_static = true, .str = (char *)name}
+static floe_type plain_types[FLOE_TYPE_MAP + 1] = {
+    PLAIN(FLOE_TYPE_BOOLEAN, "boolean"),
+    PLAIN(FLOE_TYPE_INT, "int"),
+    PLAIN(FLOE_TYPE_LONG, "long"),
+    PLAIN(FLOE_TYPE_FLOAT, "float"),
+    PLAIN(FLOE_TYPE_DOUBLE, "double"),
+    PLAIN(FLOE_TYPE_DATE, "date"),
+    PLAIN(FLOE_TYPE_TIME, "time"),
+    PLAIN(FLOE_TYPE_TIMESTAMP, "timestamp"),
+    PLAIN(FLOE_TYPE_TIMESTAMPTZ, "timestamptz"),
+    PLAIN(FLOE_TYPE_STRING, "string"),
+    PLAIN(FLOE_TYPE_UUID, "uuid"),
+    PLAIN(FLOE_TYPE_BINARY, "binary"),
+    PLAIN(FLOE_TYPE_TIMESTAMP_NS, "timestamp_ns"),
+    PLAIN(FLOE_TYPE_TIMESTAMPTZ_NS, "timestamptz_ns"),
+    PLAIN(FLOE_TYPE_UNKNOWN, "unknown"),
+    PLAIN(FLOE_TYPE_VARIANT, "variant"),
+};
 
 int floe_type_new_primitive(floe_type **out, floe_type_kind kind)
 {
@@ -92,7 +98,6 @@ int floe_type_new_primitive(floe_type **out, floe_type_kind kind)
         return floe_error_set(FLOE_EINVALID,
                               "type '%s' needs parameters or fields: use its own constructor",
                               floe_type_kind_name(kind));
-    plain_init();
     *out = &plain_types[kind];
     return 0;
 }
