@@ -144,7 +144,10 @@ static void test_health_exit_code_FR_014_SC_007(void **state)
     char cfg[4200], args[9000], yaml[4400];
     const char *wh = floe_test_tmpdir("registry_cli_wh");
     snprintf(cfg, sizeof cfg, "%s/health.json", drop_dir());
-    snprintf(yaml, sizeof yaml, "{\"storage\": {\"local\": {\"root\": \"%s\"}}}", wh);
+    snprintf(yaml, sizeof yaml,
+             "{\"storage\": {\"local\": {\"root\": \"%s\"}},"
+             " \"catalog\": {\"sql\": {\"path\": \"%s/catalog.db\"}}}",
+             wh, wh);
     assert_int_equal(floe_test_write_file(cfg, yaml, strlen(yaml)), 0);
     char *out = NULL;
     snprintf(args, sizeof args, "health --json --config '%s'", cfg);
@@ -154,26 +157,34 @@ static void test_health_exit_code_FR_014_SC_007(void **state)
     free(out);
     assert_true(json_is_true(json_object_get(j, "healthy")));
     const json_t *plugins = json_object_get(j, "plugins");
-    assert_int_equal(json_array_size(plugins), 2);
+    /* the built-in local storage and sql catalog, and the dropped good_catalog */
+    assert_int_equal(json_array_size(plugins), 3);
     size_t i;
     const json_t *p;
     json_array_foreach(plugins, i, p)
     {
         const char *name = json_string_value(json_object_get(p, "name"));
         const char *st = json_string_value(json_object_get(p, "state"));
-        if (strcmp(name, "local") == 0)
+        if (strcmp(name, "local") == 0 || strcmp(name, "sql") == 0)
             assert_string_equal(st, "healthy");
         else
             assert_string_equal(st, "degraded"); /* good_catalog: created, not started */
         assert_true(json_integer_value(json_object_get(p, "checked_at")) > 0);
     }
     json_decref(j);
-    snprintf(yaml, sizeof yaml, "{\"storage\": {\"local\": {\"root\": \"/nonexistent/wh\"}}}");
+    /* A root below a regular file can be neither found nor created (even by root). */
+    char blocker[4200];
+    snprintf(blocker, sizeof blocker, "%s/blocker", wh);
+    assert_int_equal(floe_test_write_file(blocker, "x", 1), 0);
+    snprintf(yaml, sizeof yaml,
+             "{\"storage\": {\"local\": {\"root\": \"%s/wh\"}},"
+             " \"catalog\": {\"sql\": {\"path\": \"%s/catalog.db\"}}}",
+             blocker, wh);
     assert_int_equal(floe_test_write_file(cfg, yaml, strlen(yaml)), 0);
     snprintf(args, sizeof args, "health --config '%s'", cfg);
     assert_int_equal(run(args, &out), 6);
     assert_non_null(strstr(out, "unhealthy"));
-    assert_non_null(strstr(out, "/nonexistent/wh"));
+    assert_non_null(strstr(out, "blocker/wh"));
     free(out);
 }
 
