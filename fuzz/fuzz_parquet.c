@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <floe/arrow/validate.h>
 #include <floe/error.h>
+#include <stdlib.h>
 #include <floe/io.h>
 #include <floe/parquet/reader.h>
 
@@ -23,17 +25,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (floe_parquet_reader_metadata_json(&md, r) == 0)
             json_decref(md);
         struct ArrowSchema schema;
-        if (floe_parquet_reader_schema(&schema, r) == 0)
-            schema.release(&schema);
-        struct ArrowArrayStream stream;
-        if (floe_parquet_reader_stream(&stream, r) == 0) {
-            for (int batches = 0; batches < 100000; batches++) {
-                struct ArrowArray batch;
-                if (stream.get_next(&stream, &batch) != 0 || !batch.release)
-                    break;
-                batch.release(&batch);
+        if (floe_parquet_reader_schema(&schema, r) == 0) {
+            struct ArrowArrayStream stream;
+            if (floe_parquet_reader_stream(&stream, r) == 0) {
+                for (int batches = 0; batches < 100000; batches++) {
+                    struct ArrowArray batch;
+                    if (stream.get_next(&stream, &batch) != 0 || !batch.release)
+                        break;
+                    /* A batch the reader hands out must be well-formed whatever the input. */
+                    if (floe_arrow_validate(&schema, &batch, 0) != 0)
+                        abort();
+                    batch.release(&batch);
+                }
+                stream.release(&stream);
             }
-            stream.release(&stream);
+            schema.release(&schema);
         }
         floe_parquet_reader_free(r);
     }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <floe/arrow/validate.h>
 #include <floe/error.h>
 #include <floe/io.h>
 #include <floe/parquet/reader.h>
@@ -205,6 +206,8 @@ static void open_and_read(opened *o, uint8_t *data, size_t len,
     if (st.get_next(&st, &o->batch) != 0)
         fail_msg("read: %s", st.get_last_error(&st));
     st.release(&st);
+    if (floe_arrow_validate(&o->schema, &o->batch, FLOE_ARROW_VALIDATE_NULLABILITY) != 0)
+        fail_msg("invalid batch: %s", floe_error_last());
 }
 
 static void close_read(opened *o)

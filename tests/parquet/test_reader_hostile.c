@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <floe/arrow/validate.h>
 #include <floe/error.h>
 #include <floe/io.h>
 #include <floe/parquet/reader.h>
@@ -33,6 +34,10 @@ static int read_all(const uint8_t *data, size_t len, int64_t *rows)
         if (rc == 0)
             s.release(&s);
     }
+    struct ArrowSchema full;
+    memset(&full, 0, sizeof(full));
+    if (rc == 0)
+        rc = floe_parquet_reader_schema(&full, r);
     if (rc == 0) {
         struct ArrowArrayStream st;
         rc = floe_parquet_reader_stream(&st, r);
@@ -48,11 +53,16 @@ static int read_all(const uint8_t *data, size_t len, int64_t *rows)
             if (!a.release)
                 break;
             *rows += a.length;
+            /* Whatever the file says, every batch handed out is a well-formed Arrow array. */
+            if (floe_arrow_validate(&full, &a, 0) != 0)
+                fail_msg("invalid batch: %s", floe_error_last());
             a.release(&a);
         }
         if (st.release)
             st.release(&st);
     }
+    if (full.release)
+        full.release(&full);
     floe_parquet_reader_free(r);
     floe_input_close(in);
     return rc;
