@@ -214,6 +214,11 @@ int floe_partition_spec_check(const floe_partition_spec *s, const floe_schema *s
 {
     for (size_t i = 0; i < s->n; i++) {
         const floe_partition_field *f = &s->fields[i];
+        if (f->field_id < FLOE_PARTITION_FIRST_FIELD_ID)
+            return floe_error_set(FLOE_EINVALID,
+                                  "partition field '%s' has field id %d: partition field ids "
+                                  "start at %d",
+                                  f->name, (int)f->field_id, FLOE_PARTITION_FIRST_FIELD_ID);
         if (f->transform.kind == FLOE_TRANSFORM_UNKNOWN)
             continue;
         const floe_field *src = floe_schema_find_field(schema, f->source_ids[0]);

@@ -119,6 +119,13 @@ static void test_spec_check_against_schema(void **state)
     assert_int_equal(floe_partition_spec_check(p, s), FLOE_EINVALID);
     floe_partition_spec_free(p);
 
+    /* partition field ids start at 1000 */
+    floe_partition_spec_new(&p, 2);
+    floe_partition_spec_add_field(p, 1, 5, "low", "identity");
+    assert_int_equal(floe_partition_spec_check(p, s), FLOE_EINVALID);
+    assert_non_null(strstr(floe_error_last(), "start at 1000"));
+    floe_partition_spec_free(p);
+
     /* redundant fields on one column */
     floe_partition_spec_new(&p, 2);
     floe_partition_spec_add_field(p, 2, -1, "ts_day", "day");

@@ -94,7 +94,8 @@ FLOE_API floe_transform floe_partition_field_transform(const floe_partition_fiel
 FLOE_API const char *floe_partition_field_transform_string(const floe_partition_field *field);
 
 /**
- * Checks the spec against a schema: every source column exists and is primitive, each
+ * Checks the spec against a schema: partition field ids are >= 1000, every source column
+ * exists and is primitive, each
  * transform applies to its source type, names are unique and do not shadow another schema
  * column (an identity field may use its source column's name), and no field is redundant
  * (the same transform twice on a column, or two of year/month/day/hour on one column).
