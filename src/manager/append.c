@@ -645,11 +645,11 @@ static char *metadata_path(const floe_table *t, const char *prefix, int64_t a, c
 static int64_t new_snapshot_id(void)
 {
     uint8_t u[16];
-    int64_t id = 0;
+    uint64_t bits = 0;
     if (floe_uuid_v4(u) == 0)
         for (int i = 0; i < 8; i++)
-            id = (id << 8) | u[i];
-    id &= INT64_MAX;
+            bits = (bits << 8) | u[i];
+    int64_t id = (int64_t)(bits & (uint64_t)INT64_MAX);
     return id ? id : 1;
 }
 

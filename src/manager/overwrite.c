@@ -250,7 +250,8 @@ int floe_table_overwrite(floe_write_result *result, floe_table *t, struct ArrowA
                 break;
             }
             rewritten.files = v;
-            memcpy(v + rewritten.count, one.files, one.count * sizeof *v);
+            if (one.count)
+                memcpy(v + rewritten.count, one.files, one.count * sizeof *v);
             rewritten.count = need;
             rewritten.records += one.records;
             rewritten.bytes += one.bytes;
@@ -272,8 +273,10 @@ int floe_table_overwrite(floe_write_result *result, floe_table *t, struct ArrowA
         if (!all)
             rc = floe_error_set(FLOE_ENOMEM, "out of memory");
         else {
-            memcpy(all, added.files, added.count * sizeof *all);
-            memcpy(all + added.count, rewritten.files, rewritten.count * sizeof *all);
+            if (added.count)
+                memcpy(all, added.files, added.count * sizeof *all);
+            if (rewritten.count)
+                memcpy(all + added.count, rewritten.files, rewritten.count * sizeof *all);
         }
     }
     if (!rc && !(mfs = floe_calloc(p.manifest_count + 1, sizeof *mfs)))

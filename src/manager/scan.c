@@ -142,7 +142,9 @@ static int plan_manifest(struct floe_manager_plan *p, const floe_table *t,
     int rc = spec_by_id(&spec, t, mf->partition_spec_id);
     if (!rc)
         rc = floe_partition_spec_partition_type(&ptype, spec, p->schema);
-    if (!rc && p->filter)
+    /* an unpartitioned spec has nothing to prune by (and projecting onto its empty
+     * partition struct trips an empty-schema path in the binder) */
+    if (!rc && p->filter && floe_partition_spec_field_count(spec) > 0)
         rc = floe_manager__filter_project(&pf, p->filter, spec, p->schema);
     if (!rc && pf && mf->partitions) {
         struct floe_manager_summary *s =

@@ -299,9 +299,10 @@ static void test_partitioned_append_prunes_US4(void **state)
                            "region",
                            "bucket(4, id)",
                            "truncate(1, region)",
-                           "month(ts), year(ts), hour(ts)",
-                           "day(ts), bucket(16, id)"};
-    const size_t want_files[] = {3, 3, 4, 3, 3, 0};
+                           "month(ts)",
+                           "hour(ts), bucket(16, id), truncate(3, region)",
+                           "year(ts), identity(id)"};
+    const size_t want_files[] = {3, 3, 4, 3, 1, 0, 120};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         char name[32];
         snprintf(name, sizeof name, "db.p%zu", i);
