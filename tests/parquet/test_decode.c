@@ -299,6 +299,22 @@ static void test_decode_byte_stream_split(void **state)
     assert_memory_equal(fo, fw, 6);
 }
 
+static void test_decode_utf8_validation(void **state)
+{
+    (void)state;
+    const char *good[] = {"", "plain ascii text!", "ünïcödé ✓ 🧊", "\xf4\x8f\xbf\xbf"};
+    for (int i = 0; i < 4; i++)
+        assert_true(floe_parquet__utf8_valid((const uint8_t *)good[i], strlen(good[i])));
+    const char *bad[] = {"\xc0\x80",     "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                         "abcdefgh\xff", "\xe2\x82",     "\x80"};
+    for (int i = 0; i < 7; i++)
+        assert_false(floe_parquet__utf8_valid((const uint8_t *)bad[i], strlen(bad[i])));
+    floe_parquet_view v[2] = {{(const uint8_t *)"ok", 2}, {(const uint8_t *)"\xff", 1}};
+    size_t at = 99;
+    assert_false(floe_parquet__views_utf8_valid(v, 2, &at));
+    assert_int_equal(at, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -311,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_decode_delta_binary_rejects_bad_headers),
         cmocka_unit_test(test_decode_delta_length_and_delta_byte_array),
         cmocka_unit_test(test_decode_byte_stream_split),
+        cmocka_unit_test(test_decode_utf8_validation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,4 +67,9 @@ int floe_parquet__decode_delta_bytes(floe_parquet_view *out, size_t count, const
 int floe_parquet__decode_byte_stream_split(void *out, size_t count, size_t width, const uint8_t *p,
                                            size_t n);
 
+/* 1 when p[0..n) is valid UTF-8 (no overlongs, surrogates or code points over U+10FFFF). */
+int floe_parquet__utf8_valid(const uint8_t *p, size_t n);
+/* 1 when every view is valid UTF-8; else 0 with *bad the first invalid index. */
+int floe_parquet__views_utf8_valid(const floe_parquet_view *v, size_t count, size_t *bad);
+
 #endif

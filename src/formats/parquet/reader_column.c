@@ -527,6 +527,13 @@ static int load_dictionary(floe_pq_column_reader *cr, const floe_parquet_page_he
                        &cr->dict_values, &cr->dict_views, &cap);
     if (rc)
         return rc;
+    size_t bad;
+    if (cr->leaf->format[0] == 'u' && cr->leaf->conv == PQ_CONV_BYTES &&
+        !floe_parquet__views_utf8_valid(cr->dict_views, (size_t)dh->num_values, &bad))
+        return floe_error_set(FLOE_ECORRUPT,
+                              "column '%s': dictionary entry %zu is not valid UTF-8 (page at byte "
+                              "offset %llu)",
+                              cr->leaf->name, bad, (unsigned long long)(cr->chunk_off + hdr_at));
     cr->dict_count = (uint32_t)dh->num_values;
     cr->has_dict = 1;
     return 0;
@@ -679,6 +686,13 @@ static int load_data_page(floe_pq_column_reader *cr, const floe_parquet_page_hea
         if (rc)
             return floe_error_wrap(rc, "page at byte offset %llu",
                                    (unsigned long long)(cr->chunk_off + hdr_at));
+        size_t bad;
+        if (L->format[0] == 'u' && L->conv == PQ_CONV_BYTES &&
+            !floe_parquet__views_utf8_valid(cr->views, nonnull, &bad))
+            return floe_error_set(FLOE_ECORRUPT,
+                                  "column '%s': value %zu is not valid UTF-8 (page at byte offset "
+                                  "%llu)",
+                                  L->name, bad, (unsigned long long)(cr->chunk_off + hdr_at));
     }
     if (!cr->page_vptr)
         cr->page_vptr = cr->page_values.data;
