@@ -521,6 +521,75 @@ static void test_allocation_failures_are_reported(void **state)
     floe_data_file_free(df);
 }
 
+/* An output file whose writes fail after `budget` calls, recording commit/abort (I/O fault
+ * injection, CONVENTIONS §18). */
+typedef struct failing_out {
+    int budget;
+    int committed;
+    int aborted;
+} failing_out;
+
+static int fo_write(floe_output_file *f, const void *data, size_t len)
+{
+    (void)data;
+    (void)len;
+    failing_out *st = f->state;
+    if (st->budget-- <= 0)
+        return floe_error_set(FLOE_EIO, "injected write failure");
+    return 0;
+}
+
+static int fo_commit(floe_output_file *f)
+{
+    ((failing_out *)f->state)->committed = 1;
+    free(f);
+    return 0;
+}
+
+static void fo_abort(floe_output_file *f)
+{
+    ((failing_out *)f->state)->aborted = 1;
+    free(f);
+}
+
+static void test_write_failures_abort_the_file(void **state)
+{
+    fixture *f = *state;
+    floe_data_file *df = full_file("s3://b/t/data/a.parquet", 3, "books");
+    int finished = 0;
+    for (int budget = 0; budget < 50 && !finished; budget++) {
+        failing_out st = {budget, 0, 0};
+        floe_output_file *out = calloc(1, sizeof(*out));
+        out->version = FLOE_IO_VERSION;
+        out->location = "fault://m.avro";
+        out->write = fo_write;
+        out->commit = fo_commit;
+        out->abort = fo_abort;
+        out->state = &st;
+        floe_manifest_writer *w = NULL;
+        floe_manifest_file *mf = NULL;
+        int rc = floe_manifest_writer_new(&w, out, f->schema, f->spec, NULL);
+        if (!rc)
+            rc = floe_manifest_writer_add(w, df);
+        if (!rc)
+            rc = floe_manifest_writer_finish(&mf, w);
+        floe_manifest_writer_free(w);
+        if (rc) {
+            assert_int_equal(rc, FLOE_EIO);
+            assert_non_null(strstr(floe_error_last(), "injected write failure"));
+            assert_true(st.aborted);
+            assert_false(st.committed);
+        } else {
+            assert_true(st.committed);
+            assert_false(st.aborted);
+            finished = 1;
+        }
+        floe_manifest_file_free(mf);
+    }
+    assert_true(finished);
+    floe_data_file_free(df);
+}
+
 /* Truncated or corrupted manifests are reported as errors, never crash (run under ASan). */
 static void test_damaged_manifest_is_reported(void **state)
 {
@@ -574,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_manifest_without_header_is_refused),
         cmocka_unit_test_setup_teardown(test_allocation_failures_are_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_manifest_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_failures_abort_the_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
