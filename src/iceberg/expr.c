@@ -478,7 +478,7 @@ static int print_literal(floe_buf *b, const floe_literal *l)
     return rc;
 }
 
-static int print_expr(floe_buf *b, const floe_expr *e, floe_expr_op parent)
+static int print_expr(floe_buf *b, const floe_expr *e, floe_expr_op parent, bool right)
 {
     int rc = 0;
     switch (e->op) {
@@ -487,16 +487,18 @@ static int print_expr(floe_buf *b, const floe_expr *e, floe_expr_op parent)
         return floe_buf_append_str(b, floe_expr__op_name(e->op));
     case FLOE_EXPR_AND:
     case FLOE_EXPR_OR: {
-        /* and binds tighter than or: only an or inside an and (or a not) needs parentheses */
-        bool paren = (e->op == FLOE_EXPR_OR && parent == FLOE_EXPR_AND) || parent == FLOE_EXPR_NOT;
+        /* and binds tighter than or: an or inside an and (or a not) needs parentheses, and so
+         * does a right operand of the same operation, as the parser groups from the left */
+        bool paren = (e->op == FLOE_EXPR_OR && parent == FLOE_EXPR_AND) ||
+                     parent == FLOE_EXPR_NOT || (right && parent == e->op);
         if (paren)
             rc = floe_buf_append_byte(b, '(');
         if (!rc)
-            rc = print_expr(b, e->left, e->op);
+            rc = print_expr(b, e->left, e->op, false);
         if (!rc)
             rc = floe_buf_printf(b, " %s ", floe_expr__op_name(e->op));
         if (!rc)
-            rc = print_expr(b, e->right, e->op);
+            rc = print_expr(b, e->right, e->op, true);
         if (!rc && paren)
             rc = floe_buf_append_byte(b, ')');
         return rc;
@@ -504,11 +506,11 @@ static int print_expr(floe_buf *b, const floe_expr *e, floe_expr_op parent)
     case FLOE_EXPR_NOT:
         rc = floe_buf_append_str(b, "not ");
         if (!rc && (e->left->op == FLOE_EXPR_AND || e->left->op == FLOE_EXPR_OR))
-            return print_expr(b, e->left, FLOE_EXPR_NOT);
+            return print_expr(b, e->left, FLOE_EXPR_NOT, false);
         if (!rc)
             rc = floe_buf_append_byte(b, '(');
         if (!rc)
-            rc = print_expr(b, e->left, FLOE_EXPR_NOT);
+            rc = print_expr(b, e->left, FLOE_EXPR_NOT, false);
         return rc ? rc : floe_buf_append_byte(b, ')');
     case FLOE_EXPR_STARTS_WITH:
     case FLOE_EXPR_NOT_STARTS_WITH:
@@ -551,7 +553,7 @@ int floe_expr_to_string(char **out, const floe_expr *e)
 {
     *out = NULL;
     floe_buf b = FLOE_BUF_INIT;
-    int rc = print_expr(&b, e, FLOE_EXPR_TRUE);
+    int rc = print_expr(&b, e, FLOE_EXPR_TRUE, false);
     if (!rc && !floe_buf_cstr(&b))
         rc = FLOE_ENOMEM;
     if (rc) {
