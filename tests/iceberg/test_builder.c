@@ -8,6 +8,7 @@
 
 #include <floe/error.h>
 #include <floe/iceberg/builder.h>
+#include <floe/iceberg/manifest_list.h>
 
 #include "base/alloc.h"
 
@@ -663,6 +664,154 @@ static void test_object_constructors_match_json_ones(void **state)
     floe_table_metadata_release(base);
 }
 
+/* The whole commit path over a FileIO: create, write a manifest and a manifest list, commit
+ * the snapshot with a requirement, write the next metadata file, read it back. */
+static void test_commit_path_end_to_end(void **state)
+{
+    (void)state;
+    floe_file_io *io = NULL;
+    assert_int_equal(floe_memory_file_io_new(&io), 0);
+    floe_new_table_options o = FLOE_NEW_TABLE_OPTIONS_INIT;
+    o.location = "mem://wh/db/t";
+    o.schema_json = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":[{\"id\":1,\"name\":\"id\","
+                    "\"required\":true,\"type\":\"long\"},{\"id\":2,\"name\":\"cat\","
+                    "\"required\":false,\"type\":\"string\"}]}";
+    o.spec_json = "{\"spec-id\":0,\"fields\":[{\"name\":\"cat\",\"transform\":\"identity\","
+                  "\"source-id\":2}]}";
+    floe_table_metadata *v1 = NULL;
+    assert_int_equal(floe_table_metadata_new_table(&v1, &o), 0);
+    char *loc1 = NULL;
+    assert_int_equal(floe_table_metadata_next_location(&loc1, o.location, NULL), 0);
+    assert_int_equal(floe_table_metadata_write(io, loc1, v1), 0);
+
+    /* a snapshot: one data file in one manifest in one manifest list */
+    int64_t snap_id = 0;
+    assert_int_equal(floe_snapshot_generate_id(&snap_id), 0);
+    floe_output_file *out = NULL;
+    assert_int_equal(io->create(&out, io, "mem://wh/db/t/metadata/m0.avro", FLOE_CREATE_EXCLUSIVE),
+                     0);
+    floe_manifest_writer_options mo = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+    mo.snapshot_id = snap_id;
+    floe_manifest_writer *mw = NULL;
+    assert_int_equal(floe_manifest_writer_new(&mw, out, floe_table_metadata_current_schema(v1),
+                                              floe_table_metadata_default_spec(v1), &mo),
+                     0);
+    floe_data_file *df = NULL;
+    assert_int_equal(floe_data_file_new(&df, FLOE_CONTENT_DATA, "mem://wh/db/t/data/a.parquet",
+                                        "parquet", 42, 1000),
+                     0);
+    floe_literal cat = floe_literal_string("toys", 4);
+    assert_int_equal(floe_data_file_set_partition(df, &cat, 1), 0);
+    assert_int_equal(floe_manifest_writer_add(mw, df), 0);
+    floe_manifest_file *mf = NULL;
+    assert_int_equal(floe_manifest_writer_finish(&mf, mw), 0);
+    floe_manifest_writer_free(mw);
+    int64_t seq = floe_table_metadata_last_sequence_number(v1) + 1;
+    assert_int_equal(
+        io->create(&out, io, "mem://wh/db/t/metadata/snap.avro", FLOE_CREATE_EXCLUSIVE), 0);
+    floe_manifest_list_writer *lw = NULL;
+    assert_int_equal(floe_manifest_list_writer_new(&lw, out, snap_id, -1, seq, 0), 0);
+    assert_int_equal(floe_manifest_list_writer_add(lw, mf), 0);
+    assert_int_equal(floe_manifest_list_writer_finish(lw, NULL), 0);
+    floe_manifest_list_writer_free(lw);
+
+    floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
+    d.added_data_files = 1;
+    d.added_records = 42;
+    d.added_files_size = 1000;
+    d.changed_partition_count = 1;
+    floe_snapshot_summary *sum = NULL;
+    assert_int_equal(floe_snapshot_summary_compute(&sum, NULL, &d), 0);
+    floe_snapshot_info si = FLOE_SNAPSHOT_INFO_INIT;
+    si.snapshot_id = snap_id;
+    si.sequence_number = seq;
+    si.timestamp_ms = 1700000000000LL;
+    si.manifest_list = "mem://wh/db/t/metadata/snap.avro";
+    si.operation = "append";
+    si.summary_keys = floe_snapshot_summary_keys(sum);
+    si.summary_values = floe_snapshot_summary_values(sum);
+    si.summary_count = floe_snapshot_summary_size(sum);
+    si.schema_id = floe_table_metadata_current_schema_id(v1);
+    floe_snapshot *snap = NULL;
+    assert_int_equal(floe_snapshot_new(&snap, &si), 0);
+
+    floe_table_requirement *reqs[2] = {NULL, NULL};
+    floe_table_update *upds[2] = {NULL, NULL};
+    assert_int_equal(floe_requirement_assert_table_uuid(&reqs[0], floe_table_metadata_uuid(v1)), 0);
+    assert_int_equal(
+        floe_requirement_assert_ref_snapshot_id(&reqs[1], "main", FLOE_SNAPSHOT_ID_NONE), 0);
+    assert_int_equal(floe_update_add_snapshot(&upds[0], snap), 0);
+    floe_snapshot_ref ref = FLOE_SNAPSHOT_REF_INIT;
+    ref.snapshot_id = snap_id;
+    assert_int_equal(floe_update_set_snapshot_ref(&upds[1], "main", &ref), 0);
+    /* the same commit as the REST body it would be sent as */
+    char *body = NULL;
+    assert_int_equal(
+        floe_commit_request_to_json(&body, (const char *const[]){"db"}, 1, "t", reqs, 2, upds, 2),
+        0);
+    floe_commit_request *parsed = NULL;
+    assert_int_equal(floe_commit_request_from_json(&parsed, body, strlen(body)), 0);
+    size_t nr = 0, nu = 0;
+    floe_table_requirement *const *pr = floe_commit_request_requirements(parsed, &nr);
+    floe_table_update *const *pu = floe_commit_request_updates(parsed, &nu);
+    floe_table_metadata *v2 = NULL;
+    assert_int_equal(floe_table_metadata_commit(&v2, v1, loc1, pr, nr, pu, nu), 0);
+    char *loc2 = NULL;
+    assert_int_equal(floe_table_metadata_next_location(&loc2, o.location, loc1), 0);
+    assert_non_null(strstr(loc2, "/metadata/00002-"));
+    assert_int_equal(floe_table_metadata_write(io, loc2, v2), 0);
+
+    floe_table_metadata *back = NULL;
+    assert_int_equal(floe_table_metadata_read(&back, io, loc2), 0);
+    assert_int_equal(floe_table_metadata_current_snapshot_id(back), snap_id);
+    assert_int_equal(floe_table_metadata_last_sequence_number(back), seq);
+    assert_string_equal(floe_table_metadata_metadata_log_at(back, 0).metadata_file, loc1);
+    const floe_snapshot *cur = floe_table_metadata_current_snapshot(back);
+    assert_string_equal(floe_snapshot_summary_get(cur, "total-records"), "42");
+    /* follow the snapshot down to the data file */
+    floe_input_file *in = NULL;
+    assert_int_equal(io->open(&in, io, floe_snapshot_manifest_list(cur)), 0);
+    floe_manifest_list *list = NULL;
+    assert_int_equal(floe_manifest_list_read(&list, in), 0);
+    floe_input_close(in);
+    const floe_manifest_file *lm = floe_manifest_list_at(list, 0);
+    assert_int_equal(lm->sequence_number, seq);
+    assert_int_equal(io->open(&in, io, lm->path), 0);
+    floe_manifest_reader *r = NULL;
+    assert_int_equal(floe_manifest_reader_open(&r, in, lm), 0);
+    floe_manifest_entry e;
+    int has = 0;
+    assert_int_equal(floe_manifest_reader_next(&has, &e, r), 0);
+    assert_true(has);
+    assert_int_equal(e.sequence_number, seq);
+    assert_int_equal(e.snapshot_id, snap_id);
+    assert_string_equal(floe_data_file_path(e.data_file), "mem://wh/db/t/data/a.parquet");
+    floe_manifest_reader_free(r);
+    floe_input_close(in);
+
+    /* a concurrent writer that also saw v1 now conflicts */
+    floe_table_metadata *lost = NULL;
+    assert_int_equal(floe_table_metadata_commit(&lost, back, loc2, pr, nr, pu, nu), FLOE_ECONFLICT);
+
+    floe_manifest_list_free(list);
+    floe_table_metadata_release(back);
+    floe_table_metadata_release(v2);
+    floe_table_metadata_release(v1);
+    floe_commit_request_free(parsed);
+    free(body);
+    for (int i = 0; i < 2; i++) {
+        floe_requirement_free(reqs[i]);
+        floe_update_free(upds[i]);
+    }
+    floe_snapshot_release(snap);
+    floe_snapshot_summary_free(sum);
+    floe_manifest_file_free(mf);
+    floe_data_file_free(df);
+    free(loc1);
+    free(loc2);
+    floe_file_io_free(io);
+}
+
 static void test_commit_request_json(void **state)
 {
     (void)state;
@@ -756,6 +905,7 @@ int main(void)
         cmocka_unit_test(test_new_table_has_fresh_ids),
         cmocka_unit_test(test_object_constructors_match_json_ones),
         cmocka_unit_test(test_commit_request_json),
+        cmocka_unit_test(test_commit_path_end_to_end),
         cmocka_unit_test(test_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
