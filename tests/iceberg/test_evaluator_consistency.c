@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <floe/arrow/builder.h>
 #include <floe/error.h>
 #include <floe/iceberg/expr.h>
 
@@ -325,11 +326,71 @@ static void test_projections_and_residuals_agree_with_rows(void **state)
     floe_schema_free(s);
 }
 
+/* The Arrow batch evaluator agrees with the row evaluator, also on a sliced batch (offset). */
+static void test_arrow_evaluation_matches_rows(void **state)
+{
+    (void)state;
+    floe_schema *s = schema();
+    struct ArrowSchema as;
+    assert_int_equal(floe_schema_to_arrow(&as, s), 0);
+    uint32_t seed = 99;
+    for (int iter = 0; iter < 200; iter++) {
+        enum { N = 16 };
+        floe_literal rows[N][4];
+        floe_arrow_builder *b;
+        assert_int_equal(floe_arrow_builder_new(&b, &as), 0);
+        for (int i = 0; i < N; i++) {
+            gen_row(rows[i], &seed);
+            for (int c = 0; c < 4; c++) {
+                floe_arrow_builder *cb = floe_arrow_builder_child(b, c);
+                const floe_literal *v = &rows[i][c];
+                if (v->is_null)
+                    assert_int_equal(floe_arrow_builder_append_null(cb), 0);
+                else if (c == 1)
+                    assert_int_equal(
+                        floe_arrow_builder_append_bytes(cb, v->v.bytes.data, v->v.bytes.len), 0);
+                else if (c == 3)
+                    assert_int_equal(floe_arrow_builder_append_double(cb, v->v.f64), 0);
+                else
+                    assert_int_equal(floe_arrow_builder_append_int(cb, v->v.i64), 0);
+            }
+        }
+        struct ArrowArray batch;
+        assert_int_equal(floe_arrow_builder_finish_batch(b, &batch, NULL), 0);
+        floe_arrow_builder_free(b);
+        char text[2048];
+        gen_filter(text, sizeof text, &seed, 0);
+        floe_expr *u, *e;
+        if (floe_expr_parse(&u, text) || floe_expr_bind(&e, u, s, true))
+            fail_msg("%s: %s", text, floe_error_last());
+        uint8_t sel[N];
+        assert_int_equal(floe_expr_eval_arrow(sel, e, s, &as, &batch), 0);
+        for (int i = 0; i < N; i++)
+            if (sel[i] != row_selected(e, s, rows[i]))
+                fail_msg("row %d: Arrow says %d for %s", i, sel[i], text);
+        /* the same batch sliced by 3 rows */
+        batch.offset += 3;
+        batch.length -= 3;
+        assert_int_equal(floe_expr_eval_arrow(sel, e, s, &as, &batch), 0);
+        for (int i = 0; i < N - 3; i++)
+            if (sel[i] != row_selected(e, s, rows[i + 3]))
+                fail_msg("sliced row %d: Arrow says %d for %s", i, sel[i], text);
+        batch.offset -= 3;
+        batch.length += 3;
+        batch.release(&batch);
+        floe_expr_free(e);
+        floe_expr_free(u);
+    }
+    as.release(&as);
+    floe_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_metrics_never_prune_selected_rows),
         cmocka_unit_test(test_projections_and_residuals_agree_with_rows),
+        cmocka_unit_test(test_arrow_evaluation_matches_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
