@@ -298,6 +298,14 @@ FLOE_API void floe_scan_plan_free(floe_scan_plan *plan);
 FLOE_API int floe_table_snapshots(json_t **out, const floe_table *t);
 /** Current snapshot id, or -1 when the table has none. */
 FLOE_API int64_t floe_table_current_snapshot_id(const floe_table *t);
+/**
+ * Points a branch or tag at a snapshot (set-snapshot-ref), e.g. to tag a release for time
+ * travel with floe_scan_options.ref.
+ * @param tag non-zero for a tag, 0 for a branch
+ * @return 0, FLOE_ENOTFOUND (no such snapshot), FLOE_ECONFLICT
+ */
+FLOE_API int floe_table_set_ref(floe_table *t, const char *name, int64_t snapshot_id, int tag);
+
 /** The snapshot log: an array of {timestamp-ms, snapshot-id}. (transfer full) */
 FLOE_API int floe_table_history(json_t **out, const floe_table *t);
 

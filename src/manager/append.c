@@ -60,6 +60,7 @@ struct writer_set {
     uint64_t clock;
     int64_t records;
     int64_t bytes;
+    const floe_literal *pending_key; /* key of the rows being written (NULL: unpartitioned) */
 };
 
 static int files_push(struct files *f, floe_data_file *df)
@@ -321,16 +322,30 @@ static int find_writer(struct writer_set *ws, const floe_literal *key, size_t *i
     return open_writer(ws, key, idx);
 }
 
+/* Rows written per call, so that a large batch still rolls files near the target size. */
+#define WRITE_SLICE_ROWS 1024
+
 static int write_rows(struct writer_set *ws, size_t idx, const struct ArrowArray *batch)
 {
-    struct pwriter *p = &ws->open[idx];
-    p->last_use = ++ws->clock;
-    int rc = floe_parquet_writer_write(p->w, batch);
-    if (rc)
-        return rc;
-    if ((int64_t)floe_parquet_writer_bytes_estimate(p->w) >= ws->t->m->target_file_size)
-        return close_writer(ws, idx);
-    return 0;
+    int rc = 0;
+    for (int64_t done = 0; !rc && done < batch->length; done += WRITE_SLICE_ROWS) {
+        struct ArrowArray slice = *batch;
+        slice.offset = batch->offset + done;
+        slice.length =
+            batch->length - done < WRITE_SLICE_ROWS ? batch->length - done : WRITE_SLICE_ROWS;
+        slice.null_count = batch->null_count == 0 ? 0 : -1;
+        if (idx == (size_t)-1 && (rc = find_writer(ws, ws->pending_key, &idx)))
+            break;
+        struct pwriter *p = &ws->open[idx];
+        p->last_use = ++ws->clock;
+        if ((rc = floe_parquet_writer_write(p->w, &slice)))
+            break;
+        if ((int64_t)floe_parquet_writer_bytes_estimate(p->w) >= ws->t->m->target_file_size) {
+            rc = close_writer(ws, idx);
+            idx = (size_t)-1; /* the next slice opens a new file for the same key */
+        }
+    }
+    return rc;
 }
 
 /* Mapping of an input stream's columns onto the table's columns. */
@@ -452,6 +467,7 @@ static int write_batch(struct writer_set *ws, const struct ArrowArray *view)
     size_t idx = 0;
     int rc;
     if (ws->nkeys == 0) {
+        ws->pending_key = NULL;
         if (ws->nopen == 0 && (rc = open_writer(ws, NULL, &idx)))
             return rc;
         return write_rows(ws, 0, view);
@@ -511,6 +527,7 @@ static int write_batch(struct writer_set *ws, const struct ArrowArray *view)
         }
         if ((rc = find_writer(ws, key, &idx)))
             break;
+        ws->pending_key = key;
         if (cnt == (size_t)n) {
             rc = write_rows(ws, idx, view);
             break;

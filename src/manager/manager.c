@@ -831,6 +831,24 @@ int floe_table_history(json_t **out, const floe_table *t)
     return 0;
 }
 
+int floe_table_set_ref(floe_table *t, const char *name, int64_t snapshot_id, int tag)
+{
+    if (!t || !name || !*name)
+        return floe_error_set(FLOE_EINVALID, "floe_table_set_ref: NULL table or empty name");
+    if (!floe_table_metadata_snapshot_by_id(t->md, snapshot_id))
+        return floe_error_set(FLOE_ENOTFOUND, "table '%s' has no snapshot %" PRId64, t->ident,
+                              snapshot_id);
+    floe_snapshot_ref ref = FLOE_SNAPSHOT_REF_INIT;
+    ref.snapshot_id = snapshot_id;
+    ref.type = tag ? FLOE_REF_TAG : FLOE_REF_BRANCH;
+    floe_table_update *upd = NULL;
+    int rc = floe_update_set_snapshot_ref(&upd, name, &ref);
+    if (!rc)
+        rc = floe_manager__commit(t, NULL, 0, &upd, 1);
+    floe_update_free(upd);
+    return floe_manager__log_op(t, NULL, tag ? "set-tag" : "set-branch", NULL, -1, rc);
+}
+
 int floe_manager__commit(floe_table *t, floe_table_requirement *const *reqs, size_t nreq,
                          floe_table_update *const *upds, size_t nupd)
 {
