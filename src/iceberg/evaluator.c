@@ -335,29 +335,6 @@ static int batch_value(void *ctx, int32_t id, floe_literal *out)
     return floe_error_set(FLOE_EINVALID, "field id %d was not located in the batch", (int)id);
 }
 
-static int collect_ids(const floe_expr *e, int32_t **ids, size_t *n, size_t *cap)
-{
-    if (e->op == FLOE_EXPR_AND || e->op == FLOE_EXPR_OR || e->op == FLOE_EXPR_NOT) {
-        int rc = collect_ids(e->left, ids, n, cap);
-        return (rc || !e->right) ? rc : collect_ids(e->right, ids, n, cap);
-    }
-    if (!floe_expr__is_predicate(e->op))
-        return 0;
-    for (size_t i = 0; i < *n; i++)
-        if ((*ids)[i] == e->field_id)
-            return 0;
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 8;
-        int32_t *p = floe_realloc(*ids, c * sizeof *p);
-        if (!p)
-            return FLOE_ENOMEM;
-        *ids = p;
-        *cap = c;
-    }
-    (*ids)[(*n)++] = e->field_id;
-    return 0;
-}
-
 int floe_expr_eval_arrow(uint8_t *selection, const floe_expr *bound, const floe_schema *schema,
                          const struct ArrowSchema *as, const struct ArrowArray *batch)
 {
@@ -366,8 +343,8 @@ int floe_expr_eval_arrow(uint8_t *selection, const floe_expr *bound, const floe_
                               "row filters evaluate struct batches (format +s), not '%s'",
                               as->format ? as->format : "(null)");
     int32_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    int rc = collect_ids(bound, &ids, &n, &cap);
+    size_t n = 0;
+    int rc = floe_expr_field_ids(&ids, &n, bound);
     column *cols = n ? floe_calloc(n, sizeof *cols) : NULL;
     if (!rc && n && !cols)
         rc = FLOE_ENOMEM;

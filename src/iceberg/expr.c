@@ -669,3 +669,42 @@ int floe_expr__test_literal(const floe_expr *p, const floe_literal *v, int *resu
     }
     return 0;
 }
+
+static int collect_ids(const floe_expr *e, int32_t **ids, size_t *n, size_t *cap)
+{
+    if (e->op == FLOE_EXPR_AND || e->op == FLOE_EXPR_OR || e->op == FLOE_EXPR_NOT) {
+        int rc = collect_ids(e->left, ids, n, cap);
+        return (rc || !e->right) ? rc : collect_ids(e->right, ids, n, cap);
+    }
+    if (!floe_expr__is_predicate(e->op))
+        return 0;
+    if (e->field_id < 0)
+        return floe_error_set(FLOE_EINVALID, "predicate on '%s' is not bound", e->column);
+    for (size_t i = 0; i < *n; i++)
+        if ((*ids)[i] == e->field_id)
+            return 0;
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        int32_t *p = floe_realloc(*ids, c * sizeof *p);
+        if (!p)
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+        *ids = p;
+        *cap = c;
+    }
+    (*ids)[(*n)++] = e->field_id;
+    return 0;
+}
+
+int floe_expr_field_ids(int32_t **out, size_t *count, const floe_expr *bound)
+{
+    *out = NULL;
+    *count = 0;
+    size_t cap = 0;
+    int rc = collect_ids(bound, out, count, &cap);
+    if (rc) {
+        floe_free(*out);
+        *out = NULL;
+        *count = 0;
+    }
+    return rc;
+}

@@ -218,6 +218,31 @@ static void test_nan_comparisons_rewrite_to_is_nan(void **state)
     floe_schema_free(s);
 }
 
+static void test_field_ids_of_a_bound_filter(void **state)
+{
+    (void)state;
+    floe_schema *s = schema();
+    floe_expr *b =
+        bind_text(s, "loc.lat > 1 and (id = 2 or not (loc.lat < 0)) or Region is null", true);
+    int32_t *ids;
+    size_t n;
+    assert_int_equal(floe_expr_field_ids(&ids, &n, b), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(ids[0], 7);
+    assert_int_equal(ids[1], 1);
+    assert_int_equal(ids[2], 3);
+    floe_iceberg_free_bytes(ids);
+    floe_expr_free(b);
+    floe_expr *u;
+    assert_int_equal(floe_expr_parse(&u, "a = 1"), 0);
+    assert_int_equal(floe_expr_field_ids(&ids, &n, u), FLOE_EINVALID);
+    assert_null(ids);
+    floe_expr_free(u);
+    assert_int_equal(floe_expr_field_ids(&ids, &n, floe_expr_true()), 0);
+    assert_int_equal(n, 0);
+    floe_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_rewrite_not_and_negate),
         cmocka_unit_test(test_constructors_simplify_and_own_children),
         cmocka_unit_test(test_nan_comparisons_rewrite_to_is_nan),
+        cmocka_unit_test(test_field_ids_of_a_bound_filter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,13 @@ FLOE_API int floe_expr_to_string(char **out, const floe_expr *e);
  */
 FLOE_API int floe_expr_parse(floe_expr **out, const char *text);
 
+/**
+ * Field ids referenced by a bound expression's predicates, each once, in first-use order
+ * (e.g. the columns a scan must read to apply a row filter).
+ * @param out (transfer full) free with floe_iceberg_free_bytes(); NULL when `*count` is 0.
+ */
+FLOE_API int floe_expr_field_ids(int32_t **out, size_t *count, const floe_expr *bound);
+
 /** True when both expressions have the same structure, columns/ids and literals. */
 FLOE_API bool floe_expr_equal(const floe_expr *a, const floe_expr *b);
 
