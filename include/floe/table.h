@@ -226,6 +226,14 @@ FLOE_API int floe_table_append(floe_write_result *result, floe_table *t,
                                struct ArrowArrayStream *stream, const floe_write_options *opts);
 
 /**
+ * Appends the batches of several streams (e.g. one per input file) as one snapshot; each
+ * stream has its own schema. Streams are read in order and not released.
+ */
+FLOE_API int floe_table_append_streams(floe_write_result *result, floe_table *t,
+                                       struct ArrowArrayStream *const *streams, size_t count,
+                                       const floe_write_options *opts);
+
+/**
  * Overwrites the whole table (filter NULL) or the rows matching `filter` (expression text)
  * with the batches of `stream` (which may have no batches): files wholly matched are removed,
  * partly matched files are rewritten without the matching rows.
@@ -233,6 +241,11 @@ FLOE_API int floe_table_append(floe_write_result *result, floe_table *t,
 FLOE_API int floe_table_overwrite(floe_write_result *result, floe_table *t,
                                   struct ArrowArrayStream *stream, const char *filter,
                                   const floe_write_options *opts);
+
+/** floe_table_overwrite() with the rows of several streams, as one snapshot. */
+FLOE_API int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
+                                          struct ArrowArrayStream *const *streams, size_t count,
+                                          const char *filter, const floe_write_options *opts);
 
 /* ---- scans ---- */
 

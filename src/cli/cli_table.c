@@ -45,9 +45,9 @@ static void usage(FILE *out)
             "  rename FROM TO              rename or move a table\n"
             "  register TABLE METADATA_FILE\n"
             "                              register an existing metadata file as a table\n"
-            "  append TABLE FILE...        append Parquet or CSV files (.csv: header row, columns\n"
-            "                              matched by name, values typed by the table schema);\n"
-            "                              one snapshot per file\n"
+            "  append TABLE FILE...        append Parquet or CSV files as one snapshot (.csv:\n"
+            "                              header row, columns matched by name, values typed\n"
+            "                              by the table schema)\n"
             "  overwrite TABLE FILE... [--filter EXPR]\n"
             "                              replace the table (or the rows matching EXPR) with\n"
             "                              the files' rows\n"
@@ -852,36 +852,43 @@ static int cmd_describe(floe_table *t, const args *a)
 
 static int cmd_write(floe_table *t, const args *a, int overwrite)
 {
-    int tty = isatty(STDERR_FILENO);
-    for (int i = 1; i < a->npos; i++) {
-        const char *path = a->pos[i];
-        struct ArrowArrayStream s;
-        memset(&s, 0, sizeof s);
-        pq_input pq;
-        if (tty)
-            fprintf(stderr, "\rfloe: %s %s (%d/%d) ...", overwrite ? "overwriting" : "appending",
-                    path, i, a->npos - 1);
-        int rc = input_stream(&s, &pq, t, path);
-        floe_write_result r;
-        memset(&r, 0, sizeof r);
-        if (!rc) {
-            if (overwrite && i == 1)
-                rc = floe_table_overwrite(&r, t, &s, a->filter, NULL);
-            else
-                rc = floe_table_append(&r, t, &s, NULL);
-        }
-        floe_arrow_stream_release(&s);
-        pq_close(&pq);
-        if (tty)
-            fprintf(stderr, "\r\033[K");
-        if (rc)
-            return floe_cli_fail(rc);
-        printf("%s %s: %" PRId64 " rows in %" PRId64 " files", path,
-               overwrite && i == 1 ? "overwrote" : "appended", r.added_records, r.added_files);
-        if (overwrite && i == 1)
-            printf(", removed %" PRId64 " rows", r.deleted_records);
-        printf(", snapshot %" PRId64 "\n", r.snapshot_id);
+    int n = a->npos - 1, rc = 0, opened = 0;
+    struct ArrowArrayStream *streams = calloc((size_t)n, sizeof *streams);
+    struct ArrowArrayStream **ptrs = calloc((size_t)n, sizeof *ptrs);
+    pq_input *pq = calloc((size_t)n, sizeof *pq);
+    if (!streams || !ptrs || !pq)
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < n; i++) {
+        rc = input_stream(&streams[i], &pq[i], t, a->pos[i + 1]);
+        ptrs[i] = &streams[i];
+        opened = i + 1;
     }
+    int tty = isatty(STDERR_FILENO);
+    if (!rc && tty)
+        fprintf(stderr, "floe: %s %d file(s) to %s ...",
+                overwrite ? "overwriting with" : "appending", n, floe_table_identifier(t));
+    floe_write_result r;
+    memset(&r, 0, sizeof r);
+    if (!rc)
+        rc = overwrite ? floe_table_overwrite_streams(&r, t, ptrs, (size_t)n, a->filter, NULL)
+                       : floe_table_append_streams(&r, t, ptrs, (size_t)n, NULL);
+    if (tty)
+        fprintf(stderr, "\r\033[K");
+    for (int i = 0; i < opened; i++) {
+        floe_arrow_stream_release(&streams[i]);
+        pq_close(&pq[i]);
+    }
+    free(streams);
+    free(ptrs);
+    free(pq);
+    if (rc)
+        return floe_cli_fail(rc);
+    printf("%s %s: %" PRId64 " rows in %" PRId64 " files", floe_table_identifier(t),
+           overwrite ? "overwritten" : "appended", r.added_records, r.added_files);
+    if (overwrite)
+        printf(", removed %" PRId64 " rows in %" PRId64 " files", r.deleted_records,
+               r.deleted_files);
+    printf(", snapshot %" PRId64 "\n", r.snapshot_id);
     return FLOE_EXIT_OK;
 }
 

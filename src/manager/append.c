@@ -643,6 +643,38 @@ void floe_manager__written_free(struct floe_manager_written *w, floe_file_io *re
     memset(w, 0, sizeof *w);
 }
 
+int floe_manager__write_streams(struct floe_manager_written *out, floe_table *t,
+                                struct ArrowArrayStream *const *streams, size_t n)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        struct floe_manager_written one;
+        int rc = floe_manager__write_stream(&one, t, streams[i]);
+        if (!rc && one.count) {
+            floe_data_file **v =
+                floe_realloc(out->files, (out->count + one.count) * sizeof *out->files);
+            if (!v) {
+                rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+            } else {
+                memcpy(v + out->count, one.files, one.count * sizeof *v);
+                out->files = v;
+                out->count += one.count;
+                out->records += one.records;
+                out->bytes += one.bytes;
+                floe_free(one.files);
+                memset(&one, 0, sizeof one);
+            }
+        }
+        if (rc) {
+            floe_manager__written_free(&one, t->m->io);
+            floe_manager__written_free(out, t->m->io);
+            return n > 1 ? floe_error_wrap(rc, "input %zu of %zu", i + 1, n) : rc;
+        }
+        floe_manager__written_free(&one, NULL);
+    }
+    return 0;
+}
+
 /* ---- commit ---- */
 
 /* <table>/metadata/<prefix><a>-<kind><b>-<id>.avro */
@@ -844,8 +876,20 @@ int floe_manager__commit_snapshot(int64_t *snapshot_id, unsigned int *attempts, 
 int floe_table_append(floe_write_result *result, floe_table *t, struct ArrowArrayStream *stream,
                       const floe_write_options *opts)
 {
-    if (!t || !stream)
-        return floe_error_set(FLOE_EINVALID, "floe_table_append: NULL table or stream");
+    if (!stream)
+        return floe_error_set(FLOE_EINVALID, "floe_table_append: NULL stream");
+    return floe_table_append_streams(result, t, &stream, 1, opts);
+}
+
+int floe_table_append_streams(floe_write_result *result, floe_table *t,
+                              struct ArrowArrayStream *const *streams, size_t count,
+                              const floe_write_options *opts)
+{
+    if (!t || (!streams && count))
+        return floe_error_set(FLOE_EINVALID, "floe_table_append: NULL table or streams");
+    for (size_t i = 0; i < count; i++)
+        if (!streams[i])
+            return floe_error_set(FLOE_EINVALID, "floe_table_append: stream %zu is NULL", i);
     if (result)
         memset(result, 0, sizeof *result);
     floe_span *span = floe_span_start("floe.table.append", NULL);
@@ -859,7 +903,7 @@ int floe_table_append(floe_write_result *result, floe_table *t, struct ArrowArra
     int rc = floe_uuid_v4(u);
     if (!rc) {
         floe_uuid_format(write_id, u);
-        rc = floe_manager__write_stream(&w, t, stream);
+        rc = floe_manager__write_streams(&w, t, streams, count);
     } else {
         memset(&w, 0, sizeof w);
     }

@@ -192,8 +192,17 @@ static int rewrite_manifest(floe_manifest_file **out, floe_table *t,
 int floe_table_overwrite(floe_write_result *result, floe_table *t, struct ArrowArrayStream *stream,
                          const char *filter, const floe_write_options *opts)
 {
-    if (!t || !stream)
-        return floe_error_set(FLOE_EINVALID, "floe_table_overwrite: NULL table or stream");
+    if (!stream)
+        return floe_error_set(FLOE_EINVALID, "floe_table_overwrite: NULL stream");
+    return floe_table_overwrite_streams(result, t, &stream, 1, filter, opts);
+}
+
+int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
+                                 struct ArrowArrayStream *const *streams, size_t count,
+                                 const char *filter, const floe_write_options *opts)
+{
+    if (!t || (!streams && count))
+        return floe_error_set(FLOE_EINVALID, "floe_table_overwrite: NULL table or streams");
     if (result)
         memset(result, 0, sizeof *result);
     floe_span *span = floe_span_start("floe.table.overwrite", NULL);
@@ -264,7 +273,7 @@ int floe_table_overwrite(floe_write_result *result, floe_table *t, struct ArrowA
         deleted_bytes += floe_data_file_size(k->df);
     }
     if (!rc)
-        rc = floe_manager__write_stream(&added, t, stream);
+        rc = floe_manager__write_streams(&added, t, streams, count);
     /* new manifest: written rows + rewritten remainders */
     size_t total_added = added.count + rewritten.count;
     floe_data_file **all = NULL;

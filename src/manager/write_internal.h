@@ -46,6 +46,9 @@ struct floe_manager_commit {
 /* Writes every batch of the stream to partitioned data files. On failure nothing is left. */
 int floe_manager__write_stream(struct floe_manager_written *out, floe_table *t,
                                struct ArrowArrayStream *stream);
+/* Writes several streams; on failure nothing is left. */
+int floe_manager__write_streams(struct floe_manager_written *out, floe_table *t,
+                                struct ArrowArrayStream *const *streams, size_t n);
 /* Frees the list; with `remove_with` also deletes the files. */
 void floe_manager__written_free(struct floe_manager_written *w, floe_file_io *remove_with);
 
