@@ -426,7 +426,6 @@ static int parse_in_list(parser *p, floe_expr **out, const char *col, bool negat
 static int parse_predicate(parser *p, floe_expr **out)
 {
     int rc;
-    size_t pos = p->tok.pos;
     if (is_kw(p, "starts_with") && p->i < p->n) {
         size_t save_i = p->i;
         size_t k = save_i;
@@ -538,7 +537,6 @@ static int parse_predicate(parser *p, floe_expr **out)
     } else {
         rc = unexpected(p, "a comparison (=, !=, <, <=, >, >=), is, in or like");
     }
-    (void)pos;
     floe_free(col);
     if (rc && *out) {
         floe_expr_free(*out);
