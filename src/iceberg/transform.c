@@ -342,6 +342,47 @@ static int append_base64(floe_buf *b, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* Time of day as java.time.LocalTime prints it: HH:mm, then :ss when seconds or a fraction
+ * are non-zero, then a fraction of 3, 6 or 9 digits, whichever is exact. */
+static int append_time_of_day(floe_buf *b, int64_t nanos)
+{
+    int64_t secs = nanos / 1000000000, frac = nanos % 1000000000;
+    int rc = floe_buf_printf(b, "%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60));
+    if (!rc && (secs % 60 || frac))
+        rc = floe_buf_printf(b, ":%02d", (int)(secs % 60));
+    if (!rc && frac) {
+        if (frac % 1000000 == 0)
+            rc = floe_buf_printf(b, ".%03d", (int)(frac / 1000000));
+        else if (frac % 1000 == 0)
+            rc = floe_buf_printf(b, ".%06d", (int)(frac / 1000));
+        else
+            rc = floe_buf_printf(b, ".%09d", (int)frac);
+    }
+    return rc;
+}
+
+/* Times and timestamps in partition paths as the reference implementation writes them
+ * (java.time's toString: "2017-11-16T22:31", "2017-11-16T22:31:08.000001Z"). */
+static int append_java_time(floe_buf *b, const floe_literal *v)
+{
+    if (v->kind == FLOE_TYPE_TIME)
+        return append_time_of_day(b, v->v.i64 * 1000);
+    bool ns = v->kind == FLOE_TYPE_TIMESTAMP_NS || v->kind == FLOE_TYPE_TIMESTAMPTZ_NS;
+    bool tz = v->kind == FLOE_TYPE_TIMESTAMPTZ || v->kind == FLOE_TYPE_TIMESTAMPTZ_NS;
+    int64_t per_day = ns ? FLOE_US_PER_DAY * 1000 : FLOE_US_PER_DAY;
+    int64_t days = floe_floor_div(v->v.i64, per_day);
+    int64_t in_day = floe_floor_mod(v->v.i64, per_day);
+    char date[FLOE_DATE_BUF];
+    int rc = floe_format_date(date, sizeof date, (int32_t)days);
+    if (!rc)
+        rc = floe_buf_printf(b, "%sT", date);
+    if (!rc)
+        rc = append_time_of_day(b, ns ? in_day : in_day * 1000);
+    if (!rc && tz)
+        rc = floe_buf_append_byte(b, 'Z');
+    return rc;
+}
+
 int floe_transform_to_human_string(char **out, floe_transform t, const floe_literal *v)
 {
     *out = NULL;
@@ -368,6 +409,10 @@ int floe_transform_to_human_string(char **out, floe_transform t, const floe_lite
     } else if (v->kind == FLOE_TYPE_BINARY || v->kind == FLOE_TYPE_FIXED) {
         /* The reference implementation writes binary partition values as base64. */
         rc = append_base64(&b, v->v.bytes.data, v->v.bytes.len);
+    } else if (v->kind == FLOE_TYPE_TIME || v->kind == FLOE_TYPE_TIMESTAMP ||
+               v->kind == FLOE_TYPE_TIMESTAMPTZ || v->kind == FLOE_TYPE_TIMESTAMP_NS ||
+               v->kind == FLOE_TYPE_TIMESTAMPTZ_NS) {
+        rc = append_java_time(&b, v);
     } else {
         rc = floe_literal__append_text(&b, v);
     }

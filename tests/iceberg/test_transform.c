@@ -200,6 +200,18 @@ static void test_human_strings_per_transform(void **state)
     check_human("identity", floe_literal_binary(b, 3), "AAEC");
     check_human("identity", floe_literal_bool(true), "true");
     check_human("identity", floe_literal_double(1.0), "1.0");
+    /* times and timestamps as java.time prints them */
+    const int64_t us = 1510871468000000LL; /* 2017-11-16T22:31:08 */
+    check_human("identity", floe_literal_timestamp(us), "2017-11-16T22:31:08");
+    check_human("identity", floe_literal_timestamp(us - 8000000), "2017-11-16T22:31");
+    check_human("identity", floe_literal_timestamptz(us + 1), "2017-11-16T22:31:08.000001Z");
+    check_human("identity", floe_literal_timestamptz(us + 120000), "2017-11-16T22:31:08.120Z");
+    check_human("identity", floe_literal_timestamp_ns(us * 1000 + 1001),
+                "2017-11-16T22:31:08.000001001");
+    check_human("identity", floe_literal_timestamp(-1), "1969-12-31T23:59:59.999999");
+    check_human("identity", floe_literal_time(81068000000LL), "22:31:08");
+    check_human("identity", floe_literal_time(0), "00:00");
+    check_human("identity", floe_literal_date(17486), "2017-11-16");
 }
 
 static void test_parse_and_format_transform_strings(void **state)

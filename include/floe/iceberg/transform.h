@@ -75,7 +75,9 @@ FLOE_API int floe_transform_hash(int32_t *out, const floe_literal *in);
 /**
  * Human text of a transformed value, as used in partition paths: dates for day
  * ("2024-01-01"), "2024-01" for month, "2024" for year, "2024-01-01-10" for hour, the value
- * for identity/truncate/bucket, "null" for null.
+ * for identity/truncate/bucket, "null" for null. As in the reference implementation, times
+ * and timestamps print like java.time ("22:31", "2017-11-16T22:31:08.000001Z") and binary
+ * values as base64.
  * @param out (transfer full) free with floe_iceberg_free_bytes().
  */
 FLOE_API int floe_transform_to_human_string(char **out, floe_transform t,
