@@ -352,7 +352,10 @@ static int write_rows(struct writer_set *ws, size_t idx, const struct ArrowArray
 struct column_map {
     size_t ncols;
     int64_t *src;                   /* input child per table column, -1 when absent */
-    struct ArrowArray *nulls;       /* all-null arrays for absent optional columns */
+    struct ArrowArray *nulls;       /* arrays made here: nulls for absent optional columns,
+                                       converted values for cast columns */
+    int *cast;                      /* 1 when the input column is converted */
+    const struct ArrowSchema *in;   /* the input schema */
     const struct ArrowArray **kids; /* children of the view batch */
 };
 
@@ -361,16 +364,102 @@ static void release_noop(struct ArrowArray *a)
     a->release = NULL;
 }
 
+static int in_set(const char *f, const char *const *set)
+{
+    for (; *set; set++)
+        if (strcmp(f, *set) == 0)
+            return 1;
+    return 0;
+}
+
+/* Time unit factor of a temporal format relative to microseconds or nanoseconds. */
+static int64_t ts_scale(char unit, char target)
+{
+    static const char units[] = "smun";
+    const char *a = strchr(units, unit), *b = strchr(units, target);
+    if (!a || !b || !unit || !target || a > b)
+        return 0;
+    int64_t f = 1;
+    for (const char *p = a; p < b; p++)
+        f *= 1000;
+    return f;
+}
+
+/* 1 when `got` is `want`, 2 when values convert exactly (widening integers, float to double,
+ * coarser time units, large strings), 0 otherwise. */
 static int formats_compatible(const char *want, const char *got)
 {
+    static const char *const ints32[] = {"c", "s", "i", "C", "S", "I", NULL};
+    static const char *const ints16[] = {"c", "s", "C", "S", NULL};
     if (strcmp(want, got) == 0)
         return 1;
     /* any time zone is an instant (timestamptz); Arrow offsets "+00:00" and "UTC" both occur */
-    if (strncmp(want, "tsu:", 4) == 0 && strncmp(got, "tsu:", 4) == 0 && want[4] && got[4])
-        return 1;
-    if (strncmp(want, "tsn:", 4) == 0 && strncmp(got, "tsn:", 4) == 0 && want[4] && got[4])
-        return 1;
+    if (strncmp(want, "ts", 2) == 0 && strncmp(got, "ts", 2) == 0 && want[2] && got[2] &&
+        want[3] == ':' && got[3] == ':' && !want[4] == !got[4])
+        return want[2] == got[2] ? 1 : ts_scale(got[2], want[2]) ? 2 : 0;
+    if (strcmp(want, "l") == 0 && in_set(got, ints32))
+        return 2;
+    if (strcmp(want, "i") == 0 && in_set(got, ints16))
+        return 2;
+    if (strcmp(want, "g") == 0 && (strcmp(got, "f") == 0 || in_set(got, ints32)))
+        return 2;
+    if ((strcmp(want, "u") == 0 && strcmp(got, "U") == 0) ||
+        (strcmp(want, "z") == 0 && strcmp(got, "Z") == 0))
+        return 2;
+    if (strcmp(want, "ttu") == 0 && (strcmp(got, "tts") == 0 || strcmp(got, "ttm") == 0))
+        return 2;
+    if (strcmp(want, "tdD") == 0 && strcmp(got, "tdm") == 0)
+        return 2;
     return 0;
+}
+
+/* Converts slots [0, n) of `a` (format of `from`) to the type of `to` (see
+ * formats_compatible). */
+static int cast_array(struct ArrowArray *out, const struct ArrowSchema *to,
+                      const struct ArrowSchema *from, const struct ArrowArray *a, int64_t n)
+{
+    floe_arrow_type ft = FLOE_ARROW_TYPE_INIT;
+    int rc = floe_arrow_type_from_schema(&ft, from);
+    if (rc)
+        return rc;
+    int64_t factor = 1;
+    if (strncmp(to->format, "ts", 2) == 0)
+        factor = ts_scale(from->format[2], to->format[2]);
+    else if (strcmp(to->format, "ttu") == 0)
+        factor = ts_scale(from->format[2], 'u');
+    floe_arrow_builder *b = NULL;
+    if ((rc = floe_arrow_builder_new(&b, to)))
+        return rc;
+    for (int64_t i = 0; !rc && i < n; i++) {
+        if (floe_arrow_is_null(a, i)) {
+            rc = floe_arrow_builder_append_null(b);
+        } else if (ft.id == FLOE_ARROW_TYPE_FLOAT32) {
+            rc = floe_arrow_builder_append_double(b, floe_arrow_get_float32(a, i));
+        } else if (floe_arrow_type_is_var_binary(ft.id)) {
+            floe_arrow_bytes v = floe_arrow_get_var_bytes(a, ft.id, i);
+            rc = floe_arrow_builder_append_bytes(b, v.data, (size_t)v.len);
+        } else if (ft.id == FLOE_ARROW_TYPE_DATE64) {
+            int64_t ms = floe_arrow_get_int64(a, i);
+            int64_t days = ms / 86400000 - (ms % 86400000 < 0);
+            rc = floe_arrow_builder_append_int(b, days);
+        } else if (strcmp(to->format, "g") == 0) {
+            rc = floe_arrow_builder_append_double(b,
+                                                  (double)floe_arrow_get_int_as_int64(a, ft.id, i));
+        } else {
+            int64_t v = floe_arrow_get_int_as_int64(a, ft.id, i);
+            if (factor > 1 && (v > INT64_MAX / factor || v < INT64_MIN / factor))
+                rc = floe_error_set(FLOE_ERANGE,
+                                    "column '%s': value %" PRId64 " overflows when converted "
+                                    "to '%s'",
+                                    to->name, v, to->format);
+            else
+                rc = floe_arrow_builder_append_int(b, v * factor);
+        }
+    }
+    if (!rc)
+        rc = floe_arrow_builder_finish(b, out);
+    floe_arrow_builder_free(b);
+    return rc;
 }
 
 static int build_map(struct column_map *cm, const struct ArrowSchema *table,
@@ -380,7 +469,9 @@ static int build_map(struct column_map *cm, const struct ArrowSchema *table,
     cm->src = floe_calloc(cm->ncols ? cm->ncols : 1, sizeof *cm->src);
     cm->nulls = floe_calloc(cm->ncols ? cm->ncols : 1, sizeof *cm->nulls);
     cm->kids = floe_calloc(cm->ncols ? cm->ncols : 1, sizeof *cm->kids);
-    if (!cm->src || !cm->nulls || !cm->kids)
+    cm->cast = floe_calloc(cm->ncols ? cm->ncols : 1, sizeof *cm->cast);
+    cm->in = input;
+    if (!cm->src || !cm->nulls || !cm->kids || !cm->cast)
         return floe_error_set(FLOE_ENOMEM, "out of memory");
     if (strcmp(input->format, "+s") != 0)
         return floe_error_set(FLOE_ESCHEMA, "input to '%s' is not a struct of columns (format %s)",
@@ -394,7 +485,9 @@ static int build_map(struct column_map *cm, const struct ArrowSchema *table,
         if (found < 0)
             return floe_error_set(
                 FLOE_ESCHEMA, "input column '%s' is not in the schema of table '%s'", name, ident);
-        if (!formats_compatible(table->children[found]->format, input->children[j]->format))
+        int compat = formats_compatible(table->children[found]->format, input->children[j]->format);
+        cm->cast[found] = compat == 2;
+        if (!compat)
             return floe_error_set(FLOE_ESCHEMA,
                                   "input column '%s' has Arrow type '%s' but table '%s' expects "
                                   "'%s'",
@@ -427,6 +520,7 @@ static void map_free(struct column_map *cm)
     floe_free(cm->src);
     floe_free(cm->nulls);
     floe_free(cm->kids);
+    floe_free(cm->cast);
 }
 
 /* A view of `in` with the table's columns in table order (no copies). */
@@ -435,8 +529,16 @@ static int make_view(struct ArrowArray *view, struct column_map *cm,
 {
     map_release_nulls(cm);
     for (size_t i = 0; i < cm->ncols; i++) {
-        if (cm->src[i] >= 0) {
+        if (cm->src[i] >= 0 && !cm->cast[i]) {
             cm->kids[i] = in->children[cm->src[i]];
+            continue;
+        }
+        if (cm->src[i] >= 0) {
+            int rc = cast_array(&cm->nulls[i], table->children[i], cm->in->children[cm->src[i]],
+                                in->children[cm->src[i]], in->offset + in->length);
+            if (rc)
+                return rc;
+            cm->kids[i] = &cm->nulls[i];
             continue;
         }
         floe_arrow_builder *b = NULL;

@@ -377,13 +377,63 @@ static void test_schema_mismatch_names_column(void **state)
     struct ArrowSchema sch;
     assert_int_equal(floe_arrow_schema_init(&sch, "+s", "", 0), 0);
     assert_int_equal(floe_arrow_schema_alloc_children(&sch, 1), 0);
-    assert_int_equal(floe_arrow_schema_init(sch.children[0], "i", "id", 0), 0);
+    assert_int_equal(floe_arrow_schema_init(sch.children[0], "u", "id", 0), 0);
     struct ArrowArrayStream s;
     assert_int_equal(floe_arrow_stream_from_batches(&s, &sch, NULL, 0), 0);
     assert_int_equal(floe_table_append(NULL, t, &s, NULL), FLOE_ESCHEMA);
     assert_non_null(strstr(floe_error_last(), "'id'"));
     s.release(&s);
+    assert_int_equal(floe_arrow_schema_init(&sch, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(&sch, 1), 0);
+    assert_int_equal(floe_arrow_schema_init(sch.children[0], "l", "color", 0), 0);
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &sch, NULL, 0), 0);
+    assert_int_equal(floe_table_append(NULL, t, &s, NULL), FLOE_ESCHEMA);
+    assert_non_null(strstr(floe_error_last(), "'color'"));
+    s.release(&s);
     assert_int_equal(floe_table_current_snapshot_id(t), -1);
+
+    /* widening conversions: int32 ids and millisecond timestamps are accepted exactly */
+    floe_table_free(t);
+    co.schema_text = "id long not null, ts timestamptz, x double";
+    assert_int_equal(floe_manager_create_table(&t, m, "db.w", &co), 0);
+    assert_int_equal(floe_arrow_schema_init(&sch, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(&sch, 3), 0);
+    assert_int_equal(floe_arrow_schema_init(sch.children[0], "i", "id", 0), 0);
+    assert_int_equal(floe_arrow_schema_init(sch.children[1], "tsm:UTC", "ts", ARROW_FLAG_NULLABLE),
+                     0);
+    assert_int_equal(floe_arrow_schema_init(sch.children[2], "f", "x", ARROW_FLAG_NULLABLE), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &sch), 0);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+        if (i == 3)
+            assert_int_equal(floe_arrow_builder_append_null(floe_arrow_builder_child(b, 1)), 0);
+        else
+            assert_int_equal(
+                floe_arrow_builder_append_int(floe_arrow_builder_child(b, 1), i * 1000), 0);
+        assert_int_equal(floe_arrow_builder_append_double(floe_arrow_builder_child(b, 2), i + 0.5),
+                         0);
+    }
+    struct ArrowArray arr;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &arr, NULL), 0);
+    floe_arrow_builder_free(b);
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &sch, &arr, 1), 0);
+    if (floe_table_append(NULL, t, &s, NULL))
+        fail_msg("widening append: %s", floe_error_last());
+    s.release(&s);
+    floe_scan_options fo = FLOE_SCAN_OPTIONS_INIT;
+    fo.filter = "ts = '1970-01-01T00:00:02+00:00'";
+    struct ArrowArrayStream out;
+    assert_int_equal(floe_table_scan(&out, t, &fo), 0);
+    struct ArrowArray got;
+    assert_int_equal(floe_arrow_stream_get_next(&out, &got), 0);
+    assert_non_null(got.release);
+    assert_int_equal(got.length, 1);
+    assert_int_equal(floe_arrow_get_int64(got.children[0], got.offset), 2);
+    assert_int_equal(floe_arrow_get_int64(got.children[1], got.offset), INT64_C(2000000));
+    assert_true(floe_arrow_get_float64(got.children[2], got.offset) == 2.5);
+    got.release(&got);
+    out.release(&out);
     floe_table_free(t);
     floe_manager_free(m);
 }
