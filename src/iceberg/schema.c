@@ -11,6 +11,8 @@
 #include "base/buf.h"
 #include "iceberg/type_internal.h"
 
+#include <floe/iceberg/literal.h>
+
 typedef struct id_entry {
     int32_t id;
     int32_t parent_id;
@@ -458,6 +460,22 @@ int floe_schema_check_writable(const floe_schema *s)
                                   "column '%s' of type %s must default to null: remove its "
                                   "initial-default/write-default",
                                   s->ids[i].name, f->type->str);
+        const char *defs[2] = {f->initial_default, f->write_default};
+        for (int d = 0; d < 2 && floe_type_is_primitive(f->type) && !must_default_null(k); d++) {
+            if (!defs[d])
+                continue;
+            floe_literal v;
+            int rc = floe_literal_from_json(&v, f->type, defs[d]);
+            floe_literal_clear(&v);
+            if (rc == FLOE_ENOMEM)
+                return rc;
+            if (rc)
+                return floe_error_set(FLOE_EINVALID,
+                                      "column '%s': %s %s is not a valid %s value (Appendix D "
+                                      "JSON form expected)",
+                                      s->ids[i].name, d ? "write-default" : "initial-default",
+                                      defs[d], f->type->str);
+        }
         switch (k) {
         case FLOE_TYPE_TIMESTAMP_NS:
         case FLOE_TYPE_TIMESTAMPTZ_NS:

@@ -283,6 +283,18 @@ static void test_v3_types_parse_but_are_not_writable(void **state)
     floe_schema *s = parse(bad);
     assert_int_equal(floe_schema_check_writable(s), FLOE_EINVALID);
     floe_schema_free(s);
+    const char *baddef = "{\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":\"d\","
+                         "\"required\":false,\"type\":\"date\",\"initial-default\":\"soon\"}]}";
+    s = parse(baddef);
+    assert_int_equal(floe_schema_check_writable(s), FLOE_EINVALID);
+    assert_non_null(strstr(floe_error_last(), "initial-default \"soon\""));
+    floe_schema_free(s);
+    const char *gooddef = "{\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":\"d\","
+                          "\"required\":false,\"type\":\"decimal(9,2)\",\"initial-default\":"
+                          "\"14.20\",\"write-default\":\"1.50\"}]}";
+    s = parse(gooddef);
+    assert_int_equal(floe_schema_check_writable(s), 0);
+    floe_schema_free(s);
 }
 
 static void test_schema_refcount_shares(void **state)

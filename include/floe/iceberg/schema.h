@@ -99,7 +99,8 @@ FLOE_API int floe_schema_assign_fresh_ids(floe_schema **out, const floe_schema *
 /**
  * Checks that floe can write data with this schema: FLOE_EUNSUPPORTED naming the column for
  * timestamp_ns, timestamptz_ns, variant, unknown, geometry and geography (parsed, but not yet
- * writable); FLOE_EINVALID for non-null defaults on types that must default to null.
+ * writable); FLOE_EINVALID for non-null defaults on types that must default to null, and for
+ * primitive defaults that are not valid Appendix D JSON values of the column's type.
  */
 FLOE_API int floe_schema_check_writable(const floe_schema *schema);
 
