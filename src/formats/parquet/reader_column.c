@@ -327,7 +327,7 @@ static int decode_values(floe_pq_column_reader *cr, int encoding, const uint8_t 
         if (binary) {
             if ((rc = floe_parquet__decode_plain_bytes(*views, count, p, n, NULL)) != 0)
                 return rc;
-            break;
+            return L->conv == PQ_CONV_BYTES_TO_DEC ? views_to_dec(cr, fixed, *views, count) : 0;
         }
         {
             size_t w = phys_width(L);
@@ -386,7 +386,7 @@ static int decode_values(floe_pq_column_reader *cr, int encoding, const uint8_t 
             }
             return convert_fixed(cr, fixed, cr->tmp.data, count);
         }
-        break;
+        return L->conv == PQ_CONV_BYTES_TO_DEC ? views_to_dec(cr, fixed, *views, count) : 0;
     case FLOE_PARQUET_ENC_BYTE_STREAM_SPLIT: {
         size_t w = phys_width(L);
         if (w == 0 || L->physical == FLOE_PARQUET_INT96)
@@ -411,11 +411,7 @@ static int decode_values(floe_pq_column_reader *cr, int encoding, const uint8_t 
     default:
         break;
     }
-    if (binary) {
-        if (L->conv == PQ_CONV_BYTES_TO_DEC)
-            return views_to_dec(cr, fixed, *views, count);
-        return 0;
-    }
+    /* Every supported (encoding, type) pair returned above. */
     return floe_error_set(FLOE_EUNSUPPORTED, "column '%s': encoding %s is not supported for %s",
                           L->name, floe_parquet__encoding_name(encoding),
                           floe_parquet__type_name(L->physical));
