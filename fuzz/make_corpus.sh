@@ -3,6 +3,8 @@
 # written by DuckDB (format v1 + snappy, v2 + zstd: every type, nested lists/structs/maps,
 # dictionary, delta and byte-stream-split encodings) and by hyparquet-writer (data page v2,
 # many pages). Needs node and the npm packages in tests/interop (scripts/setup.sh).
+# Files named regression_*.parquet are inputs that once crashed the reader; they are kept
+# in the corpus by hand and not regenerated here.
 # usage: fuzz/make_corpus.sh   (from anywhere)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
