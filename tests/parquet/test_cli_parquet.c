@@ -123,6 +123,18 @@ static void test_cli_parquet_schema_meta_cat(void **state)
     assert_string_equal(out, "id\ts\n0\t{\"x\":0}\n");
     free(out);
 
+    /* A dotted path keeps only that branch of a struct. */
+    char small[1100];
+    snprintf(small, sizeof(small), "%s", f);
+    char *slash = strrchr(small, '/');
+    snprintf(slash + 1, sizeof(small) - (size_t)(slash + 1 - small), "small_v2.parquet");
+    snprintf(args, sizeof(args), "cat '%s' --json --limit 2 --columns c_struct_nested.inner.x",
+             small);
+    assert_int_equal(floe(args, &out), 0);
+    assert_string_equal(out, "{\"c_struct_nested\":{\"inner\":{\"x\":null}}}\n"
+                             "{\"c_struct_nested\":{\"inner\":{\"x\":1}}}\n");
+    free(out);
+
     snprintf(args, sizeof(args), "cat '%s' --columns nope", f);
     assert_int_equal(floe(args, &out), 3);
     free(out);
