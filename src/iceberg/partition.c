@@ -77,7 +77,7 @@ int floe_partition_spec__add(floe_partition_spec *s, const int32_t *source_ids, 
         size_t cap = s->cap ? s->cap * 2 : 4;
         floe_partition_field *f = floe_realloc(s->fields, cap * sizeof *f);
         if (!f)
-            return FLOE_ENOMEM;
+            return floe_error_set(FLOE_ENOMEM, "out of memory adding a partition field");
         s->fields = f;
         s->cap = cap;
     }

@@ -193,7 +193,8 @@ int floe_schema_new(floe_schema **out, int32_t schema_id, floe_type *type,
     if (!rc)
         rc = index_type(s, type, NULL, NULL, -1);
     if (!rc) {
-        qsort(s->ids, s->nids, sizeof *s->ids, cmp_id);
+        if (s->nids > 1)
+            qsort(s->ids, s->nids, sizeof *s->ids, cmp_id);
         for (size_t i = 1; i < s->nids; i++)
             if (s->ids[i].id == s->ids[i - 1].id) {
                 rc = floe_error_set(FLOE_EINVALID,
