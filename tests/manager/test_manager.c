@@ -438,6 +438,75 @@ static void test_schema_mismatch_names_column(void **state)
     floe_manager_free(m);
 }
 
+static void test_nested_columns_round_trip(void **state)
+{
+    (void)state;
+    floe_manager *m = open_manager("mgr_nested");
+    assert_int_equal(floe_manager_create_namespace(m, "db", NULL, 0), 0);
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_json =
+        "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
+        "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"},"
+        "{\"id\":2,\"name\":\"tags\",\"required\":false,\"type\":{\"type\":\"list\","
+        "\"element-id\":3,\"element-required\":false,\"element\":\"string\"}},"
+        "{\"id\":4,\"name\":\"pt\",\"required\":false,\"type\":{\"type\":\"struct\","
+        "\"fields\":[{\"id\":5,\"name\":\"x\",\"required\":false,\"type\":\"double\"}]}}]}";
+    co.partition_by = "bucket(2, id)"; /* rows are split by partition: nested values are copied */
+    floe_table *t = NULL;
+    assert_int_equal(floe_manager_create_table(&t, m, "db.n", &co), 0);
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+        floe_arrow_builder *tags = floe_arrow_builder_child(b, 1);
+        for (int k = 0; k < i % 3; k++)
+            assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(tags, 0), "t"),
+                             0);
+        assert_int_equal(floe_arrow_builder_append_list(tags), 0);
+        floe_arrow_builder *pt = floe_arrow_builder_child(b, 2);
+        assert_int_equal(floe_arrow_builder_append_double(floe_arrow_builder_child(pt, 0), i * 2.0),
+                         0);
+        assert_int_equal(floe_arrow_builder_append_struct(pt), 0);
+    }
+    struct ArrowArray arr;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &arr, NULL), 0);
+    floe_arrow_builder_free(b);
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, &arr, 1), 0);
+    floe_write_result r;
+    if (floe_table_append(&r, t, &s, NULL))
+        fail_msg("nested append: %s", floe_error_last());
+    s.release(&s);
+    assert_int_equal(r.added_files, 2);
+    struct ArrowArrayStream out;
+    assert_int_equal(floe_table_scan(&out, t, NULL), 0);
+    int64_t rows = 0, tags = 0;
+    double xs = 0;
+    for (;;) {
+        struct ArrowArray got;
+        assert_int_equal(floe_arrow_stream_get_next(&out, &got), 0);
+        if (!got.release)
+            break;
+        for (int64_t i = 0; i < got.length; i++) {
+            int64_t st = 0, en = 0;
+            floe_arrow_get_list_range(got.children[1], 0, got.offset + i, &st, &en);
+            tags += en - st;
+            const struct ArrowArray *pt = got.children[2];
+            xs += floe_arrow_get_float64(pt->children[0], pt->offset + got.offset + i);
+        }
+        rows += got.length;
+        got.release(&got);
+    }
+    out.release(&out);
+    assert_int_equal(rows, 20);
+    assert_int_equal(tags, 19); /* sum of i % 3 over 0..19 */
+    assert_true(xs == 380.0);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 static void test_directory_catalog_round_trip(void **state)
 {
     (void)state;
@@ -493,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_partitioned_append_prunes_US4),
         cmocka_unit_test(test_file_rolling_at_target_size),
         cmocka_unit_test(test_schema_mismatch_names_column),
+        cmocka_unit_test(test_nested_columns_round_trip),
         cmocka_unit_test(test_directory_catalog_round_trip),
         cmocka_unit_test(test_default_catalog_is_sql_under_warehouse),
     };
