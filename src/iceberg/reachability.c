@@ -140,9 +140,16 @@ static int add_statistics(floe_file_set *set, const floe_table_metadata *md)
     for (size_t i = 0; i < ns + np; i++) {
         const char *text = i < ns ? floe_table_metadata_statistics_json(md, i)
                                   : floe_table_metadata_partition_statistics_json(md, i - ns);
-        json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+        if (!text)
+            continue;
+        json_t *j = json_loads(text, 0, NULL);
         const char *path = json_string_value(json_object_get(j, "statistics-path"));
-        int rc = path ? floe_iceberg__file_set_add(set, path, FLOE_FILE_STATISTICS) : 0;
+        /* skipping an unreadable entry could let orphan removal delete a live file */
+        int rc = path ? floe_iceberg__file_set_add(set, path, FLOE_FILE_STATISTICS)
+                      : floe_error_set(j ? FLOE_ECORRUPT : FLOE_ENOMEM,
+                                       "statistics entry %zu of table '%s' has no "
+                                       "statistics-path (or could not be parsed)",
+                                       i, floe_table_metadata_location(md));
         json_decref(j);
         if (rc)
             return rc;

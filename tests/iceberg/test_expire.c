@@ -11,6 +11,8 @@
 #include <floe/iceberg/builder.h>
 #include <floe/iceberg/expire.h>
 
+#include "base/alloc.h"
+
 static const char SCHEMA[] = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
                              "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"}]}";
 
@@ -375,6 +377,41 @@ static void test_nothing_to_expire_gives_no_updates(void **state)
     floe_table_metadata_release(md);
 }
 
+static void test_allocation_failures_report_enomem(void **state)
+{
+    (void)state;
+    floe_table_metadata *md = table();
+    floe_snapshot_ref tag = FLOE_SNAPSHOT_REF_INIT;
+    tag.type = FLOE_REF_TAG;
+    tag.snapshot_id = 1;
+    tag.max_ref_age_ms = DAY;
+    md = set_ref(md, "old", tag);
+    floe_expire_options o = FLOE_EXPIRE_OPTIONS_INIT;
+    o.now_ms = NOW;
+    int64_t ids[] = {4};
+    o.snapshot_ids = ids;
+    o.snapshot_id_count = 1;
+    int succeeded = 0;
+    for (long n = 1; n < 1000 && !succeeded; n++) {
+        floe_expire_plan *p = NULL;
+        floe_alloc_fail_after(n);
+        int rc = floe_expire_plan_compute(&p, md, &o);
+        floe_alloc_fail_after(0);
+        if (rc == 0) {
+            succeeded = 1;
+            char got[64];
+            expired(got, sizeof(got), p);
+            assert_string_equal(got, "1,2,3,4");
+        } else {
+            assert_int_equal(rc, FLOE_ENOMEM);
+            assert_null(p);
+        }
+        floe_expire_plan_free(p);
+    }
+    assert_true(succeeded);
+    floe_table_metadata_release(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_explicit_ids),
         cmocka_unit_test(test_unreferenced_snapshots_follow_older_than),
         cmocka_unit_test(test_nothing_to_expire_gives_no_updates),
+        cmocka_unit_test(test_allocation_failures_report_enomem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@
 #include <floe/iceberg/expire.h>
 #include <floe/iceberg/manifest_list.h>
 
+#include "base/alloc.h"
+
 static const char SCHEMA[] = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
                              "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"}]}";
 
@@ -346,6 +348,33 @@ static void test_unreadable_manifest_list_is_reported(void **state)
     floe_table_metadata_release(after);
 }
 
+static void test_allocation_failures_report_enomem(void **state)
+{
+    fixture *f = *state;
+    int64_t ids[] = {1, 2};
+    floe_table_metadata *after = expire(f->md, ids, 2);
+    int succeeded = 0;
+    for (long n = 1; n < 20000 && !succeeded; n++) {
+        floe_file_set *del = NULL, *all = NULL;
+        floe_alloc_fail_after(n);
+        int rc = floe_expire_files_to_delete(&del, f->io, f->md, after);
+        if (!rc)
+            rc = floe_table_referenced_files(&all, f->io, f->md, NULL);
+        floe_alloc_fail_after(0);
+        if (rc == 0) {
+            succeeded = 1;
+            assert_int_equal(floe_file_set_count(del), 5);
+            assert_int_equal(floe_file_set_count(all), 21);
+        } else if (rc != FLOE_ENOMEM && !strstr(floe_error_last(), "out of memory")) {
+            fail_msg("allocation %ld: %d %s", n, rc, floe_error_last());
+        }
+        floe_file_set_free(del);
+        floe_file_set_free(all);
+    }
+    assert_true(succeeded);
+    floe_table_metadata_release(after);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +387,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nothing_expired_nothing_deletable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referenced_files_cover_every_level, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_manifest_list_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_allocation_failures_report_enomem, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

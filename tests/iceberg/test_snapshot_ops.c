@@ -12,6 +12,8 @@
 #include <floe/iceberg/builder.h>
 #include <floe/iceberg/snapshot_ops.h>
 
+#include "base/alloc.h"
+
 static const char SCHEMA[] = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
                              "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"}]}";
 
@@ -474,6 +476,35 @@ static void test_change_updates_serialize_as_rest_json(void **state)
     floe_table_metadata_release(md);
 }
 
+/* Every allocation failure is reported as FLOE_ENOMEM and leaks nothing (ASan checks). */
+static void test_allocation_failures_report_enomem(void **state)
+{
+    (void)state;
+    floe_table_metadata *md = table();
+    int succeeded = 0;
+    for (long n = 1; n < 1000 && !succeeded; n++) {
+        floe_snapshot_change *a = NULL, *b = NULL;
+        int64_t *ids = NULL;
+        size_t count = 0;
+        floe_alloc_fail_after(n);
+        int rc = floe_snapshot_ops_fast_forward(&a, md, "dev", "dev");
+        if (!rc)
+            rc = floe_snapshot_ops_create_branch(&b, md, "x", NULL);
+        if (!rc)
+            rc = floe_snapshot_ops_ancestors(&ids, &count, md, 3);
+        floe_alloc_fail_after(0);
+        if (rc == 0)
+            succeeded = 1;
+        else
+            assert_int_equal(rc, FLOE_ENOMEM);
+        free(ids);
+        floe_snapshot_change_free(a);
+        floe_snapshot_change_free(b);
+    }
+    assert_true(succeeded);
+    floe_table_metadata_release(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_fast_forward_only_to_descendant),
         cmocka_unit_test(test_concurrent_ref_change_conflicts),
         cmocka_unit_test(test_change_updates_serialize_as_rest_json),
+        cmocka_unit_test(test_allocation_failures_report_enomem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
