@@ -415,6 +415,67 @@ static int project_rows(struct ArrowArray *out, struct scan_state *s,
     return rc;
 }
 
+/* A batch whose rows all pass is handed out without copying: a new struct array owns the
+ * file's batch and lists its columns in projection order. */
+struct passthrough {
+    struct ArrowArray batch;
+    struct ArrowArray **kids;
+};
+
+static void passthrough_release(struct ArrowArray *a)
+{
+    struct passthrough *p = a->private_data;
+    floe_arrow_array_release(&p->batch);
+    floe_free(p->kids);
+    floe_free(p);
+    a->release = NULL;
+}
+
+/* Moves `batch` into `out` when every projected column is in the file; 0 when it did. */
+static int try_passthrough(struct ArrowArray *out, struct scan_state *s, struct ArrowArray *batch)
+{
+    int64_t *map = floe_calloc(s->nids ? s->nids : 1, sizeof *map);
+    if (!map)
+        return 1;
+    for (size_t c = 0; c < s->nids; c++) {
+        map[c] = -1;
+        for (int64_t j = 0; j < s->fschema.n_children; j++) {
+            int32_t id = -1;
+            if (floe_arrow_schema_field_id(&id, s->fschema.children[j]) == 0 && id == s->ids[c])
+                map[c] = j;
+        }
+        /* the file's type must be the table's (no promotion happened since it was written) */
+        if (map[c] < 0 ||
+            strcmp(s->fschema.children[map[c]]->format, s->out_schema.children[c]->format) != 0) {
+            floe_free(map);
+            return 1;
+        }
+    }
+    struct passthrough *p = floe_calloc(1, sizeof *p);
+    if (p)
+        p->kids = floe_calloc(s->nids ? s->nids : 1, sizeof *p->kids);
+    if (!p || !p->kids) {
+        floe_free(p);
+        floe_free(map);
+        return 1;
+    }
+    floe_arrow_array_move(&p->batch, batch);
+    for (size_t c = 0; c < s->nids; c++)
+        p->kids[c] = p->batch.children[map[c]];
+    floe_free(map);
+    static const void *no_validity[1] = {NULL};
+    memset(out, 0, sizeof *out);
+    out->length = p->batch.length;
+    out->offset = p->batch.offset;
+    out->n_buffers = 1;
+    out->buffers = no_validity;
+    out->n_children = (int64_t)s->nids;
+    out->children = p->kids;
+    out->private_data = p;
+    out->release = passthrough_release;
+    return 0;
+}
+
 static int scan_next(void *state, struct ArrowArray *out)
 {
     struct scan_state *s = state;
@@ -451,7 +512,7 @@ static int scan_next(void *state, struct ArrowArray *out)
                 rows[cnt++] = r;
         if (!rc && s->remaining >= 0 && (int64_t)cnt > s->remaining)
             cnt = (size_t)s->remaining;
-        if (!rc && cnt)
+        if (!rc && cnt && (cnt < (size_t)n || try_passthrough(out, s, &batch) != 0))
             rc = project_rows(out, s, &batch, rows, cnt);
         floe_free(sel);
         floe_free(rows);
