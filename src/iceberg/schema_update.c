@@ -5,6 +5,7 @@
 #include <floe/error.h>
 #include <floe/iceberg/partition.h>
 #include <floe/iceberg/schema_update.h>
+#include <floe/iceberg/sort_order.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -626,6 +627,43 @@ int floe_schema_update_require_column(floe_schema_update *u, const char *name)
     return 0;
 }
 
+static bool subtree_has_id(const su_node *n, int32_t id)
+{
+    if (n->id == id)
+        return true;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (subtree_has_id(n->kids[i], id))
+            return true;
+    return false;
+}
+
+/* The builder refuses a current schema that lacks a source column of the default partition
+ * spec or sort order, so say which one to change first. */
+static int check_not_a_source(const floe_schema_update *u, const su_node *n, const char *name)
+{
+    if (!u->md)
+        return 0;
+    const floe_partition_spec *spec = floe_table_metadata_default_spec(u->md);
+    for (size_t i = 0; i < floe_partition_spec_field_count(spec); i++) {
+        const floe_partition_field *pf = floe_partition_spec_field_at(spec, i);
+        if (floe_partition_field_transform(pf).kind != FLOE_TRANSFORM_VOID &&
+            subtree_has_id(n, floe_partition_field_source_id(pf)))
+            return floe_error_set(FLOE_ESCHEMA,
+                                  "cannot delete column '%s': partition field '%s' of the default "
+                                  "spec %d uses it; remove that partition field first",
+                                  name, floe_partition_field_name(pf),
+                                  (int)floe_partition_spec_id(spec));
+    }
+    const floe_sort_order *order = floe_table_metadata_default_sort_order(u->md);
+    for (size_t i = 0; i < floe_sort_order_field_count(order); i++)
+        if (subtree_has_id(n, floe_sort_field_source_id(floe_sort_order_field_at(order, i))))
+            return floe_error_set(FLOE_ESCHEMA,
+                                  "cannot delete column '%s': the default sort order %d uses it; "
+                                  "change the sort order first",
+                                  name, (int)floe_sort_order_id(order));
+    return 0;
+}
+
 int floe_schema_update_delete_column(floe_schema_update *u, const char *name)
 {
     su_node *n;
@@ -652,6 +690,8 @@ int floe_schema_update_delete_column(floe_schema_update *u, const char *name)
                               "cannot delete column '%s': it is renamed, retyped or otherwise "
                               "changed by this update",
                               name);
+    if ((rc = check_not_a_source(u, n, name)) != 0)
+        return rc;
     n->deleted = true;
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <floe/error.h>
+#include "base/alloc.h"
 #include <floe/iceberg/builder.h>
 #include <floe/iceberg/schema_update.h>
 #include <floe/iceberg/spec_update.h>
@@ -247,11 +248,138 @@ static void test_existing_schema_is_reused_not_duplicated(void **state)
     floe_table_metadata_release(md0);
 }
 
+static void test_partition_and_sort_sources_cannot_be_deleted(void **state)
+{
+    (void)state;
+    floe_table_metadata *md0 = create();
+    floe_schema_update *su = NULL;
+    assert_int_equal(floe_schema_update_new(&su, md0, NULL), 0);
+    assert_int_equal(floe_schema_update_delete_column(su, "ts"), FLOE_ESCHEMA);
+    assert_string_equal(floe_error_last(), "cannot delete column 'ts': partition field 'ts_day' "
+                                           "of the default spec 0 uses it; remove that partition "
+                                           "field first");
+    floe_schema_update_free(su);
+
+    floe_spec_update *pu = NULL;
+    floe_table_changes c;
+    assert_int_equal(floe_spec_update_new(&pu, md0, NULL), 0);
+    assert_int_equal(floe_spec_update_remove_field(pu, "ts_day"), 0);
+    assert_int_equal(floe_spec_update_commit(&c, NULL, pu), 0);
+    floe_spec_update_free(pu);
+    floe_table_metadata *md1 = commit(md0, &c);
+    assert_true(floe_partition_spec_is_unpartitioned(floe_table_metadata_default_spec(md1)));
+
+    assert_int_equal(floe_schema_update_new(&su, md1, NULL), 0);
+    assert_int_equal(floe_schema_update_delete_column(su, "ts"), 0);
+    assert_int_equal(floe_schema_update_commit(&c, NULL, su), 0);
+    floe_schema_update_free(su);
+    floe_table_metadata *md2 = commit(md1, &c);
+    assert_null(floe_schema_find_field(floe_table_metadata_current_schema(md2), 4));
+    assert_int_equal(floe_table_metadata_last_column_id(md2), 4);
+    floe_table_metadata_release(md2);
+    floe_table_metadata_release(md1);
+    floe_table_metadata_release(md0);
+}
+
+static void test_v3_date_promotion_refused_for_identity_partition_source(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"format-version\":3,\"table-uuid\":\"9c12d441-03fe-4693-9a96-a0705ddf69c1\","
+        "\"location\":\"/w/t\",\"last-sequence-number\":0,\"last-updated-ms\":1,"
+        "\"last-column-id\":2,\"current-schema-id\":0,\"schemas\":[{\"type\":\"struct\","
+        "\"schema-id\":0,\"fields\":[{\"id\":1,\"name\":\"d\",\"required\":false,"
+        "\"type\":\"date\"},{\"id\":2,\"name\":\"e\",\"required\":false,\"type\":"
+        "\"date\"}]}],\"default-spec-id\":1,\"partition-specs\":[{\"spec-id\":0,\"fields\":[{"
+        "\"name\":\"d\",\"transform\":\"identity\",\"source-id\":1,\"field-id\":1000}]},{"
+        "\"spec-id\":1,\"fields\":[{\"name\":\"e_month\",\"transform\":\"month\","
+        "\"source-id\":2,\"field-id\":1001}]}],\"last-partition-id\":1001,"
+        "\"default-sort-order-id\":0,\"sort-orders\":[{\"order-id\":0,\"fields\":[]}],"
+        "\"properties\":{},\"current-snapshot-id\":-1,\"refs\":{},\"snapshots\":[],"
+        "\"next-row-id\":0}";
+    floe_table_metadata *md = NULL;
+    if (floe_table_metadata_from_json(&md, json, strlen(json)))
+        fail_msg("%s", floe_error_last());
+    floe_schema_update *su = NULL;
+    assert_int_equal(floe_schema_update_new(&su, md, NULL), 0);
+    floe_type *ts = NULL;
+    assert_int_equal(floe_type_parse(&ts, "timestamp"), 0);
+    /* d fed an identity partition in an older spec: its partition values would change. */
+    assert_int_equal(floe_schema_update_update_column_type(su, "d", ts), FLOE_ESCHEMA);
+    if (!strstr(floe_error_last(), "cannot change column 'd' from date to timestamp: it is the "
+                                   "source of an identity, bucket or truncate partition field"))
+        fail_msg("%s", floe_error_last());
+    /* month(e) gives the same value for a date and the timestamp at its midnight. */
+    assert_int_equal(floe_schema_update_update_column_type(su, "e", ts), 0);
+    floe_schema *s = NULL;
+    assert_int_equal(floe_schema_update_apply(&s, su), 0);
+    assert_int_equal(floe_type_get_kind(floe_field_type(floe_schema_find_field(s, 2))),
+                     FLOE_TYPE_TIMESTAMP);
+    floe_schema_free(s);
+    floe_type_free(ts);
+    floe_schema_update_free(su);
+    floe_table_metadata_release(md);
+}
+
+static void test_allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    floe_table_metadata *md = create();
+    floe_type *str = NULL, *l = NULL;
+    assert_int_equal(floe_type_parse(&str, "string"), 0);
+    assert_int_equal(floe_type_parse(&l, "long"), 0);
+    bool done = false;
+    for (long n = 1; n < 5000 && !done; n++) {
+        floe_alloc_fail_after(n);
+        floe_schema_update *su = NULL;
+        floe_spec_update *pu = NULL;
+        floe_table_changes c = {0}, d = {0};
+        int rc = floe_schema_update_new(&su, md, NULL);
+        if (rc == 0)
+            rc = floe_schema_update_add_column(su, NULL, "region", str, "doc");
+        if (rc == 0)
+            rc = floe_schema_update_rename_column(su, "qty", "quantity");
+        if (rc == 0)
+            rc = floe_schema_update_update_column_type(su, "qty", l);
+        if (rc == 0)
+            rc = floe_schema_update_union_by_name(su, floe_table_metadata_current_schema(md));
+        if (rc == 0)
+            rc = floe_schema_update_commit(&c, NULL, su);
+        if (rc == 0)
+            rc = floe_spec_update_new(&pu, md, NULL);
+        if (rc == 0)
+            rc = floe_spec_update_add_field(pu, "id", "bucket[8]", NULL);
+        if (rc == 0)
+            rc = floe_spec_update_rename_field(pu, "ts_day", "day");
+        if (rc == 0)
+            rc = floe_spec_update_commit(&d, NULL, pu);
+        floe_alloc_fail_after(0);
+        if (rc == 0) {
+            done = true;
+            assert_int_equal(c.update_count, 2);
+            assert_int_equal(d.update_count, 2);
+        } else if (rc != FLOE_ENOMEM && !strstr(floe_error_last(), "out of memory")) {
+            fail_msg("allocation %ld: %d %s", n, rc, floe_error_last());
+        }
+        floe_table_changes_clear(&c);
+        floe_table_changes_clear(&d);
+        floe_schema_update_free(su);
+        floe_spec_update_free(pu);
+    }
+    assert_true(done);
+    floe_type_free(str);
+    floe_type_free(l);
+    floe_table_metadata_release(md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_evolve_schema_and_spec_through_the_builder_US3),
         cmocka_unit_test(test_existing_schema_is_reused_not_duplicated),
+        cmocka_unit_test(test_partition_and_sort_sources_cannot_be_deleted),
+        cmocka_unit_test(test_v3_date_promotion_refused_for_identity_partition_source),
+        cmocka_unit_test(test_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

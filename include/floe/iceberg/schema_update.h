@@ -136,7 +136,8 @@ FLOE_API int floe_schema_update_require_column(floe_schema_update *update, const
 
 /**
  * Deletes a column (with its nested fields). Refused for list elements and map keys/values,
- * for columns added or otherwise changed in this update. Deleting an identifier field fails
+ * for columns added or otherwise changed in this update, and (FLOE_ESCHEMA) for a source
+ * column of the table's default partition spec or sort order. Deleting an identifier field fails
  * when the update is applied unless the field is also removed from the identifier fields.
  */
 FLOE_API int floe_schema_update_delete_column(floe_schema_update *update, const char *name);
