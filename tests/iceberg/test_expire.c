@@ -162,6 +162,11 @@ static void test_default_expires_older_than_five_days_US7(void **state)
     assert_int_equal(floe_table_metadata_snapshot_count(next), 2);
     assert_null(floe_table_metadata_snapshot_by_id(next, 3));
     assert_int_equal(floe_table_metadata_current_snapshot_id(next), 5);
+    /* time travel to an expired snapshot's time fails instead of picking another snapshot */
+    const floe_snapshot *s = NULL;
+    assert_int_equal(floe_snapshot_ops_as_of_time(&s, next, NOW - 8 * DAY), FLOE_ENOTFOUND);
+    assert_int_equal(floe_snapshot_ops_as_of_time(&s, next, NOW - 2 * HOUR), 0);
+    assert_int_equal(floe_snapshot_id(s), 4);
     floe_table_metadata_release(next);
     floe_expire_plan_free(p);
     floe_table_metadata_release(md);

@@ -348,6 +348,41 @@ static void test_unreadable_manifest_list_is_reported(void **state)
     floe_table_metadata_release(after);
 }
 
+/* A v1 table whose snapshots list their manifests inline (no manifest list). */
+static void test_v1_inline_manifests(void **state)
+{
+    fixture *f = *state;
+    static const char V1[] =
+        "{\"format-version\":1,\"table-uuid\":\"9c12d441-03fe-4693-9a96-a0705ddf69c1\","
+        "\"location\":\"mem://t\",\"last-updated-ms\":2000,\"last-column-id\":1,"
+        "\"schema\":{\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":\"id\","
+        "\"required\":true,\"type\":\"long\"}]},\"partition-spec\":[],\"properties\":{},"
+        "\"current-snapshot-id\":2,\"snapshots\":["
+        "{\"snapshot-id\":1,\"timestamp-ms\":1000,\"manifests\":[\"mem://t/metadata/m1.avro\"]},"
+        "{\"snapshot-id\":2,\"parent-snapshot-id\":1,\"timestamp-ms\":2000,"
+        "\"manifests\":[\"mem://t/metadata/m3.avro\",\"mem://t/metadata/m2.avro\"]}]}";
+    floe_table_metadata *v1 = NULL;
+    int rc = floe_table_metadata_from_json(&v1, V1, strlen(V1));
+    if (rc)
+        fprintf(stderr, "v1: %s\n", floe_error_last());
+    assert_int_equal(rc, 0);
+    floe_file_set *s = NULL;
+    assert_int_equal(floe_table_referenced_files(&s, f->io, v1, NULL), 0);
+    char *got = describe(s);
+    assert_string_equal(got, "data:data/a.parquet data:data/b.parquet data:data/c.parquet "
+                             "manifest:metadata/m1.avro manifest:metadata/m2.avro "
+                             "manifest:metadata/m3.avro");
+    free(got);
+    floe_file_set_free(s);
+
+    int64_t ids[] = {1};
+    floe_table_metadata *after = expire(v1, ids, 1);
+    assert_null(floe_table_metadata_snapshot_by_id(after, 1));
+    assert_deletable(v1, after, f->io, "data:data/a.parquet manifest:metadata/m1.avro");
+    floe_table_metadata_release(after);
+    floe_table_metadata_release(v1);
+}
+
 static void test_allocation_failures_report_enomem(void **state)
 {
     fixture *f = *state;
@@ -387,6 +422,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nothing_expired_nothing_deletable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_referenced_files_cover_every_level, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_manifest_list_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v1_inline_manifests, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failures_report_enomem, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
