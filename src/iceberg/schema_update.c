@@ -457,6 +457,10 @@ static int add_target(su_node **out, floe_schema_update *u, const char *parent)
         p = p->kids[0];
     else if (p->kind == FLOE_TYPE_MAP)
         p = p->kids[1];
+    for (const su_node *a = p; a; a = a->parent)
+        if (is_map_key(a))
+            return floe_error_set(FLOE_EINVALID,
+                                  "cannot add a column to '%s': map keys cannot change", parent);
     if (p->kind != FLOE_TYPE_STRUCT)
         return floe_error_set(FLOE_EINVALID,
                               "cannot add a column to '%s': it is a %s, not a struct (nor a "

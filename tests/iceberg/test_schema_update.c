@@ -218,6 +218,26 @@ static void test_add_rejections(void **state)
     floe_type_free(i);
 }
 
+static void test_map_keys_cannot_gain_columns(void **state)
+{
+    (void)state;
+    floe_schema *s = parse("{\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":\"m\","
+                           "\"required\":false,\"type\":{\"type\":\"map\",\"key-id\":2,"
+                           "\"key\":{\"type\":\"struct\",\"fields\":[{\"id\":3,\"name\":\"k\","
+                           "\"required\":true,\"type\":\"int\"}]},\"value-id\":4,"
+                           "\"value-required\":false,\"value\":\"int\"}}]}");
+    floe_schema_update *u = NULL;
+    assert_int_equal(floe_schema_update_new_for_schema(&u, s, 0, NULL), 0);
+    floe_type *i = prim("int");
+    expect_error(floe_schema_update_add_column(u, "m.key", "k2", i, NULL), FLOE_EINVALID,
+                 "cannot add a column to 'm.key': map keys cannot change");
+    expect_error(floe_schema_update_add_column(u, "m", "v2", i, NULL), FLOE_EINVALID,
+                 "it is a int, not a struct");
+    floe_type_free(i);
+    floe_schema_update_free(u);
+    floe_schema_free(s);
+}
+
 static void test_rename_top_level_and_nested_US3(void **state)
 {
     (void)state;
@@ -639,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_add_nested_type_gets_fresh_ids_in_reference_order),
         cmocka_unit_test(test_add_required_needs_default_or_allow_US3),
         cmocka_unit_test(test_add_rejections),
+        cmocka_unit_test(test_map_keys_cannot_gain_columns),
         cmocka_unit_test(test_rename_top_level_and_nested_US3),
         cmocka_unit_test(test_conflicting_operations_are_rejected),
         cmocka_unit_test(test_type_promotions_US3),
