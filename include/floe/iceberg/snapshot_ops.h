@@ -67,7 +67,7 @@ FLOE_API int floe_snapshot_ops_as_of_time(const floe_snapshot **out, const floe_
 /**
  * The ancestry of a snapshot: its id first, then its parent's, and so on, stopping at a
  * snapshot without parent or whose parent is no longer in the metadata (expired).
- * @param ids (transfer full) free with free(); NULL with `*count` 0 never happens on success.
+ * @param ids (transfer full) free with free(); holds at least `snapshot_id` on success.
  * @return 0, FLOE_ENOTFOUND when `snapshot_id` is unknown, FLOE_ENOMEM.
  */
 FLOE_API int floe_snapshot_ops_ancestors(int64_t **ids, size_t *count,
