@@ -256,7 +256,13 @@ static int parse_literal(parser *p, floe_literal *out, char **keep)
         *keep = p->tok.text;
         p->tok.text = NULL;
         *out = floe_literal_string(*keep, strlen(*keep));
-        return next(p);
+        int rc = next(p);
+        if (rc) {
+            /* callers own *keep only on success */
+            floe_free(*keep);
+            *keep = NULL;
+        }
+        return rc;
     }
     if (is_kw(p, "true") || is_kw(p, "false")) {
         *out = floe_literal_bool(is_kw(p, "true"));
