@@ -450,7 +450,7 @@ static int add_target(su_node **out, floe_schema_update *u, const char *parent)
         return 0;
     }
     su_node *p;
-    int rc = find_live(&p, u, parent, "add a column to");
+    int rc = find_live(&p, u, parent, "add columns to");
     if (rc)
         return rc;
     if (p->kind == FLOE_TYPE_LIST)

@@ -281,6 +281,24 @@ static void test_conflicting_operations_are_rejected(void **state)
                  "columns are added to it");
     expect_error(floe_schema_update_delete_column(u, "location.alt"), FLOE_EINVALID,
                  "it is added by this update");
+    expect_error(floe_schema_update_move_first(u, "count"), FLOE_EINVALID,
+                 "cannot move column 'count': it is deleted by this update");
+    expect_error(floe_schema_update_update_column_doc(u, "count", "x"), FLOE_EINVALID,
+                 "deleted by this update");
+    expect_error(floe_schema_update_make_column_optional(u, "count"), FLOE_EINVALID,
+                 "deleted by this update");
+    expect_error(floe_schema_update_move_after(u, "data", "count"), FLOE_EINVALID,
+                 "deleted by this update");
+    assert_int_equal(floe_schema_update_delete_column(u, "score"), 0);
+    expect_error(floe_schema_update_add_column(u, "score", "x", i, NULL), FLOE_EINVALID,
+                 "cannot add columns to column 'score': it is deleted by this update");
+    expect_error(floe_schema_update_add_column(u, NULL, "x", NULL, NULL), FLOE_EINVALID,
+                 "needs a name and type");
+    expect_error(floe_schema_update_add_column(u, NULL, "", i, NULL), FLOE_EINVALID,
+                 "needs a name and type");
+    expect_error(floe_schema_update_update_column_type(u, "data", NULL), FLOE_EINVALID,
+                 "no type given");
+    expect_error(floe_schema_update_delete_column(u, NULL), FLOE_EINVALID, "name is required");
     floe_type_free(l);
     floe_type_free(i);
     floe_schema_update_free(u);
