@@ -271,6 +271,8 @@ static const char *promotion_rule(const floe_type *from, const floe_type *to, in
     if (floe_type_equal(from, to))
         return NULL;
     floe_type_kind fk = floe_type_get_kind(from), tk = floe_type_get_kind(to);
+    if (fk == FLOE_TYPE_UNKNOWN)
+        return format_version >= 3 ? NULL : "unknown can be promoted only in format version 3";
     if (floe_type_is_nested(to) || tk == FLOE_TYPE_VARIANT)
         return "only primitive types can be promoted";
     switch (fk) {
@@ -342,6 +344,28 @@ static int retype(floe_schema_update *u, su_node *n, const char *name, floe_type
                               type_name_of(n), floe_type_string(to), rule);
     if (floe_type_equal(n->prim, to))
         return 0;
+    if (floe_type_is_nested(to)) {
+        /* v3 unknown to a nested type: the new nested fields get new ids. */
+        su_node scratch = {0};
+        int32_t last = u->last_column_id;
+        int rc = node_fill(&scratch, to, &last);
+        if (rc) {
+            for (size_t i = 0; i < scratch.nkids; i++)
+                node_free(scratch.kids[i]);
+            floe_free(scratch.kids);
+            return rc;
+        }
+        for (size_t i = 0; i < scratch.nkids; i++)
+            scratch.kids[i]->parent = n;
+        floe_type_free(n->prim);
+        n->prim = NULL;
+        n->kids = scratch.kids;
+        n->nkids = scratch.nkids;
+        n->kind = scratch.kind;
+        u->last_column_id = last;
+        n->changed = true;
+        return 0;
+    }
     floe_type_free(n->prim);
     n->prim = floe_type_ref(to);
     n->kind = floe_type_get_kind(to);

@@ -375,6 +375,34 @@ static void test_v3_promotes_date_to_timestamp(void **state)
     floe_schema_update_free(u);
 }
 
+static void test_v3_promotes_unknown_to_any_type(void **state)
+{
+    (void)state;
+    floe_schema *s = parse("{\"type\":\"struct\",\"fields\":[{\"id\":1,\"name\":\"a\","
+                           "\"required\":false,\"type\":\"unknown\"},{\"id\":2,\"name\":\"b\","
+                           "\"required\":false,\"type\":\"unknown\"}]}");
+    const char *json = "{\"type\":\"list\",\"element-id\":1,\"element-required\":false,"
+                       "\"element\":\"string\"}";
+    floe_type *list = NULL, *str = prim("string");
+    assert_int_equal(floe_type_from_json(&list, json, strlen(json)), 0);
+    floe_schema_update *u = NULL;
+    assert_int_equal(floe_schema_update_new_for_schema(&u, s, 2, NULL), 0);
+    expect_error(floe_schema_update_update_column_type(u, "a", str), FLOE_ESCHEMA,
+                 "unknown can be promoted only in format version 3");
+    floe_schema_update_free(u);
+    floe_schema_update_options o = FLOE_SCHEMA_UPDATE_OPTIONS_INIT;
+    o.format_version = 3;
+    assert_int_equal(floe_schema_update_new_for_schema(&u, s, 2, &o), 0);
+    assert_int_equal(floe_schema_update_update_column_type(u, "a", str), 0);
+    assert_int_equal(floe_schema_update_update_column_type(u, "b", list), 0);
+    assert_int_equal(floe_schema_update_last_column_id(u), 3);
+    assert_string_equal(applied(u), "{1 a string, 2 b [3 element string]}");
+    floe_schema_update_free(u);
+    floe_type_free(list);
+    floe_type_free(str);
+    floe_schema_free(s);
+}
+
 static void test_optional_and_required(void **state)
 {
     (void)state;
@@ -683,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_type_promotions_US3),
         cmocka_unit_test(test_type_changes_outside_promotion_are_rejected_US3),
         cmocka_unit_test(test_v3_promotes_date_to_timestamp),
+        cmocka_unit_test(test_v3_promotes_unknown_to_any_type),
         cmocka_unit_test(test_optional_and_required),
         cmocka_unit_test(test_delete_columns_US3),
         cmocka_unit_test(test_delete_identifier_field_needs_removing_it),
