@@ -218,6 +218,29 @@ static void test_table_csv_append_scan_snapshots_US2_US4(void **state)
     free(a1);
     free(a2);
 
+    /* register the current metadata file under a second name; --as-of a time before the
+     * first commit finds nothing */
+    d = floe_json("table describe db.orders --json");
+    char mdfile[4200];
+    snprintf(mdfile, sizeof mdfile, "%s",
+             json_string_value(json_object_get(d, "metadata-location")));
+    json_decref(d);
+    assert_int_equal(floe(&out, "table register db.again '%s'", mdfile), 0);
+    free(out);
+    assert_int_equal(floe(&a1, "table scan db.again --format csv"), 0);
+    assert_int_equal(floe(&a2, "table scan db.orders --format csv"), 0);
+    assert_string_equal(a1, a2);
+    free(a1);
+    free(a2);
+    assert_int_equal(floe(&out, "table drop db.again"), 0);
+    free(out);
+    assert_int_equal(floe(&out, "table scan db.orders --as-of 2000-01-01T00:00:00Z"), 3);
+    free(out);
+    assert_int_equal(floe(&out, "table scan db.orders --as-of 2999-01-01T00:00:00Z --format csv"),
+                     0);
+    assert_non_null(strstr(out, "\n31,"));
+    free(out);
+
     assert_int_equal(floe(&out, "table rename db.orders db.orders2"), 0);
     free(out);
     json_t *list = floe_json("table list db --json");
