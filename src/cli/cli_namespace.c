@@ -17,9 +17,10 @@ static void usage(FILE *out)
                  "<warehouse>/catalog.db; the warehouse is ./warehouse, $FLOE_WAREHOUSE or\n"
                  "--warehouse DIR).\n\n"
                  "Subcommands:\n"
-                 "  create NS [--property k=v]... [--parents]\n"
+                 "  create NS [--property k=v]... [--parents] [--if-not-exists]\n"
                  "                        create a namespace (dotted: a.b); --parents creates\n"
-                 "                        missing parents\n"
+                 "                        missing parents; --if-not-exists accepts an existing\n"
+                 "                        one\n"
                  "  list [PARENT] [--json] namespaces directly under PARENT (default: top level)\n"
                  "  describe NS [--json]  the namespace's properties\n"
                  "  drop NS               drop an empty namespace\n\n"
@@ -32,7 +33,7 @@ typedef struct args {
     const char *pos[4];
     int npos;
     const char *warehouse;
-    int json, parents;
+    int json, parents, if_not_exists;
     json_t *props;
 } args;
 
@@ -43,6 +44,8 @@ static int parse(args *a, int argc, char **argv)
         const char *s = argv[i];
         if (strcmp(s, "--json") == 0) {
             a->json = 1;
+        } else if (strcmp(s, "--if-not-exists") == 0) {
+            a->if_not_exists = 1;
         } else if (strcmp(s, "--parents") == 0 || strcmp(s, "-p") == 0) {
             a->parents = 1;
         } else if (strcmp(s, "--warehouse") == 0 && i + 1 < argc) {
@@ -129,8 +132,13 @@ int floe_cli_namespace(int argc, char **argv)
     }
     if (strcmp(sub, "create") == 0) {
         rc = floe_manager_create_namespace(m, a.pos[0], a.props, a.parents);
-        if (!rc)
+        if (rc == FLOE_EEXISTS && a.if_not_exists) {
+            floe_error_clear();
+            rc = 0;
+            printf("namespace %s already exists\n", a.pos[0]);
+        } else if (!rc) {
             printf("created namespace %s\n", a.pos[0]);
+        }
     } else if (strcmp(sub, "list") == 0) {
         char **names = NULL;
         size_t n = 0;

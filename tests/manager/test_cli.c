@@ -72,6 +72,8 @@ static void test_help_and_exit_codes(void **state)
     free(out);
     assert_int_equal(floe(&out, "namespace create a"), 4);
     free(out);
+    assert_int_equal(floe(&out, "namespace create a --if-not-exists"), 0);
+    free(out);
 }
 
 static void test_namespace_commands_US1(void **state)
