@@ -998,17 +998,46 @@ static int cmd_scan(floe_table *t, const args *a)
             fclose(out);
         return floe_cli_fail(rc);
     }
-    if (kind != OUT_JSON) {
+    if (kind == OUT_CSV) {
         for (int64_t c = 0; c < schema.n_children; c++)
-            fprintf(out, "%s%s", c ? (kind == OUT_CSV ? "," : " | ") : "",
-                    schema.children[c]->name);
+            fprintf(out, "%s%s", c ? "," : "", schema.children[c]->name);
         fputc('\n', out);
     }
+    /* table output: column widths from the header and the first batch */
+    size_t *width = calloc((size_t)schema.n_children + 1, sizeof *width);
+    int header_done = kind != OUT_TABLE;
     int64_t rows = 0;
     for (;;) {
         struct ArrowArray b;
         if ((rc = floe_arrow_stream_get_next(&s, &b)) || !b.release)
             break;
+        if (!header_done && width) {
+            for (int64_t c = 0; c < schema.n_children; c++) {
+                width[c] = strlen(schema.children[c]->name);
+                for (int64_t r = 0; r < b.length && r < 1000; r++) {
+                    char *cell = NULL;
+                    size_t len = 0;
+                    FILE *mf = open_memstream(&cell, &len);
+                    if (!mf)
+                        break;
+                    format_value(mf, schema.children[c], b.children[c], b.offset + r, kind);
+                    fclose(mf);
+                    if (len > width[c])
+                        width[c] = len;
+                    free(cell);
+                }
+            }
+            for (int64_t c = 0; c < schema.n_children; c++)
+                fprintf(out, "%s%-*s", c ? " | " : "", (int)width[c], schema.children[c]->name);
+            fputc('\n', out);
+            for (int64_t c = 0; c < schema.n_children; c++) {
+                fputs(c ? "-+-" : "", out);
+                for (size_t k = 0; k < width[c]; k++)
+                    fputc('-', out);
+            }
+            fputc('\n', out);
+            header_done = 1;
+        }
         for (int64_t r = 0; r < b.length; r++) {
             if (kind == OUT_JSON)
                 fputc('{', out);
@@ -1022,13 +1051,31 @@ static int cmd_scan(floe_table *t, const args *a)
                 } else if (c) {
                     fputs(kind == OUT_CSV ? "," : " | ", out);
                 }
-                format_value(out, schema.children[c], b.children[c], b.offset + r, kind);
+                if (kind == OUT_TABLE && width) {
+                    char *cell = NULL;
+                    size_t len = 0;
+                    FILE *mf = open_memstream(&cell, &len);
+                    if (mf) {
+                        format_value(mf, schema.children[c], b.children[c], b.offset + r, kind);
+                        fclose(mf);
+                        fprintf(out, "%-*s", (int)width[c], cell ? cell : "");
+                        free(cell);
+                    }
+                } else {
+                    format_value(out, schema.children[c], b.children[c], b.offset + r, kind);
+                }
             }
             fputs(kind == OUT_JSON ? "}\n" : "\n", out);
         }
         rows += b.length;
         b.release(&b);
     }
+    if (!header_done) {
+        for (int64_t c = 0; c < schema.n_children; c++)
+            fprintf(out, "%s%s", c ? " | " : "", schema.children[c]->name);
+        fputc('\n', out);
+    }
+    free(width);
     if (!rc && kind == OUT_TABLE && isatty(STDOUT_FILENO))
         fprintf(stderr, "(%" PRId64 " rows)\n", rows);
     schema.release(&schema);
