@@ -230,18 +230,22 @@ int floe_manager_open(floe_manager **out, const floe_manager_options *opts)
     if ((rc = floe_registry_new(&m->registry, &ro)) ||
         (rc = floe_registry_register_builtins(m->registry)))
         goto fail;
+    /* the storage plugin is configured even when the caller brings a FileIO: the catalog
+     * plugin depends on it */
+    json_t *scfg = json_pack("{s:s}", "root", m->warehouse);
+    if (!scfg) {
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+        goto fail;
+    }
+    rc = floe_registry_configure(m->registry, FLOE_PLUGIN_STORAGE, "local", scfg, NULL);
+    json_decref(scfg);
+    if (rc)
+        goto fail;
     if (opts->file_io) {
         m->io = opts->file_io;
     } else {
-        json_t *scfg = json_pack("{s:s}", "root", m->warehouse);
         void *inst = NULL;
-        if (!scfg) {
-            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
-            goto fail;
-        }
-        rc = floe_registry_configure(m->registry, FLOE_PLUGIN_STORAGE, "local", scfg, NULL);
-        json_decref(scfg);
-        if (rc || (rc = floe_registry_get(&inst, m->registry, FLOE_PLUGIN_STORAGE, "local")))
+        if ((rc = floe_registry_get(&inst, m->registry, FLOE_PLUGIN_STORAGE, "local")))
             goto fail;
         floe_storage_plugin *sp = inst;
         if ((rc = sp->create_file_io(&m->own_io, sp, NULL)))
