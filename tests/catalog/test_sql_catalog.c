@@ -544,13 +544,20 @@ static void test_purge_deletes_metadata_files_drop_keeps_them(void **state)
     c->free(c);
 }
 
+/* Builds dir + rel into out; the test stops rather than working on a truncated path. */
+static void table_path(char out[2048], const char *dir, const char *rel)
+{
+    int n = snprintf(out, 2048, "%s%s", dir, rel);
+    assert_true(n > 0 && n < 2048);
+}
+
 /* Writes a data file, a manifest recording it and a manifest list, and commits the snapshot. */
 static void append_snapshot(floe_catalog_plugin *c, floe_file_io *io, const char *table_dir,
                             char paths[3][2048])
 {
-    snprintf(paths[0], sizeof paths[0], "%s/data/00000-0-a.parquet", table_dir);
-    snprintf(paths[1], sizeof paths[1], "%s/metadata/m-1001.avro", table_dir);
-    snprintf(paths[2], sizeof paths[2], "%s/metadata/snap-1001-1-a.avro", table_dir);
+    table_path(paths[0], table_dir, "/data/00000-0-a.parquet");
+    table_path(paths[1], table_dir, "/metadata/m-1001.avro");
+    table_path(paths[2], table_dir, "/metadata/snap-1001-1-a.avro");
     assert_int_equal(floe_file_io_write_all(io, paths[0], FLOE_CREATE_EXCLUSIVE, "PAR1", 4), 0);
     floe_schema *schema = NULL;
     floe_partition_spec *spec = NULL;

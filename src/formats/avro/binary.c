@@ -182,7 +182,7 @@ int floe_avro__decode(floe_avro__dec *d, floe_avro_value *v)
         d->p += s->fixed_size;
         return rc;
     case FLOE_AVRO_ENUM: {
-        int32_t i;
+        int32_t i = 0;
         const uint8_t *at = d->p;
         if ((rc = floe_avro__read_int(d, &i)))
             return rc;

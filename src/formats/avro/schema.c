@@ -614,7 +614,7 @@ int floe_avro_schema_new_fixed(floe_avro_schema **out, const char *name, const c
 int floe_avro_schema_new_enum(floe_avro_schema **out, const char *name, const char *ns,
                               const char *const *symbols, size_t n)
 {
-    floe_avro_schema *s;
+    floe_avro_schema *s = NULL;
     int rc = new_named(&s, FLOE_AVRO_ENUM, name, ns);
     if (rc)
         return rc;

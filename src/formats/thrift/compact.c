@@ -273,8 +273,11 @@ int floe_thrift__corrupt(const floe_thrift_reader *r, const char *fmt, ...)
 
 static int get_byte(floe_thrift_reader *r, uint8_t *out)
 {
-    if (r->pos >= r->len)
+    if (r->pos >= r->len) {
+        /* Defined even on failure, so callers inlining this see every path set the byte. */
+        *out = 0;
         return floe_thrift__corrupt(r, "unexpected end of data");
+    }
     *out = r->data[r->pos++];
     return 0;
 }
@@ -569,8 +572,10 @@ int floe_thrift__read_int_as_i64(floe_thrift_reader *r, int type, int64_t *out)
     case FLOE_THRIFT_BYTE: {
         int8_t v;
         rc = floe_thrift__read_i8(r, &v);
+        if (rc)
+            return rc;
         *out = v;
-        return rc;
+        return 0;
     }
     case FLOE_THRIFT_I16:
     case FLOE_THRIFT_I32:
