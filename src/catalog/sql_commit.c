@@ -24,21 +24,11 @@ static int compare_and_swap(int *swapped, floe_sql_catalog *cat, const char *ns,
         "UPDATE iceberg_tables SET metadata_location = ?5, previous_metadata_location = ?4 "
         "WHERE catalog_name = ?1 AND table_namespace = ?2 AND table_name = ?3 AND "
         "metadata_location = ?4";
-    sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, base, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, next, -1, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_DONE)
-        *swapped = sqlite3_changes(cat->db) > 0;
-    else
-        rc = floe_catalog__sql_error(cat->db, src, "swapping the metadata location");
-    sqlite3_finalize(st);
+    int changes = 0;
+    int rc = floe_catalog__sql_run(&changes, cat, sql, FLOE_SQL_ARGS(ns, name, base, next),
+                                   "swapping the metadata location");
+    if (rc == 0)
+        *swapped = changes > 0;
     return rc;
 }
 

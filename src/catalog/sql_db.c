@@ -69,6 +69,50 @@ int floe_catalog__sql_prepare(sqlite3_stmt **st, sqlite3 *db, const char *sql)
     return 0;
 }
 
+int floe_catalog__sql_prepare_args(sqlite3_stmt **st, floe_sql_catalog *cat, const char *sql,
+                                   const char *const *args, int nargs)
+{
+    int rc = floe_catalog__sql_prepare(st, cat->db, sql);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(*st, 1, cat->catalog_name, -1, SQLITE_STATIC);
+    for (int i = 0; i < nargs; i++)
+        sqlite3_bind_text(*st, i + 2, args[i], -1, SQLITE_STATIC);
+    return 0;
+}
+
+int floe_catalog__sql_query_exists(int *found, floe_sql_catalog *cat, const char *sql,
+                                   const char *const *args, int nargs, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = floe_catalog__sql_prepare_args(&st, cat, sql, args, nargs);
+    if (rc)
+        return rc;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW || src == SQLITE_DONE)
+        *found = src == SQLITE_ROW;
+    else
+        rc = floe_catalog__sql_error(cat->db, src, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int floe_catalog__sql_run(int *changes, floe_sql_catalog *cat, const char *sql,
+                          const char *const *args, int nargs, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = floe_catalog__sql_prepare_args(&st, cat, sql, args, nargs);
+    if (rc)
+        return rc;
+    int src = sqlite3_step(st);
+    if (src != SQLITE_DONE)
+        rc = floe_catalog__sql_error(cat->db, src, what);
+    else if (changes)
+        *changes = sqlite3_changes(cat->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int floe_catalog__sql_exec(sqlite3 *db, const char *sql, const char *what)
 {
     int src = sqlite3_exec(db, sql, NULL, NULL, NULL);

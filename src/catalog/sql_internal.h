@@ -42,6 +42,22 @@ int floe_catalog__sql_open(sqlite3 **out, const char *path, unsigned int busy_ti
 int floe_catalog__sql_error(sqlite3 *db, int src, const char *what);
 /* Prepares a statement (FLOE_E* on failure). */
 int floe_catalog__sql_prepare(sqlite3_stmt **st, sqlite3 *db, const char *sql);
+/* Prepares `sql` with the catalog name bound to ?1 and args[i] to ?(i + 2), all as text the
+ * caller keeps alive until the statement is finalized. */
+int floe_catalog__sql_prepare_args(sqlite3_stmt **st, floe_sql_catalog *cat, const char *sql,
+                                   const char *const *args, int nargs);
+/* Runs a query bound as above; *found = 1 when it yields a row. `what` names the step in
+ * error messages. */
+int floe_catalog__sql_query_exists(int *found, floe_sql_catalog *cat, const char *sql,
+                                   const char *const *args, int nargs, const char *what);
+/* Runs a statement bound as above that returns no rows; *changes (may be NULL) is set to
+ * the number of rows it changed. */
+int floe_catalog__sql_run(int *changes, floe_sql_catalog *cat, const char *sql,
+                          const char *const *args, int nargs, const char *what);
+/* The `args, nargs` pair of the functions above from a list of strings. */
+#define FLOE_SQL_ARGS(...)                                                                         \
+    (const char *const[]){__VA_ARGS__},                                                            \
+        (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 /* Runs a statement without results. */
 int floe_catalog__sql_exec(sqlite3 *db, const char *sql, const char *what);
 /* BEGIN IMMEDIATE (waits for other writers up to the busy timeout). */

@@ -38,19 +38,7 @@ static int ns_explicit(int *out, floe_sql_catalog *cat, const char *ns)
         "SELECT 1 FROM iceberg_namespace_properties WHERE catalog_name = ?1 AND namespace = ?2 "
         "UNION ALL SELECT 1 FROM iceberg_tables WHERE catalog_name = ?1 AND table_namespace = ?2 "
         "LIMIT 1";
-    sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW || src == SQLITE_DONE)
-        *out = src == SQLITE_ROW;
-    else
-        rc = floe_catalog__sql_error(cat->db, src, "checking a namespace");
-    sqlite3_finalize(st);
-    return rc;
+    return floe_catalog__sql_query_exists(out, cat, sql, FLOE_SQL_ARGS(ns), "checking a namespace");
 }
 
 static int insert_property(floe_sql_catalog *cat, const char *ns, const char *key,
@@ -60,19 +48,8 @@ static int insert_property(floe_sql_catalog *cat, const char *ns, const char *ke
         "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, "
         "property_value) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (catalog_name, namespace, "
         "property_key) DO UPDATE SET property_value = excluded.property_value";
-    sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    if (src != SQLITE_DONE)
-        rc = floe_catalog__sql_error(cat->db, src, "writing a namespace property");
-    sqlite3_finalize(st);
-    return rc;
+    return floe_catalog__sql_run(NULL, cat, sql, FLOE_SQL_ARGS(ns, key, value),
+                                 "writing a namespace property");
 }
 
 int floe_catalog__sql_create_namespace(floe_catalog_plugin *self, const char *ns,
@@ -122,10 +99,9 @@ static int all_namespaces(json_t *set, floe_sql_catalog *cat)
         "SELECT namespace FROM iceberg_namespace_properties WHERE catalog_name = ?1 "
         "UNION SELECT table_namespace FROM iceberg_tables WHERE catalog_name = ?1";
     sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
+    int rc = floe_catalog__sql_prepare_args(&st, cat, sql, NULL, 0);
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *ns = (const char *)sqlite3_column_text(st, 0);
@@ -235,7 +211,7 @@ static int tables_in(json_t **out, floe_sql_catalog *cat, const char *ns)
     static const char sql[] = "SELECT table_name FROM iceberg_tables WHERE catalog_name = ?1 AND "
                               "table_namespace = ?2 ORDER BY table_name";
     sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
+    int rc = floe_catalog__sql_prepare_args(&st, cat, sql, FLOE_SQL_ARGS(ns));
     if (rc)
         return rc;
     json_t *list = json_array();
@@ -243,8 +219,6 @@ static int tables_in(json_t **out, floe_sql_catalog *cat, const char *ns)
         sqlite3_finalize(st);
         return floe_error_set(FLOE_ENOMEM, "out of memory");
     }
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
@@ -313,20 +287,11 @@ int floe_catalog__sql_delete_namespace(floe_catalog_plugin *self, const char *ns
     }
     json_decref(tables);
     json_decref(children);
-    if (rc == 0) {
-        sqlite3_stmt *st = NULL;
-        rc = floe_catalog__sql_prepare(&st, cat->db,
-                                       "DELETE FROM iceberg_namespace_properties WHERE "
-                                       "catalog_name = ?1 AND namespace = ?2");
-        if (rc == 0) {
-            sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-            int src = sqlite3_step(st);
-            if (src != SQLITE_DONE)
-                rc = floe_catalog__sql_error(cat->db, src, "deleting a namespace");
-            sqlite3_finalize(st);
-        }
-    }
+    if (rc == 0)
+        rc = floe_catalog__sql_run(NULL, cat,
+                                   "DELETE FROM iceberg_namespace_properties WHERE "
+                                   "catalog_name = ?1 AND namespace = ?2",
+                                   FLOE_SQL_ARGS(ns), "deleting a namespace");
     rc = floe_catalog__sql_end(cat->db, rc);
     return floe_catalog__sql_op_end(&op, rc);
 }
@@ -348,7 +313,7 @@ static int read_properties(json_t **out, floe_sql_catalog *cat, const char *ns)
                               "iceberg_namespace_properties WHERE catalog_name = ?1 AND "
                               "namespace = ?2 AND property_key IS NOT NULL";
     sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
+    int rc = floe_catalog__sql_prepare_args(&st, cat, sql, FLOE_SQL_ARGS(ns));
     if (rc)
         return rc;
     json_t *props = json_object();
@@ -356,8 +321,6 @@ static int read_properties(json_t **out, floe_sql_catalog *cat, const char *ns)
         sqlite3_finalize(st);
         return floe_error_set(FLOE_ENOMEM, "out of memory");
     }
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(st, 0);
@@ -394,22 +357,13 @@ int floe_catalog__sql_load_namespace_properties(json_t **out, floe_catalog_plugi
 
 static int delete_property(int *deleted, floe_sql_catalog *cat, const char *ns, const char *key)
 {
-    sqlite3_stmt *st = NULL;
-    int rc =
-        floe_catalog__sql_prepare(&st, cat->db,
-                                  "DELETE FROM iceberg_namespace_properties WHERE "
-                                  "catalog_name = ?1 AND namespace = ?2 AND property_key = ?3");
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    if (src != SQLITE_DONE)
-        rc = floe_catalog__sql_error(cat->db, src, "removing a namespace property");
-    else
-        *deleted = sqlite3_changes(cat->db) > 0;
-    sqlite3_finalize(st);
+    int changes = 0;
+    int rc = floe_catalog__sql_run(&changes, cat,
+                                   "DELETE FROM iceberg_namespace_properties WHERE "
+                                   "catalog_name = ?1 AND namespace = ?2 AND property_key = ?3",
+                                   FLOE_SQL_ARGS(ns, key), "removing a namespace property");
+    if (rc == 0)
+        *deleted = changes > 0;
     return rc;
 }
 

@@ -107,19 +107,8 @@ int floe_catalog__sql_ns_exists(int *exists, floe_sql_catalog *cat, const char *
         "UNION ALL SELECT 1 FROM iceberg_tables WHERE catalog_name = ?1 AND "
         "(table_namespace = ?2 OR substr(table_namespace, 1, length(?2) + 1) = ?2 || '.') "
         "LIMIT 1";
-    sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW || src == SQLITE_DONE)
-        *exists = src == SQLITE_ROW;
-    else
-        rc = floe_catalog__sql_error(cat->db, src, "checking whether a namespace exists");
-    sqlite3_finalize(st);
-    return rc;
+    return floe_catalog__sql_query_exists(exists, cat, sql, FLOE_SQL_ARGS(ns),
+                                          "checking whether a namespace exists");
 }
 
 int floe_catalog__sql_require_ns(floe_sql_catalog *cat, const char *ns)

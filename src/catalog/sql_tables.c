@@ -25,12 +25,9 @@ int floe_catalog__sql_table_location(char **out, floe_sql_catalog *cat, const ch
                               "catalog_name = ?1 AND table_namespace = ?2 AND table_name = ?3 "
                               "AND " IS_TABLE;
     sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
+    int rc = floe_catalog__sql_prepare_args(&st, cat, sql, FLOE_SQL_ARGS(ns, name));
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         const char *loc = (const char *)sqlite3_column_text(st, 0);
@@ -56,20 +53,8 @@ static int row_exists(int *out, floe_sql_catalog *cat, const char *ns, const cha
                                     "table_namespace = ?2 AND table_name = ?3 AND " IS_TABLE
                                   : "SELECT 1 FROM iceberg_tables WHERE catalog_name = ?1 AND "
                                     "table_namespace = ?2 AND table_name = ?3";
-    sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW || src == SQLITE_DONE)
-        *out = src == SQLITE_ROW;
-    else
-        rc = floe_catalog__sql_error(cat->db, src, "looking up a table");
-    sqlite3_finalize(st);
-    return rc;
+    return floe_catalog__sql_query_exists(out, cat, sql, FLOE_SQL_ARGS(ns, name),
+                                          "looking up a table");
 }
 
 static int metadata_to_json(json_t **out, const floe_table_metadata *md)
@@ -119,13 +104,9 @@ static int insert_row(floe_sql_catalog *cat, const char *ns, const char *name, c
         "metadata_location, previous_metadata_location, iceberg_type) "
         "VALUES (?1, ?2, ?3, ?4, NULL, 'TABLE')";
     sqlite3_stmt *st = NULL;
-    int rc = floe_catalog__sql_prepare(&st, cat->db, sql);
+    int rc = floe_catalog__sql_prepare_args(&st, cat, sql, FLOE_SQL_ARGS(ns, name, location));
     if (rc)
         return rc;
-    sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, location, -1, SQLITE_STATIC);
     int src = sqlite3_step(st);
     if ((src & 0xff) == SQLITE_CONSTRAINT)
         rc = floe_error_set(FLOE_EEXISTS, "table '%s.%s' already exists in catalog '%s'", ns, name,
@@ -312,13 +293,12 @@ int floe_catalog__sql_list_tables(floe_catalog_plugin *self, const char *ns,
     if (rc == 0 && !names)
         rc = floe_error_set(FLOE_ENOMEM, "out of memory");
     if (rc == 0)
-        rc = floe_catalog__sql_prepare(&st, cat->db,
-                                       "SELECT table_name FROM iceberg_tables WHERE "
-                                       "catalog_name = ?1 AND table_namespace = ?2 AND " IS_TABLE
-                                       " ORDER BY table_name");
+        rc = floe_catalog__sql_prepare_args(&st, cat,
+                                            "SELECT table_name FROM iceberg_tables WHERE "
+                                            "catalog_name = ?1 AND table_namespace = ?2 "
+                                            "AND " IS_TABLE " ORDER BY table_name",
+                                            FLOE_SQL_ARGS(ns));
     if (rc == 0) {
-        sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
         int src;
         while ((src = sqlite3_step(st)) == SQLITE_ROW) {
             const char *t = (const char *)sqlite3_column_text(st, 0);
@@ -392,23 +372,15 @@ int floe_catalog__sql_drop_table(floe_catalog_plugin *self, const char *ns, cons
         rc = floe_catalog__sql_check_name(name);
     if (rc == 0)
         rc = floe_catalog__sql_table_location(&loc, cat, ns, name);
-    sqlite3_stmt *st = NULL;
+    int changes = 0;
     if (rc == 0)
-        rc = floe_catalog__sql_prepare(&st, cat->db,
-                                       "DELETE FROM iceberg_tables WHERE catalog_name = ?1 AND "
-                                       "table_namespace = ?2 AND table_name = ?3 AND " IS_TABLE);
-    if (rc == 0) {
-        sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        if (src != SQLITE_DONE)
-            rc = floe_catalog__sql_error(cat->db, src, "dropping a table");
-        else if (sqlite3_changes(cat->db) == 0)
-            rc = floe_error_set(FLOE_ENOTFOUND, "table '%s.%s' does not exist in catalog '%s'", ns,
-                                name, cat->catalog_name);
-    }
-    sqlite3_finalize(st);
+        rc = floe_catalog__sql_run(&changes, cat,
+                                   "DELETE FROM iceberg_tables WHERE catalog_name = ?1 AND "
+                                   "table_namespace = ?2 AND table_name = ?3 AND " IS_TABLE,
+                                   FLOE_SQL_ARGS(ns, name), "dropping a table");
+    if (rc == 0 && changes == 0)
+        rc = floe_error_set(FLOE_ENOTFOUND, "table '%s.%s' does not exist in catalog '%s'", ns,
+                            name, cat->catalog_name);
     /* The table is gone once its row is; files left behind by a failed purge are logged, as
      * they no longer belong to any table. */
     if (rc == 0 && purge && floe_catalog__sql_purge(cat, loc) != 0)
@@ -451,23 +423,13 @@ int floe_catalog__sql_rename_table(floe_catalog_plugin *self, const char *from_n
         rc = floe_error_set(FLOE_EEXISTS,
                             "cannot rename '%s.%s' to '%s.%s': the target already exists", from_ns,
                             from_name, to_ns, to_name);
-    sqlite3_stmt *st = NULL;
     if (rc == 0)
-        rc = floe_catalog__sql_prepare(&st, cat->db,
-                                       "UPDATE iceberg_tables SET table_namespace = ?4, "
-                                       "table_name = ?5 WHERE catalog_name = ?1 AND "
-                                       "table_namespace = ?2 AND table_name = ?3");
-    if (rc == 0) {
-        sqlite3_bind_text(st, 1, cat->catalog_name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, from_ns, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, from_name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, to_ns, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, to_name, -1, SQLITE_STATIC);
-        int src = sqlite3_step(st);
-        if (src != SQLITE_DONE)
-            rc = floe_catalog__sql_error(cat->db, src, "renaming a table");
-    }
-    sqlite3_finalize(st);
+        rc = floe_catalog__sql_run(NULL, cat,
+                                   "UPDATE iceberg_tables SET table_namespace = ?4, "
+                                   "table_name = ?5 WHERE catalog_name = ?1 AND "
+                                   "table_namespace = ?2 AND table_name = ?3",
+                                   FLOE_SQL_ARGS(from_ns, from_name, to_ns, to_name),
+                                   "renaming a table");
     rc = floe_catalog__sql_end(cat->db, rc);
     return floe_catalog__sql_op_end(&op, rc);
 }
