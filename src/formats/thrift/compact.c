@@ -316,14 +316,23 @@ static int get_zigzag(floe_thrift_reader *r, int64_t *out)
     return 0;
 }
 
-int floe_thrift__read_struct_begin(floe_thrift_reader *r)
+/* Enters a struct, list or map: one more level of field ids. Too deep a nesting moves the
+ * position back to `start`, the container's header, so the error points at it. */
+static int enter_nested(floe_thrift_reader *r, size_t start)
 {
-    if (r->depth >= r->max_depth || r->depth >= FLOE_THRIFT_MAX_DEPTH)
+    if (r->depth >= r->max_depth || r->depth >= FLOE_THRIFT_MAX_DEPTH) {
+        r->pos = start;
         return floe_thrift__corrupt(r, "nesting deeper than %d levels", r->max_depth);
+    }
     r->depth++;
     r->last_fid[r->depth] = 0;
     r->pending_bool = -1;
     return 0;
+}
+
+int floe_thrift__read_struct_begin(floe_thrift_reader *r)
+{
+    return enter_nested(r, r->pos);
 }
 
 int floe_thrift__read_struct_end(floe_thrift_reader *r)
@@ -406,13 +415,9 @@ int floe_thrift__read_list_begin(floe_thrift_reader *r, int *elem_type, uint32_t
         return floe_thrift__corrupt(r, "list of %llu elements exceeds the %zu bytes left",
                                     (unsigned long long)n, floe_thrift__reader_remaining(r));
     }
-    if (r->depth >= r->max_depth || r->depth >= FLOE_THRIFT_MAX_DEPTH) {
-        r->pos = start;
-        return floe_thrift__corrupt(r, "nesting deeper than %d levels", r->max_depth);
-    }
-    r->depth++;
-    r->last_fid[r->depth] = 0;
-    r->pending_bool = -1;
+    rc = enter_nested(r, start);
+    if (rc)
+        return rc;
     *elem_type = t;
     *count = (uint32_t)n;
     return 0;
@@ -453,13 +458,9 @@ int floe_thrift__read_map_begin(floe_thrift_reader *r, int *key_type, int *value
         return floe_thrift__corrupt(r, "map of %llu entries exceeds the bytes left",
                                     (unsigned long long)n);
     }
-    if (r->depth >= r->max_depth || r->depth >= FLOE_THRIFT_MAX_DEPTH) {
-        r->pos = start;
-        return floe_thrift__corrupt(r, "nesting deeper than %d levels", r->max_depth);
-    }
-    r->depth++;
-    r->last_fid[r->depth] = 0;
-    r->pending_bool = -1;
+    rc = enter_nested(r, start);
+    if (rc)
+        return rc;
     *key_type = kt;
     *value_type = vt;
     *count = (uint32_t)n;
@@ -500,34 +501,37 @@ int floe_thrift__read_i8(floe_thrift_reader *r, int8_t *out)
     return 0;
 }
 
-int floe_thrift__read_i16(floe_thrift_reader *r, int16_t *out)
+/* A zigzag varint that must lie in [lo, hi]; on failure the position is left unchanged. */
+static int get_zigzag_in(floe_thrift_reader *r, int64_t lo, int64_t hi, const char *what,
+                         int64_t *out)
 {
-    int64_t v;
     size_t start = r->pos;
-    int rc = get_zigzag(r, &v);
+    int rc = get_zigzag(r, out);
     if (rc)
         return rc;
-    if (v < INT16_MIN || v > INT16_MAX) {
+    if (*out < lo || *out > hi) {
         r->pos = start;
-        return floe_thrift__corrupt(r, "i16 value %lld out of range", (long long)v);
+        return floe_thrift__corrupt(r, "%s value %lld out of range", what, (long long)*out);
     }
-    *out = (int16_t)v;
     return 0;
+}
+
+int floe_thrift__read_i16(floe_thrift_reader *r, int16_t *out)
+{
+    int64_t v = 0;
+    int rc = get_zigzag_in(r, INT16_MIN, INT16_MAX, "i16", &v);
+    if (rc == 0)
+        *out = (int16_t)v;
+    return rc;
 }
 
 int floe_thrift__read_i32(floe_thrift_reader *r, int32_t *out)
 {
-    int64_t v;
-    size_t start = r->pos;
-    int rc = get_zigzag(r, &v);
-    if (rc)
-        return rc;
-    if (v < INT32_MIN || v > INT32_MAX) {
-        r->pos = start;
-        return floe_thrift__corrupt(r, "i32 value %lld out of range", (long long)v);
-    }
-    *out = (int32_t)v;
-    return 0;
+    int64_t v = 0;
+    int rc = get_zigzag_in(r, INT32_MIN, INT32_MAX, "i32", &v);
+    if (rc == 0)
+        *out = (int32_t)v;
+    return rc;
 }
 
 int floe_thrift__read_i64(floe_thrift_reader *r, int64_t *out)
