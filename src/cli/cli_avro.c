@@ -12,6 +12,7 @@
 #include <floe/error.h>
 #include <floe/io.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 static void usage(FILE *out)
@@ -129,16 +130,11 @@ static int cmd_cat(const char *path, int argc, char **argv)
 static int cmd_schema(const char *path, int argc, char **argv)
 {
     int canonical = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--canonical") == 0) {
-            canonical = 1;
-        } else {
-            fprintf(stderr, "floe: unknown option '%s' for 'avro schema'\n", argv[i]);
-            return FLOE_EXIT_USAGE;
-        }
-    }
+    int rc = floe_cli__parse_flag(&canonical, argc, argv, "--canonical", "avro schema");
+    if (rc)
+        return rc;
     opened o;
-    int rc = open_file(&o, path);
+    rc = open_file(&o, path);
     if (rc)
         return floe_cli_fail(rc);
     const floe_avro_schema *s = floe_avro_reader_writer_schema(o.reader);
@@ -154,9 +150,8 @@ static int cmd_schema(const char *path, int argc, char **argv)
         rc = floe_avro_schema_to_json(&text, s);
         if (rc == 0) {
             json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-            char *pretty = j ? json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
-            printf("%s\n", pretty ? pretty : text);
-            free(pretty);
+            if (!j || floe_cli__print_json(j) != 0)
+                printf("%s\n", text);
             json_decref(j);
         }
     }
@@ -186,16 +181,11 @@ static json_t *meta_json_value(const uint8_t *v, size_t len)
 static int cmd_meta(const char *path, int argc, char **argv)
 {
     int as_json = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            as_json = 1;
-        } else {
-            fprintf(stderr, "floe: unknown option '%s' for 'avro meta'\n", argv[i]);
-            return FLOE_EXIT_USAGE;
-        }
-    }
+    int rc = floe_cli__parse_flag(&as_json, argc, argv, "--json", "avro meta");
+    if (rc)
+        return rc;
     opened o;
-    int rc = open_file(&o, path);
+    rc = open_file(&o, path);
     if (rc)
         return floe_cli_fail(rc);
     /* Counting blocks and records needs one pass over the file. */
@@ -223,12 +213,8 @@ static int cmd_meta(const char *path, int argc, char **argv)
             const uint8_t *val = floe_avro_reader_meta_value(r, i, &len);
             json_object_set_new(meta, floe_avro_reader_meta_key(r, i), meta_json_value(val, len));
         }
-        char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
-        if (text)
-            printf("%s\n", text);
-        else
-            rc = floe_error_set(FLOE_ENOMEM, "out of memory rendering metadata");
-        free(text);
+        rc = root ? floe_cli__print_json(root)
+                  : floe_error_set(FLOE_ENOMEM, "out of memory rendering metadata");
         json_decref(root);
     } else {
         printf("file:    %s\ncodec:   %s\nrecords: %llu\nblocks:  %llu\nmetadata:\n", path, codec,
@@ -254,14 +240,12 @@ static int cmd_meta(const char *path, int argc, char **argv)
 
 int floe_cli_avro(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? FLOE_EXIT_USAGE : FLOE_EXIT_OK;
-    }
+    int exit_code = FLOE_EXIT_OK;
+    if (floe_cli__group_help(&exit_code, argc, argv, usage))
+        return exit_code;
     const char *sub = argv[1];
     for (int i = 2; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        if (floe_cli__is_help(argv[i])) {
             usage(stdout);
             return FLOE_EXIT_OK;
         }

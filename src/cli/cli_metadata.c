@@ -12,6 +12,7 @@
 #include <floe/iceberg/sort_order.h>
 #include <floe/io.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 static void usage(FILE *out)
@@ -246,7 +247,7 @@ static int show(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
-        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        } else if (floe_cli__is_help(argv[i])) {
             usage(stdout);
             return FLOE_EXIT_OK;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
@@ -289,11 +290,9 @@ static int show(int argc, char **argv)
 
 int floe_cli_metadata(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? FLOE_EXIT_USAGE : FLOE_EXIT_OK;
-    }
+    int exit_code = FLOE_EXIT_OK;
+    if (floe_cli__group_help(&exit_code, argc, argv, usage))
+        return exit_code;
     if (strcmp(argv[1], "show") == 0)
         return show(argc - 2, argv + 2);
     fprintf(stderr, "floe metadata: unknown subcommand '%s'\n", argv[1]);

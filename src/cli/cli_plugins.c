@@ -10,6 +10,7 @@
 #include <floe/plugin.h>
 #include <floe/registry.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 #define MAX_PATHS 32
@@ -52,7 +53,7 @@ static int parse(struct opts *o, int argc, char **argv, int allow_name)
         const char *val = NULL;
         if (strcmp(a, "--json") == 0) {
             o->json = 1;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        } else if (floe_cli__is_help(a)) {
             o->help = 1;
         } else if (strncmp(a, "--plugin-path", 13) == 0 || strncmp(a, "--config", 8) == 0 ||
                    strncmp(a, "--type", 6) == 0) {
@@ -149,15 +150,6 @@ static json_t *plugin_json(const floe_plugin_info *p)
     return o;
 }
 
-static void print_json(json_t *j)
-{
-    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (s) {
-        printf("%s\n", s);
-        free(s);
-    }
-}
-
 static int cmd_list(int argc, char **argv)
 {
     struct opts o;
@@ -215,7 +207,7 @@ static int cmd_list(int argc, char **argv)
     json_object_set_new(root, "refused", refused);
     if (rc == 0) {
         if (o.json) {
-            print_json(root);
+            rc = floe_cli__print_json(root);
         } else if (json_array_size(refused)) {
             printf("refused:\n");
             size_t i;
@@ -296,7 +288,7 @@ static int cmd_info(int argc, char **argv)
     if (cfg)
         json_object_set_new(o_json, "config", json_deep_copy(floe_config_json(cfg)));
     if (o.json) {
-        print_json(o_json);
+        rc = floe_cli__print_json(o_json);
     } else {
         printf("name:         %s\n", info.def->name);
         printf("type:         %s\n", floe_plugin_type_name(info.def->type));
@@ -315,15 +307,15 @@ static int cmd_info(int argc, char **argv)
         }
         printf("%s\n", any ? "" : " (none)");
         printf("config schema:\n");
-        print_json(json_object_get(o_json, "config_schema"));
-        if (cfg) {
+        rc = floe_cli__print_json(json_object_get(o_json, "config_schema"));
+        if (cfg && rc == 0) {
             printf("config:\n");
-            print_json(json_object_get(o_json, "config"));
+            rc = floe_cli__print_json(json_object_get(o_json, "config"));
         }
     }
     json_decref(o_json);
     floe_registry_free(r);
-    return FLOE_EXIT_OK;
+    return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
 }
 
 static int cmd_health(int argc, char **argv)
@@ -367,27 +359,24 @@ static int cmd_health(int argc, char **argv)
     }
     if (o.json) {
         json_t *root = json_pack("{s:o, s:b}", "plugins", arr, "healthy", unhealthy == 0);
-        print_json(root);
+        rc = floe_cli__print_json(root);
         json_decref(root);
     } else {
         json_decref(arr);
     }
     floe_plugin_health_free(h);
     floe_registry_free(r);
+    if (rc)
+        return floe_cli_fail(rc);
     return unhealthy ? FLOE_EXIT_UNHEALTHY : FLOE_EXIT_OK;
 }
 
 int floe_cli_plugins(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return FLOE_EXIT_USAGE;
-    }
+    int exit_code = FLOE_EXIT_OK;
+    if (floe_cli__group_help(&exit_code, argc, argv, usage))
+        return exit_code;
     const char *cmd = argv[1];
-    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        usage(stdout);
-        return FLOE_EXIT_OK;
-    }
     if (strcmp(cmd, "list") == 0)
         return cmd_list(argc - 2, argv + 2);
     if (strcmp(cmd, "info") == 0)
