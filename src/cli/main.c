@@ -37,7 +37,7 @@ static void usage(FILE *out)
                  "  1  the operation failed\n"
                  "  2  bad command line\n"
                  "  3  a named thing does not exist\n"
-                 "  4  a concurrent change, or it already exists\n"
+                 "  4  a concurrent change, it already exists, or it is not empty\n"
                  "  5  invalid or corrupt input\n"
                  "  6  a health check reported a problem\n\n"
                  "Environment:\n"
@@ -56,6 +56,7 @@ int floe_cli_fail(int code)
         return FLOE_EXIT_NOTFOUND;
     case FLOE_ECONFLICT:
     case FLOE_EEXISTS:
+    case FLOE_ENOTEMPTY:
         return FLOE_EXIT_CONFLICT;
     case FLOE_EINVALID:
     case FLOE_ECORRUPT:

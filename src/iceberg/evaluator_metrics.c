@@ -262,14 +262,14 @@ static int run(bool *result, const floe_expr *bound, bool strict, stats_fn get, 
 
 typedef struct metrics_ctx {
     const floe_schema *schema;
-    const floe_column_metrics *cols;
+    const floe_expr_column_metrics *cols;
     size_t n;
 } metrics_ctx;
 
 static int metrics_stats(void *vctx, const floe_expr *p, stats *s)
 {
     metrics_ctx *m = vctx;
-    const floe_column_metrics *c = NULL;
+    const floe_expr_column_metrics *c = NULL;
     for (size_t i = 0; i < m->n; i++)
         if (m->cols[i].field_id == p->field_id)
             c = &m->cols[i];
@@ -291,7 +291,7 @@ static int metrics_stats(void *vctx, const floe_expr *p, stats *s)
 }
 
 int floe_expr_metrics_might_match(bool *result, const floe_expr *bound, const floe_schema *schema,
-                                  int64_t record_count, const floe_column_metrics *columns,
+                                  int64_t record_count, const floe_expr_column_metrics *columns,
                                   size_t count)
 {
     *result = true;
@@ -304,7 +304,7 @@ int floe_expr_metrics_might_match(bool *result, const floe_expr *bound, const fl
 }
 
 int floe_expr_metrics_must_match(bool *result, const floe_expr *bound, const floe_schema *schema,
-                                 int64_t record_count, const floe_column_metrics *columns,
+                                 int64_t record_count, const floe_expr_column_metrics *columns,
                                  size_t count)
 {
     *result = false;

@@ -59,7 +59,7 @@ int floe_manager__metrics_match(bool *out, bool strict, const floe_expr *bound,
                                 const floe_schema *schema, int64_t records,
                                 const struct floe_manager_metrics *m, size_t n)
 {
-    floe_column_metrics *cm = floe_calloc(n ? n : 1, sizeof *cm);
+    floe_expr_column_metrics *cm = floe_calloc(n ? n : 1, sizeof *cm);
     if (!cm)
         return floe_error_set(FLOE_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {

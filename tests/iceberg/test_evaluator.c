@@ -200,8 +200,8 @@ static bytes f64(double d)
     return r;
 }
 
-static bool might(const floe_schema *s, const char *filter, const floe_column_metrics *m, size_t n,
-                  int64_t rows)
+static bool might(const floe_schema *s, const char *filter, const floe_expr_column_metrics *m,
+                  size_t n, int64_t rows)
 {
     floe_expr *e = bind(s, filter);
     bool r = false;
@@ -210,8 +210,8 @@ static bool might(const floe_schema *s, const char *filter, const floe_column_me
     return r;
 }
 
-static bool must(const floe_schema *s, const char *filter, const floe_column_metrics *m, size_t n,
-                 int64_t rows)
+static bool must(const floe_schema *s, const char *filter, const floe_expr_column_metrics *m,
+                 size_t n, int64_t rows)
 {
     floe_expr *e = bind(s, filter);
     bool r = true;
@@ -225,7 +225,7 @@ static void test_inclusive_metrics(void **state)
     (void)state;
     floe_schema *s = schema();
     bytes lo = le32(10), hi = le32(20);
-    floe_column_metrics m[4] = {
+    floe_expr_column_metrics m[4] = {
         {1, 100, 0, -1, lo.b, 4, hi.b, 4},
         /* region: truncated bounds "ab" .. "ad" with some nulls */
         {2, 100, 5, -1, (const uint8_t *)"ab", 2, (const uint8_t *)"ad", 2},
@@ -279,16 +279,16 @@ static void test_inclusive_metrics_null_counts(void **state)
 {
     (void)state;
     floe_schema *s = schema();
-    floe_column_metrics none[1] = {
+    floe_expr_column_metrics none[1] = {
         {2, 50, 0, -1, (const uint8_t *)"a", 1, (const uint8_t *)"z", 1}};
     assert_false(might(s, "region is null", none, 1, 50));
     assert_true(might(s, "region is not null", none, 1, 50));
-    floe_column_metrics unknown[1] = {{2, -1, -1, -1, NULL, 0, NULL, 0}};
+    floe_expr_column_metrics unknown[1] = {{2, -1, -1, -1, NULL, 0, NULL, 0}};
     assert_true(might(s, "region is null", unknown, 1, 50));
     assert_true(might(s, "region = 'x'", unknown, 1, 50));
     bytes nan = f64(NAN), one = f64(1.0);
     /* a NaN lower bound is ignored (it cannot order values) */
-    floe_column_metrics nanb[1] = {{3, 10, 0, 1, nan.b, 8, one.b, 8}};
+    floe_expr_column_metrics nanb[1] = {{3, 10, 0, 1, nan.b, 8, one.b, 8}};
     assert_true(might(s, "f < -5", nanb, 1, 10));
     assert_false(might(s, "f > 2", nanb, 1, 10));
     floe_schema_free(s);
@@ -299,7 +299,7 @@ static void test_strict_metrics(void **state)
     (void)state;
     floe_schema *s = schema();
     bytes lo = le32(10), hi = le32(20);
-    floe_column_metrics m[3] = {
+    floe_expr_column_metrics m[3] = {
         {1, 100, 0, -1, lo.b, 4, hi.b, 4},
         {2, 100, 0, -1, (const uint8_t *)"abc", 3, (const uint8_t *)"abd", 3},
         {5, 100, 100, 0, NULL, 0, NULL, 0},
@@ -327,7 +327,7 @@ static void test_strict_metrics(void **state)
     /* an empty file matches everything */
     assert_true(must(s, "id = 99", m, 3, 0));
     /* nulls break comparisons */
-    floe_column_metrics withnull[1] = {{1, 100, 1, -1, lo.b, 4, hi.b, 4}};
+    floe_expr_column_metrics withnull[1] = {{1, 100, 1, -1, lo.b, 4, hi.b, 4}};
     assert_false(must(s, "id >= 10", withnull, 1, 100));
     floe_schema_free(s);
 }
@@ -423,7 +423,7 @@ static void test_metrics_survive_allocation_failures(void **state)
     (void)state;
     floe_schema *s = schema();
     floe_expr *e = bind(s, "not (region like 'ab%' and id > 3) or region in ('x', 'y')");
-    floe_column_metrics m[1] = {
+    floe_expr_column_metrics m[1] = {
         {2, 100, 0, -1, (const uint8_t *)"ab", 2, (const uint8_t *)"ad", 2}};
     bool done = false;
     for (long n = 1; n < 1000 && !done; n++) {

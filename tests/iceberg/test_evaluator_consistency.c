@@ -152,8 +152,8 @@ static bool row_selected(const floe_expr *e, const floe_schema *s, const floe_li
 
 /* Column metrics of rows[0..n) for column c, as a writer would record them; string bounds
  * are truncated to one code point when `truncate` is set. Bound bytes go to `store`. */
-static void metrics_of(floe_column_metrics *m, floe_literal (*rows)[4], int n, int c, bool truncate,
-                       uint8_t **store)
+static void metrics_of(floe_expr_column_metrics *m, floe_literal (*rows)[4], int n, int c,
+                       bool truncate, uint8_t **store)
 {
     memset(m, 0, sizeof *m);
     m->field_id = c + 1;
@@ -217,7 +217,7 @@ static void test_metrics_never_prune_selected_rows(void **state)
         for (int i = 0; i < n; i++)
             selected += row_selected(e, s, rows[i]);
         bool truncate = rnd(&seed, 2);
-        floe_column_metrics m[4];
+        floe_expr_column_metrics m[4];
         uint8_t *store[4][2] = {{NULL}};
         for (int c = 0; c < 4; c++)
             metrics_of(&m[c], rows, n, c, truncate, store[c]);

@@ -212,7 +212,7 @@ FLOE_API int floe_expr_manifest_might_match(bool *result, const floe_expr *parti
                                             const floe_partition_summary *summaries, size_t count);
 
 /** Metrics of one column of a data file (from the manifest entry's maps). */
-typedef struct floe_column_metrics {
+typedef struct floe_expr_column_metrics {
     int32_t field_id;     /**< column id */
     int64_t value_count;  /**< values including nulls, or -1 when unknown */
     int64_t null_count;   /**< nulls, or -1 when unknown */
@@ -221,7 +221,7 @@ typedef struct floe_column_metrics {
     size_t lower_len;     /**< length of lower */
     const uint8_t *upper; /**< upper bound or NULL */
     size_t upper_len;     /**< length of upper */
-} floe_column_metrics;
+} floe_expr_column_metrics;
 
 /**
  * Inclusive metrics evaluator: might the file contain a row matching the bound row filter?
@@ -230,12 +230,12 @@ typedef struct floe_column_metrics {
  */
 FLOE_API int floe_expr_metrics_might_match(bool *result, const floe_expr *bound,
                                            const floe_schema *schema, int64_t record_count,
-                                           const floe_column_metrics *columns, size_t count);
+                                           const floe_expr_column_metrics *columns, size_t count);
 
 /** Strict metrics evaluator: do all rows of the file certainly match? */
 FLOE_API int floe_expr_metrics_must_match(bool *result, const floe_expr *bound,
                                           const floe_schema *schema, int64_t record_count,
-                                          const floe_column_metrics *columns, size_t count);
+                                          const floe_expr_column_metrics *columns, size_t count);
 
 FLOE_END_DECLS
 
