@@ -23,5 +23,6 @@ int floe_cli_avro(int argc, char **argv);
 int floe_cli_metadata(int argc, char **argv);
 int floe_cli_namespace(int argc, char **argv);
 int floe_cli_table(int argc, char **argv);
+int floe_cli_quickstart(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ struct group {
 };
 
 static const struct group groups[] = {
+    {"quickstart", floe_cli_quickstart, "build a demo warehouse and walk through floe's main job"},
     {"namespace", floe_cli_namespace, "create, list, describe and drop namespaces"},
     {"table", floe_cli_table, "create, write, scan and inspect Iceberg tables"},
     {"plugins", floe_cli_plugins, "list, inspect and health-check plugins"},
