@@ -50,7 +50,7 @@ typedef struct floe_manager_options {
      *  `catalog.uri`, `catalog.type`, `write.target-file-size-bytes`,
      *  `write.row-group-size-bytes`, `write.compression`, `commit.retries`. */
     const char *config_file;
-    /** Catalog plugin name; default "sql" when registered, else floe's directory catalog. */
+    /** Catalog plugin name (a registered catalog plugin); default "sql". */
     const char *catalog;
     int64_t target_file_size;   /**< 0 = FLOE_MANAGER_TARGET_FILE_SIZE_DEFAULT */
     int64_t row_group_size;     /**< 0 = FLOE_MANAGER_ROW_GROUP_SIZE_DEFAULT */
@@ -80,7 +80,7 @@ FLOE_API int floe_manager_open(floe_manager **out, const floe_manager_options *o
 FLOE_API void floe_manager_free(floe_manager *m);
 /** (transfer none) The resolved warehouse directory. */
 FLOE_API const char *floe_manager_warehouse(const floe_manager *m);
-/** (transfer none) Name of the catalog in use ("sql", "dir", ...). */
+/** (transfer none) Name of the catalog plugin in use ("sql", ...). */
 FLOE_API const char *floe_manager_catalog_name(const floe_manager *m);
 
 /* ---- namespaces ---- */

@@ -141,14 +141,7 @@ static int open_catalog(floe_manager *m, const char *wanted)
         return (m->catalog_name = floe_strdup(name)) ? 0
                                                      : floe_error_set(FLOE_ENOMEM, "out of memory");
     }
-    if (wanted && strcmp(wanted, "dir") != 0)
-        return rc;
-    floe_error_clear();
-    if ((rc = floe_manager__dir_catalog_new(&m->own_catalog, m->io, m->warehouse)))
-        return rc;
-    m->catalog = m->own_catalog;
-    return (m->catalog_name = floe_strdup("dir")) ? 0
-                                                  : floe_error_set(FLOE_ENOMEM, "out of memory");
+    return floe_error_wrap(rc, "no catalog named '%s'", name);
 }
 
 int floe_manager_open(floe_manager **out, const floe_manager_options *opts)
@@ -271,8 +264,6 @@ void floe_manager_free(floe_manager *m)
 {
     if (!m)
         return;
-    if (m->own_catalog)
-        m->own_catalog->free(m->own_catalog);
     if (m->own_io)
         floe_file_io_free(m->own_io);
     floe_registry_free(m->registry);

@@ -15,10 +15,9 @@ struct floe_manager {
     char *warehouse;
     char *catalog_uri;
     char *catalog_name;
-    floe_registry *registry;          /* owns the registry's plugins */
-    floe_catalog_plugin *catalog;     /* borrowed from the registry, or own_catalog */
-    floe_catalog_plugin *own_catalog; /* floe's directory catalog when no sql plugin */
-    floe_file_io *io;                 /* borrowed (options) or own_io */
+    floe_registry *registry;      /* owns the registry's plugins */
+    floe_catalog_plugin *catalog; /* borrowed from the registry */
+    floe_file_io *io;             /* borrowed (options) or own_io */
     floe_file_io *own_io;
     int64_t target_file_size;
     int64_t row_group_size;
@@ -41,7 +40,6 @@ struct floe_table {
 
 /* A directory catalog over `io`: namespaces and table pointers under <root>/_catalog.
  * Commits are compare-and-swap by exclusive creation of the next pointer file. */
-int floe_manager__dir_catalog_new(floe_catalog_plugin **out, floe_file_io *io, const char *root);
 
 /* Splits "a.b.t" into namespace "a.b" and name "t" (transfer full). */
 int floe_manager__split_ident(char **ns, char **name, const char *ident);

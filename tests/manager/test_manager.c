@@ -507,37 +507,6 @@ static void test_nested_columns_round_trip(void **state)
     floe_manager_free(m);
 }
 
-static void test_directory_catalog_round_trip(void **state)
-{
-    (void)state;
-    floe_manager_options o = FLOE_MANAGER_OPTIONS_INIT;
-    o.warehouse = floe_test_tmpdir("mgr_dircat");
-    o.catalog = "dir";
-    floe_manager *m = NULL;
-    assert_int_equal(floe_manager_open(&m, &o), 0);
-    assert_string_equal(floe_manager_catalog_name(m), "dir");
-    assert_int_equal(floe_manager_create_namespace(m, "db", NULL, 0), 0);
-    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
-    co.schema_text = SCHEMA_TEXT;
-    co.partition_by = "region";
-    floe_table *t = NULL;
-    assert_int_equal(floe_manager_create_table(&t, m, "db.t", &co), 0);
-    floe_write_result r;
-    append(t, 0, 30, 1, &r);
-    append(t, 30, 30, 1, &r);
-    assert_int_equal(scan_count(t, NULL, NULL), 60);
-    assert_int_equal(floe_manager_drop_namespace(m, "db"), FLOE_ENOTEMPTY);
-    assert_int_equal(floe_manager_rename_table(m, "db.t", "db.u"), 0);
-    floe_table *u = NULL;
-    assert_int_equal(floe_manager_load_table(&u, m, "db.u"), 0);
-    assert_int_equal(scan_count(u, NULL, NULL), 60);
-    assert_int_equal(floe_manager_drop_table(m, "db.u", 1), 0);
-    assert_int_equal(floe_manager_drop_namespace(m, "db"), 0);
-    floe_table_free(u);
-    floe_table_free(t);
-    floe_manager_free(m);
-}
-
 static void test_default_catalog_is_sql_under_warehouse(void **state)
 {
     (void)state;
@@ -563,7 +532,6 @@ int main(void)
         cmocka_unit_test(test_file_rolling_at_target_size),
         cmocka_unit_test(test_schema_mismatch_names_column),
         cmocka_unit_test(test_nested_columns_round_trip),
-        cmocka_unit_test(test_directory_catalog_round_trip),
         cmocka_unit_test(test_default_catalog_is_sql_under_warehouse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
