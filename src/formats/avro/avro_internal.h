@@ -119,6 +119,21 @@ int floe_avro__read_long(floe_avro__dec *d, int64_t *out);
 int floe_avro__read_int(floe_avro__dec *d, int32_t *out);
 /* Reads a length prefix and checks it against the remaining bytes. */
 int floe_avro__read_len(floe_avro__dec *d, size_t *out);
+/* Enters one more level of nesting; FLOE_ECORRUPT beyond FLOE_AVRO__MAX_DEPTH. The caller
+ * decrements d->depth when it leaves the level. */
+int floe_avro__enter(floe_avro__dec *d);
+/* Reads a union branch index and checks it against `nbranches`; on failure the cursor stays at
+ * the index. */
+int floe_avro__read_branch(floe_avro__dec *d, size_t nbranches, int64_t *out);
+/* Reads an enum symbol index and checks it against `nsymbols`; on failure the cursor stays at
+ * the index. */
+int floe_avro__read_enum_index(floe_avro__dec *d, size_t nsymbols, int32_t *out);
+/* Decodes the blocks of an array or map datum into v (items appended, map keys set), one
+ * nesting level deeper; `item` decodes each item, given `ctx`. `costly` as for
+ * floe_avro__read_block_count. */
+int floe_avro__decode_items(floe_avro__dec *d, floe_avro_value *v, int is_map, int costly,
+                            int (*item)(floe_avro__dec *d, const void *ctx, floe_avro_value *v),
+                            const void *ctx);
 /* Decodes a datum of value->schema into value. */
 int floe_avro__decode(floe_avro__dec *d, floe_avro_value *v);
 /* Skips a datum of schema s. */

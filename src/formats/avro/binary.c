@@ -119,6 +119,82 @@ int floe_avro__read_block_count(floe_avro__dec *d, int64_t *count, int64_t *byte
     return 0;
 }
 
+int floe_avro__enter(floe_avro__dec *d)
+{
+    if (++d->depth > FLOE_AVRO__MAX_DEPTH)
+        return floe_avro__corrupt(d, "values nested deeper than %d levels", FLOE_AVRO__MAX_DEPTH);
+    return 0;
+}
+
+int floe_avro__read_branch(floe_avro__dec *d, size_t nbranches, int64_t *out)
+{
+    const uint8_t *at = d->p;
+    int rc = floe_avro__read_long(d, out);
+    if (rc)
+        return rc;
+    if (*out < 0 || (uint64_t)*out >= nbranches) {
+        d->p = at;
+        return floe_avro__corrupt(d, "union branch %lld out of range (%zu branches)",
+                                  (long long)*out, nbranches);
+    }
+    return 0;
+}
+
+int floe_avro__read_enum_index(floe_avro__dec *d, size_t nsymbols, int32_t *out)
+{
+    const uint8_t *at = d->p;
+    int rc = floe_avro__read_int(d, out);
+    if (rc)
+        return rc;
+    if (*out < 0 || (size_t)*out >= nsymbols) {
+        d->p = at;
+        return floe_avro__corrupt(d, "enum index %d out of range (%zu symbols)", *out, nsymbols);
+    }
+    return 0;
+}
+
+int floe_avro__decode_items(floe_avro__dec *d, floe_avro_value *v, int is_map, int costly,
+                            int (*item)(floe_avro__dec *d, const void *ctx, floe_avro_value *v),
+                            const void *ctx)
+{
+    int rc = floe_avro__enter(d);
+    if (rc)
+        return rc;
+    v->u.arr.len = 0;
+    for (;;) {
+        int64_t n, bytes;
+        if ((rc = floe_avro__read_block_count(d, &n, &bytes, costly, v->u.arr.len)))
+            return rc;
+        if (n == 0)
+            break;
+        for (int64_t k = 0; k < n; k++) {
+            floe_avro_value *iv;
+            size_t klen = 0;
+            const uint8_t *key = NULL;
+            if (is_map) {
+                if ((rc = floe_avro__read_len(d, &klen)))
+                    return rc;
+                key = d->p;
+                d->p += klen;
+            }
+            if ((rc = floe_avro__value_append_raw(&iv, v)))
+                return rc;
+            if (is_map && (rc = floe_avro__bytes_set(&v->u.arr.keys[v->u.arr.len - 1], key, klen)))
+                return rc;
+            if ((rc = item(d, ctx, iv)))
+                return rc;
+        }
+    }
+    d->depth--;
+    return 0;
+}
+
+static int decode_item(floe_avro__dec *d, const void *ctx, floe_avro_value *v)
+{
+    (void)ctx;
+    return floe_avro__decode(d, v);
+}
+
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -183,77 +259,33 @@ int floe_avro__decode(floe_avro__dec *d, floe_avro_value *v)
         return rc;
     case FLOE_AVRO_ENUM: {
         int32_t i = 0;
-        const uint8_t *at = d->p;
-        if ((rc = floe_avro__read_int(d, &i)))
+        if ((rc = floe_avro__read_enum_index(d, s->nsymbols, &i)))
             return rc;
-        if (i < 0 || (size_t)i >= s->nsymbols) {
-            d->p = at;
-            return floe_avro__corrupt(d, "enum index %d out of range (%zu symbols)", i,
-                                      s->nsymbols);
-        }
         v->u.i = i;
         return 0;
     }
     case FLOE_AVRO_RECORD:
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
+        if ((rc = floe_avro__enter(d)))
+            return rc;
         for (size_t i = 0; i < s->nfields && !rc; i++)
             rc = floe_avro__decode(d, &v->u.rec.fields[i]);
         d->depth--;
         return rc;
     case FLOE_AVRO_ARRAY:
     case FLOE_AVRO_MAP: {
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
-        v->u.arr.len = 0;
         int is_map = s->type == FLOE_AVRO_MAP;
-        for (;;) {
-            int64_t n, bytes;
-            if ((rc = floe_avro__read_block_count(d, &n, &bytes, is_map || s->child->min_size > 0,
-                                                  v->u.arr.len)))
-                return rc;
-            if (n == 0)
-                break;
-            for (int64_t k = 0; k < n; k++) {
-                floe_avro_value *item;
-                size_t klen = 0;
-                const uint8_t *key = NULL;
-                if (is_map) {
-                    if ((rc = floe_avro__read_len(d, &klen)))
-                        return rc;
-                    key = d->p;
-                    d->p += klen;
-                }
-                if ((rc = floe_avro__value_append_raw(&item, v)))
-                    return rc;
-                if (is_map &&
-                    (rc = floe_avro__bytes_set(&v->u.arr.keys[v->u.arr.len - 1], key, klen)))
-                    return rc;
-                if ((rc = floe_avro__decode(d, item)))
-                    return rc;
-            }
-        }
-        d->depth--;
-        return 0;
+        return floe_avro__decode_items(d, v, is_map, is_map || s->child->min_size > 0, decode_item,
+                                       NULL);
     }
     case FLOE_AVRO_UNION: {
-        int64_t b;
-        const uint8_t *at = d->p;
-        if ((rc = floe_avro__read_long(d, &b)))
+        int64_t b = 0;
+        if ((rc = floe_avro__read_branch(d, s->nbranches, &b)))
             return rc;
-        if (b < 0 || (uint64_t)b >= s->nbranches) {
-            d->p = at;
-            return floe_avro__corrupt(d, "union branch %lld out of range (%zu branches)",
-                                      (long long)b, s->nbranches);
-        }
         floe_avro_value *bv;
         if ((rc = floe_avro_value_union_select(&bv, v, (int)b)))
             return rc;
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
+        if ((rc = floe_avro__enter(d)))
+            return rc;
         rc = floe_avro__decode(d, bv);
         d->depth--;
         return rc;
@@ -294,18 +326,16 @@ int floe_avro__skip(floe_avro__dec *d, const floe_avro_schema *s)
         d->p += n;
         return 0;
     case FLOE_AVRO_RECORD:
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
+        if ((rc = floe_avro__enter(d)))
+            return rc;
         for (size_t i = 0; i < s->nfields && !rc; i++)
             rc = floe_avro__skip(d, s->fields[i].type);
         d->depth--;
         return rc;
     case FLOE_AVRO_ARRAY:
     case FLOE_AVRO_MAP: {
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
+        if ((rc = floe_avro__enter(d)))
+            return rc;
         int is_map = s->type == FLOE_AVRO_MAP;
         size_t total = 0;
         for (;;) {
@@ -334,17 +364,10 @@ int floe_avro__skip(floe_avro__dec *d, const floe_avro_schema *s)
         return 0;
     }
     case FLOE_AVRO_UNION: {
-        const uint8_t *at = d->p;
-        if ((rc = floe_avro__read_long(d, &tmp)))
+        if ((rc = floe_avro__read_branch(d, s->nbranches, &tmp)))
             return rc;
-        if (tmp < 0 || (uint64_t)tmp >= s->nbranches) {
-            d->p = at;
-            return floe_avro__corrupt(d, "union branch %lld out of range (%zu branches)",
-                                      (long long)tmp, s->nbranches);
-        }
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
+        if ((rc = floe_avro__enter(d)))
+            return rc;
         rc = floe_avro__skip(d, s->branches[tmp]);
         d->depth--;
         return rc;

@@ -413,6 +413,11 @@ static int promote(floe_avro__dec *d, const floe_avro__plan *p, floe_avro_value 
     }
 }
 
+static int decode_plan_item(floe_avro__dec *d, const void *ctx, floe_avro_value *v)
+{
+    return floe_avro__decode_plan(d, ctx, v);
+}
+
 int floe_avro__decode_plan(floe_avro__dec *d, const floe_avro__plan *p, floe_avro_value *v)
 {
     int rc = 0;
@@ -422,9 +427,8 @@ int floe_avro__decode_plan(floe_avro__dec *d, const floe_avro__plan *p, floe_avr
     case PK_PROMOTE:
         return promote(d, p, v);
     case PK_RECORD:
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
+        if ((rc = floe_avro__enter(d)))
+            return rc;
         for (size_t i = 0; i < p->nwf && !rc; i++) {
             const wfield *f = &p->wf[i];
             if (f->target >= 0)
@@ -438,53 +442,16 @@ int floe_avro__decode_plan(floe_avro__dec *d, const floe_avro__plan *p, floe_avr
         return rc;
     case PK_ARRAY:
     case PK_MAP: {
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
         int is_map = p->kind == PK_MAP;
-        v->u.arr.len = 0;
-        for (;;) {
-            int64_t n, bytes;
-            if ((rc = floe_avro__read_block_count(
-                     d, &n, &bytes, is_map || p->w->child->min_size > 0, v->u.arr.len)))
-                return rc;
-            if (n == 0)
-                break;
-            for (int64_t k = 0; k < n; k++) {
-                floe_avro_value *item;
-                size_t klen = 0;
-                const uint8_t *key = NULL;
-                if (is_map) {
-                    if ((rc = floe_avro__read_len(d, &klen)))
-                        return rc;
-                    key = d->p;
-                    d->p += klen;
-                }
-                if ((rc = floe_avro__value_append_raw(&item, v)))
-                    return rc;
-                if (is_map &&
-                    (rc = floe_avro__bytes_set(&v->u.arr.keys[v->u.arr.len - 1], key, klen)))
-                    return rc;
-                if ((rc = floe_avro__decode_plan(d, p->child, item)))
-                    return rc;
-            }
-        }
-        d->depth--;
-        return 0;
+        return floe_avro__decode_items(d, v, is_map, is_map || p->w->child->min_size > 0,
+                                       decode_plan_item, p->child);
     }
     case PK_WUNION: {
-        int64_t b;
-        const uint8_t *at = d->p;
-        if ((rc = floe_avro__read_long(d, &b)))
+        int64_t b = 0;
+        if ((rc = floe_avro__read_branch(d, p->w->nbranches, &b)))
             return rc;
-        if (b < 0 || (uint64_t)b >= p->w->nbranches) {
-            d->p = at;
-            return floe_avro__corrupt(d, "union branch %lld out of range (%zu branches)",
-                                      (long long)b, p->w->nbranches);
-        }
-        if (++d->depth > FLOE_AVRO__MAX_DEPTH)
-            return floe_avro__corrupt(d, "values nested deeper than %d levels",
-                                      FLOE_AVRO__MAX_DEPTH);
+        if ((rc = floe_avro__enter(d)))
+            return rc;
         rc = floe_avro__decode_plan(d, p->branches[b], v);
         d->depth--;
         return rc;
@@ -496,15 +463,9 @@ int floe_avro__decode_plan(floe_avro__dec *d, const floe_avro__plan *p, floe_avr
         return floe_avro__decode_plan(d, p->child, bv);
     }
     case PK_ENUM: {
-        int32_t i;
-        const uint8_t *at = d->p;
-        if ((rc = floe_avro__read_int(d, &i)))
+        int32_t i = 0;
+        if ((rc = floe_avro__read_enum_index(d, p->w->nsymbols, &i)))
             return rc;
-        if (i < 0 || (size_t)i >= p->w->nsymbols) {
-            d->p = at;
-            return floe_avro__corrupt(d, "enum index %d out of range (%zu symbols)", i,
-                                      p->w->nsymbols);
-        }
         if (p->enum_map[i] < 0)
             return floe_error_set(FLOE_ESCHEMA,
                                   "enum symbol '%s' of the file is unknown to the reader's enum "
