@@ -25,7 +25,7 @@ scripts/check-format.sh
 mkdir -p build
 step "requirement traceability (every id of seed 004 has a test)"
 scripts/traceability.sh --strict 004 > build/traceability.txt || { cat build/traceability.txt; exit 1; }
-grep -c '^  [FS]' build/traceability.txt | sed 's/^/requirement ids traced: /'
+echo "requirement ids traced: $(grep -c '^  [FS]' build/traceability.txt || true)"
 
 step "build (RelWithDebInfo)"
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

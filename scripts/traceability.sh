@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${FLOE_SEEDS:-../shared/seeds}
+if ! ls "$seeds"/[0-9]*.txt >/dev/null 2>&1; then
+  echo "traceability: no seeds found in $seeds (set FLOE_SEEDS); nothing to trace"
+  exit 0
+fi
 strict=""
 if [ "${1:-}" = "--strict" ]; then strict=${2:?seed prefix, e.g. 004}; fi
 missing_strict=0
