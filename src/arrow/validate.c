@@ -10,6 +10,7 @@
 #include <floe/error.h>
 
 #include "arrow/path.h"
+#include "base/utf8.h"
 
 typedef struct vctx {
     floe_arrow__path path;
@@ -116,41 +117,6 @@ static int check_schema(const struct ArrowSchema *s, vctx *c, int depth)
         }
     }
     return check_children_schema(s, t.id, c, depth);
-}
-
-static int check_utf8(const uint8_t *p, int64_t n)
-{
-    int64_t i = 0;
-    while (i < n) {
-        uint8_t b = p[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        int extra;
-        uint32_t cp;
-        if ((b & 0xe0) == 0xc0)
-            extra = 1, cp = b & 0x1f;
-        else if ((b & 0xf0) == 0xe0)
-            extra = 2, cp = b & 0x0f;
-        else if ((b & 0xf8) == 0xf0)
-            extra = 3, cp = b & 0x07;
-        else
-            return -1;
-        if (n - i <= extra)
-            return -1;
-        for (int k = 1; k <= extra; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-            (extra == 3 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return -1;
-        i += extra + 1;
-    }
-    return 0;
 }
 
 static int64_t load_offset(const void *offsets, int large, int64_t i)
@@ -337,7 +303,7 @@ static int check_array(const struct ArrowSchema *s, const struct ArrowArray *a, 
                 if (!floe_arrow_is_valid(a, i))
                     continue;
                 floe_arrow_bytes v = floe_arrow_get_var_bytes(a, t.id, i);
-                if (check_utf8(v.data, v.len) < 0)
+                if (v.len > 0 && !floe_utf8_valid(v.data, (size_t)v.len))
                     return fail(c, FLOE_EINVALID, "value at index %lld is not valid UTF-8",
                                 (long long)i);
             }

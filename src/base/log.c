@@ -15,6 +15,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/log_scrub.h"
+#include "base/utf8.h"
 
 #define REDACTED_FIELD "***"
 /* Fields kept on the stack per line before spilling to the heap. */
@@ -337,40 +338,6 @@ void floe_log_unbind_all(void)
 
 /* ---- formatting ---- */
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the bytes are not valid UTF-8
- * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
-static size_t utf8_seq(const unsigned char *s, size_t avail)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (avail < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
-}
-
 /* Appends s as the body of a JSON string (no quotes); invalid UTF-8 becomes U+FFFD. */
 static int append_json_escaped(floe_buf *b, const char *s)
 {
@@ -409,7 +376,7 @@ static int append_json_escaped(floe_buf *b, const char *s)
             rc = floe_buf_append_byte(b, c);
             i++;
         } else {
-            size_t n = utf8_seq(p + i, len - i);
+            size_t n = floe_utf8_seq_len(p + i, len - i);
             if (n == 0) {
                 rc = floe_buf_append_str(b, "\\ufffd");
                 i++;

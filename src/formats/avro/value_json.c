@@ -10,40 +10,8 @@
 #include <floe/error.h>
 
 #include "base/alloc.h"
+#include "base/utf8.h"
 #include "formats/avro/avro_internal.h"
-
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if ((c & 0xe0) == 0xc0) {
-        len = 2;
-        cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        len = 3;
-        cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return len;
-}
 
 int floe_avro__json_string(floe_buf *b, const char *s, size_t len)
 {
@@ -63,7 +31,7 @@ int floe_avro__json_string(floe_buf *b, const char *s, size_t len)
                 rc = floe_buf_printf(b, "\\u%04x", c);
             i++;
         } else {
-            size_t n = utf8_len(p + i, len - i);
+            size_t n = floe_utf8_seq_len(p + i, len - i);
             if (n == 0) {
                 rc = floe_buf_append_str(b, "\\ufffd");
                 i++;
