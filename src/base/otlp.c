@@ -11,6 +11,7 @@
 #include <floe/log.h>
 
 #include "base/alloc.h"
+#include "base/hex.h"
 #include "base/trace_internal.h"
 
 #define SPAN_KIND_INTERNAL 1
@@ -26,17 +27,6 @@ void floe_trace__kv_free(floe_trace__kv *kv)
     floe_free(kv->keys);
     floe_free(kv->vals);
     memset(kv, 0, sizeof *kv);
-}
-
-static int hexdigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Copies [s, s+n) without surrounding blanks, decoding %XX when `decode`. NULL on a bad
@@ -57,8 +47,8 @@ static char *trimmed_copy(const char *s, size_t n, int decode, int *nomem)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         if (decode && s[i] == '%') {
-            int hi = i + 2 < n ? hexdigit(s[i + 1]) : -1;
-            int lo = i + 2 < n ? hexdigit(s[i + 2]) : -1;
+            int hi = i + 2 < n ? floe_hex_digit_value(s[i + 1]) : -1;
+            int lo = i + 2 < n ? floe_hex_digit_value(s[i + 2]) : -1;
             if (hi < 0 || lo < 0) {
                 floe_free(d);
                 return NULL;

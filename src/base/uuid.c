@@ -4,6 +4,7 @@
 
 #include <floe/error.h>
 
+#include "base/hex.h"
 #include "base/random.h"
 
 int floe_uuid_v4(uint8_t out[16])
@@ -29,17 +30,6 @@ void floe_uuid_format(char buf[FLOE_UUID_STR_LEN], const uint8_t u[16])
     buf[o] = '\0';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int floe_uuid_parse(uint8_t out[16], const char *s)
 {
     if (!s)
@@ -55,8 +45,8 @@ int floe_uuid_parse(uint8_t out[16], const char *s)
                                       s, pos);
             pos++;
         }
-        int hi = hexval(s[pos]);
-        int lo = hi < 0 ? -1 : hexval(s[pos + 1]);
+        int hi = floe_hex_digit_value(s[pos]);
+        int lo = hi < 0 ? -1 : floe_hex_digit_value(s[pos + 1]);
         if (hi < 0 || lo < 0)
             return floe_error_set(FLOE_EINVALID,
                                   "invalid UUID '%.40s' at position %zu: expected a hex digit", s,
