@@ -77,6 +77,7 @@ static void task_clear(struct floe_manager_task *k)
     floe_data_file_free(k->df);
     floe_manager__expr_free(k->residual);
     floe_iceberg_free_string(k->partition);
+    floe_free(k->deletes);
 }
 
 void floe_manager__plan_free(struct floe_manager_plan *p)
@@ -91,6 +92,7 @@ void floe_manager__plan_free(struct floe_manager_plan *p)
     floe_free(p->manifests);
     floe_manager__expr_free(p->filter);
     floe_schema_free(p->schema);
+    floe_manager__deletes_free(&p->deletes);
     memset(p, 0, sizeof *p);
 }
 
@@ -206,6 +208,7 @@ static int plan_manifest(struct floe_manager_plan *p, const floe_table *t,
         k.data_sequence = e.sequence_number;
         k.file_sequence = e.file_sequence_number;
         k.snapshot_id = e.snapshot_id;
+        k.spec_id = mf->partition_spec_id;
         if (p->filter) {
             if (!(rc = floe_manager__residual(&k.residual, p->filter, spec, p->schema, pv))) {
                 bool all = false;
@@ -226,6 +229,9 @@ static int plan_manifest(struct floe_manager_plan *p, const floe_table *t,
             task_clear(&k);
             continue;
         }
+        if (!rc)
+            rc = floe_manager__deletes_for(&k.deletes, &k.delete_count, &p->deletes, k.df,
+                                           k.spec_id, k.data_sequence);
         if (rc || (rc = push_task(p, &k)))
             task_clear(&k);
     }
@@ -264,10 +270,16 @@ int floe_manager__plan(struct floe_manager_plan *p, floe_table *t, const floe_sc
         if ((rc = floe_manifest_file_copy(&p->manifests[i], floe_manifest_list_at(list, i))))
             break;
         p->manifest_count++;
-        if (p->manifests[i]->content != FLOE_MANIFEST_DATA)
-            continue;
-        rc = plan_manifest(p, t, p->manifests[i], i);
     }
+    /* delete files first, so that each planned data file gets the ones that apply to it */
+    for (size_t i = 0; !rc && i < p->manifest_count; i++)
+        if (p->manifests[i]->content == FLOE_MANIFEST_DELETES)
+            rc = floe_manager__deletes_collect(&p->deletes, t, p->manifests[i]);
+    if (!rc)
+        floe_manager__deletes_index(&p->deletes);
+    for (size_t i = 0; !rc && i < p->manifest_count; i++)
+        if (p->manifests[i]->content == FLOE_MANIFEST_DATA)
+            rc = plan_manifest(p, t, p->manifests[i], i);
     floe_manifest_list_free(list);
     return rc;
 }
@@ -341,6 +353,12 @@ struct scan_state {
     struct ArrowArrayStream fstream;
     struct ArrowSchema fschema;
     const floe_expr *residual;
+    /* deletes of the file being read */
+    int64_t *positions; /* sorted deleted row positions */
+    size_t npositions;
+    struct floe_manager_delete **eq; /* equality deletes (borrowed from the plan) */
+    size_t neq;
+    int64_t row_base; /* file position of the next batch's first row */
 };
 
 static void close_file(struct scan_state *s)
@@ -352,6 +370,33 @@ static void close_file(struct scan_state *s)
     floe_input_close(s->in);
     s->in = NULL;
     s->residual = NULL;
+    floe_free(s->positions);
+    s->positions = NULL;
+    s->npositions = 0;
+    floe_free(s->eq);
+    s->eq = NULL;
+    s->neq = 0;
+    s->row_base = 0;
+}
+
+/* Loads the deletes of task k: its positions and the key sets of its equality deletes. */
+static int load_deletes(struct scan_state *s, const struct floe_manager_task *k)
+{
+    if (!k->delete_count)
+        return 0;
+    struct floe_manager_deletes *d = &s->plan.deletes;
+    int rc = floe_manager__positions_load(&s->positions, &s->npositions, s->t, d, k->deletes,
+                                          k->delete_count, floe_data_file_path(k->df));
+    if (!rc && !(s->eq = floe_calloc(k->delete_count, sizeof *s->eq)))
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < k->delete_count; i++) {
+        struct floe_manager_delete *x = &d->files[k->deletes[i]];
+        if (floe_data_file_content(x->df) != FLOE_CONTENT_EQUALITY_DELETES)
+            continue;
+        if (!(rc = floe_manager__keys_load(x, s->t, s->plan.schema)))
+            s->eq[s->neq++] = x;
+    }
+    return rc;
 }
 
 static void scan_free(void *state)
@@ -379,6 +424,8 @@ static int open_next_file(struct scan_state *s)
         rc = floe_parquet_reader_schema(&s->fschema, s->reader);
     if (!rc)
         rc = floe_parquet_reader_stream(&s->fstream, s->reader);
+    if (!rc)
+        rc = load_deletes(s, k);
     if (rc) {
         close_file(s);
         return floe_error_wrap(rc, "reading data file '%s' of '%s'", path, s->t->ident);
@@ -507,8 +554,15 @@ static int scan_next(void *state, struct ArrowArray *out)
             rc = floe_error_set(FLOE_ENOMEM, "out of memory");
         if (!rc && s->residual)
             rc = floe_manager__eval_batch(sel, s->residual, s->plan.schema, &s->fschema, &batch);
+        else if (!rc)
+            memset(sel, 1, (size_t)n);
+        /* positions count every row of the file, so the base moves before any filtering */
+        if (!rc && (s->npositions || s->neq))
+            rc = floe_manager__deletes_apply(sel, &s->fschema, &batch, s->row_base, s->positions,
+                                             s->npositions, s->eq, s->neq);
+        s->row_base += n;
         for (int64_t r = 0; !rc && r < n; r++)
-            if (!s->residual || sel[r])
+            if (sel[r])
                 rows[cnt++] = r;
         if (!rc && s->remaining >= 0 && (int64_t)cnt > s->remaining)
             cnt = (size_t)s->remaining;

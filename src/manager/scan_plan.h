@@ -10,6 +10,7 @@
 #include <floe/iceberg/snapshot.h>
 #include <floe/table.h>
 
+#include "manager/deletes.h"
 #include "manager/scan_internal.h"
 
 /* A planned data file. */
@@ -20,6 +21,9 @@ struct floe_manager_task {
     floe_expr *residual; /* NULL without a filter */
     char *partition;     /* partition path or NULL */
     bool all_match;      /* every row matches the filter */
+    int32_t spec_id;     /* spec of the manifest listing the file */
+    size_t *deletes;     /* indexes into the plan's delete files that apply to it (owned) */
+    size_t delete_count;
 };
 
 struct floe_manager_plan {
@@ -31,6 +35,7 @@ struct floe_manager_plan {
     int64_t snapshot_id;
     floe_expr *filter; /* bound, or NULL */
     floe_schema *schema;
+    struct floe_manager_deletes deletes; /* live delete files of the snapshot */
 };
 
 int floe_manager__resolve_snapshot(const floe_snapshot **out, const floe_table *t,
