@@ -265,7 +265,9 @@ static int qs_count(int64_t *count, floe_table *t, const floe_scan_options *so, 
     return rc;
 }
 
-static int qs_plan_counts(size_t *files, size_t *pruned, floe_table *t, const char *filter)
+/* Files a scan with `filter` reads, and the manifests it skips by partition summaries. */
+static int qs_plan_counts(size_t *files, size_t *manifests_pruned, floe_table *t,
+                          const char *filter)
 {
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
     so.filter = filter;
@@ -274,8 +276,8 @@ static int qs_plan_counts(size_t *files, size_t *pruned, floe_table *t, const ch
     if (rc)
         return rc;
     *files = p->task_count;
-    if (pruned)
-        *pruned = p->files_pruned;
+    if (manifests_pruned)
+        *manifests_pruned = p->manifests_pruned;
     floe_scan_plan_free(p);
     return 0;
 }
@@ -475,9 +477,9 @@ static int qs_run(qs_out *o, const char *warehouse, int64_t rows)
            wr.deleted_records, wr.deleted_files, wr.added_records, wr.added_files, wr.snapshot_id);
 
     /* 4. filtered scan */
-    size_t total_files = 0, planned = 0, pruned = 0;
+    size_t total_files = 0, planned = 0, manifests_pruned = 0;
     if ((rc = qs_plan_counts(&total_files, NULL, t, NULL)) ||
-        (rc = qs_plan_counts(&planned, &pruned, t, QS_SCAN_FILTER)))
+        (rc = qs_plan_counts(&planned, &manifests_pruned, t, QS_SCAN_FILTER)))
         goto out;
     json_t *rows_json = o->json ? json_array() : NULL;
     qs_say(o, "4. scan with filter: %s\n   first rows:\n", QS_SCAN_FILTER);
@@ -497,12 +499,16 @@ static int qs_run(qs_out *o, const char *warehouse, int64_t rows)
         json_object_set_new(s, "rows", json_integer(matched));
         json_object_set_new(s, "files_planned", json_integer((json_int_t)planned));
         json_object_set_new(s, "files_total", json_integer((json_int_t)total_files));
-        json_object_set_new(s, "files_pruned", json_integer((json_int_t)pruned));
+        json_object_set_new(s, "files_pruned", json_integer((json_int_t)(total_files - planned)));
+        json_object_set_new(s, "manifests_pruned", json_integer((json_int_t)manifests_pruned));
         json_object_set_new(s, "first_rows", rows_json);
     }
     qs_title(o, t1 - t0, "   %" PRId64 " rows match; read %zu of %zu files (%zu pruned)", matched,
-             planned, total_files, pruned);
-    qs_say(o, "\n");
+             planned, total_files, total_files - planned);
+    qs_say(o,
+           "   (pruned by the day(ts) partition values and region min/max; %zu manifest(s)\n"
+           "   skipped whole by their partition summaries)\n\n",
+           manifests_pruned);
 
     /* 5. snapshots and time travel */
     t0 = qs_now();
