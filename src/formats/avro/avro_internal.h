@@ -119,6 +119,8 @@ int floe_avro__read_long(floe_avro__dec *d, int64_t *out);
 int floe_avro__read_int(floe_avro__dec *d, int32_t *out);
 /* Reads a length prefix and checks it against the remaining bytes. */
 int floe_avro__read_len(floe_avro__dec *d, size_t *out);
+/* Reads a length-prefixed bytes or string datum into *out. */
+int floe_avro__read_bytes(floe_avro__dec *d, floe_avro__bytes *out);
 /* Enters one more level of nesting; FLOE_ECORRUPT beyond FLOE_AVRO__MAX_DEPTH. The caller
  * decrements d->depth when it leaves the level. */
 int floe_avro__enter(floe_avro__dec *d);

@@ -119,6 +119,17 @@ int floe_avro__read_block_count(floe_avro__dec *d, int64_t *count, int64_t *byte
     return 0;
 }
 
+int floe_avro__read_bytes(floe_avro__dec *d, floe_avro__bytes *out)
+{
+    size_t n = 0;
+    int rc = floe_avro__read_len(d, &n);
+    if (rc)
+        return rc;
+    rc = floe_avro__bytes_set(out, d->p, n);
+    d->p += n;
+    return rc;
+}
+
 int floe_avro__enter(floe_avro__dec *d)
 {
     if (++d->depth > FLOE_AVRO__MAX_DEPTH)
@@ -243,14 +254,8 @@ int floe_avro__decode(floe_avro__dec *d, floe_avro_value *v)
         return 0;
     }
     case FLOE_AVRO_BYTES:
-    case FLOE_AVRO_STRING: {
-        size_t n;
-        if ((rc = floe_avro__read_len(d, &n)))
-            return rc;
-        rc = floe_avro__bytes_set(&v->u.bytes, d->p, n);
-        d->p += n;
-        return rc;
-    }
+    case FLOE_AVRO_STRING:
+        return floe_avro__read_bytes(d, &v->u.bytes);
     case FLOE_AVRO_FIXED:
         if ((rc = need(d, s->fixed_size, "fixed")))
             return rc;

@@ -400,14 +400,8 @@ static int promote(floe_avro__dec *d, const floe_avro__plan *p, floe_avro_value 
         return 0;
     }
     case FLOE_AVRO_STRING:
-    case FLOE_AVRO_BYTES: {
-        size_t n;
-        if ((rc = floe_avro__read_len(d, &n)))
-            return rc;
-        rc = floe_avro__bytes_set(&v->u.bytes, d->p, n);
-        d->p += n;
-        return rc;
-    }
+    case FLOE_AVRO_BYTES:
+        return floe_avro__read_bytes(d, &v->u.bytes);
     default:
         return floe_avro__corrupt(d, "internal error: bad promotion");
     }
