@@ -322,6 +322,157 @@ FLOE_API int floe_table_set_ref(floe_table *t, const char *name, int64_t snapsho
 /** The snapshot log: an array of {timestamp-ms, snapshot-id}. (transfer full) */
 FLOE_API int floe_table_history(json_t **out, const floe_table *t);
 
+/* ---- schema and partition evolution (docs/maintenance.md) ---- */
+
+/** A pending schema update (floe/iceberg/schema_update.h). */
+typedef struct floe_schema_update floe_schema_update;
+/** A pending partition spec update (floe/iceberg/spec_update.h). */
+typedef struct floe_spec_update floe_spec_update;
+
+/**
+ * Records schema changes on `update` (floe_schema_update_add_column(), ...). Called once per
+ * commit attempt, each time on an update started from the freshly loaded metadata.
+ * @return 0, or a FLOE_E* code that aborts the alter unchanged.
+ */
+typedef int (*floe_table_schema_fn)(floe_schema_update *update, void *ctx);
+/** Records partition spec changes on `update`; called once per commit attempt. */
+typedef int (*floe_table_spec_fn)(floe_spec_update *update, void *ctx);
+
+/**
+ * Evolves the table schema: starts a schema update on the current metadata, lets `fn` record
+ * the changes, and commits the requirements and updates they produce through the catalog. On
+ * a conflict the table is refreshed and `fn` re-applied to the new metadata, up to the
+ * manager's commit retries. Existing data files are not rewritten: scans read old files with
+ * the new schema (added columns read as null, promoted types are widened).
+ * @param allow_incompatible non-zero to allow required columns without default and
+ *        optional-to-required changes.
+ * @return 0, FLOE_ESCHEMA (a change the evolution rules forbid, naming the column),
+ *         FLOE_ENOTFOUND (missing column), FLOE_EINVALID, FLOE_ECONFLICT (retries exhausted)
+ */
+FLOE_API int floe_table_alter_schema(floe_table *t, floe_table_schema_fn fn, void *ctx,
+                                     int allow_incompatible);
+
+/**
+ * Evolves the default partition spec as floe_table_alter_schema() does the schema. Data
+ * written before keeps its spec; new data is partitioned by the new one.
+ * @return 0, FLOE_ENOTFOUND (source column or partition field), FLOE_EINVALID, FLOE_ECONFLICT
+ */
+FLOE_API int floe_table_alter_partition(floe_table *t, floe_table_spec_fn fn, void *ctx);
+
+/* ---- snapshot management ---- */
+
+/**
+ * Rolls the main branch back to `snapshot_id`, one of the current snapshot's ancestors.
+ * @return 0, FLOE_ENOTFOUND, FLOE_EINVALID (not an ancestor), FLOE_ECONFLICT
+ */
+FLOE_API int floe_table_rollback_to_snapshot(floe_table *t, int64_t snapshot_id);
+/**
+ * Rolls the main branch back to its latest ancestor created at or before `timestamp_ms`.
+ * @return 0, FLOE_ENOTFOUND (no ancestor that old), FLOE_ECONFLICT
+ */
+FLOE_API int floe_table_rollback_to_time(floe_table *t, int64_t timestamp_ms);
+/**
+ * Makes any snapshot of the table the current one (ancestor or not).
+ * @return 0, FLOE_ENOTFOUND, FLOE_ECONFLICT
+ */
+FLOE_API int floe_table_set_current_snapshot(floe_table *t, int64_t snapshot_id);
+
+/** What floe_table_manage_ref() does. */
+typedef enum floe_ref_action {
+    FLOE_REF_CREATE = 0,  /**< create a new branch or tag */
+    FLOE_REF_REPLACE = 1, /**< point an existing one at another snapshot */
+    FLOE_REF_DROP = 2     /**< remove it */
+} floe_ref_action;
+
+/**
+ * Creates, replaces or drops a branch (`tag` 0) or tag (`tag` non-zero).
+ * @param snapshot_id target of create/replace; -1 = the current snapshot
+ * @return 0, FLOE_EEXISTS (create of an existing ref), FLOE_ENOTFOUND, FLOE_EINVALID (main,
+ *         or a branch named as a tag or the reverse), FLOE_ECONFLICT
+ */
+FLOE_API int floe_table_manage_ref(floe_table *t, floe_ref_action action, int tag, const char *name,
+                                   int64_t snapshot_id);
+
+/* ---- expiration and orphan files ---- */
+
+/** What a maintenance operation removed (or, in a dry run, would remove). */
+typedef struct floe_maintenance_result {
+    int dry_run;              /**< non-zero when nothing was changed or deleted */
+    int64_t *snapshot_ids;    /**< expired snapshots (expire only) */
+    size_t snapshot_count;    /**< entries of snapshot_ids */
+    char **removed_refs;      /**< refs removed by age (expire only) */
+    size_t removed_ref_count; /**< entries of removed_refs */
+    char **files;             /**< files deleted (or to delete), sorted */
+    size_t file_count;        /**< entries of files */
+    size_t failed_count;      /**< files whose deletion failed (listed in files, logged) */
+} floe_maintenance_result;
+
+/** Frees a result (NULL is fine). */
+FLOE_API void floe_maintenance_result_free(floe_maintenance_result *r);
+
+/** Version of floe_expire_snapshots_options. */
+#define FLOE_EXPIRE_SNAPSHOTS_OPTIONS_VERSION 1
+
+/** Options of floe_table_expire_snapshots(). */
+typedef struct floe_expire_snapshots_options {
+    unsigned int version;  /**< FLOE_EXPIRE_SNAPSHOTS_OPTIONS_VERSION */
+    int64_t older_than_ms; /**< expire snapshots older than this; -1 = now minus the table's
+                                history.expire.max-snapshot-age-ms (default 5 days) */
+    int retain_last;       /**< snapshots each branch keeps; -1 = the table's
+                                history.expire.min-snapshots-to-keep (default 1) */
+    int dry_run;           /**< non-zero: only compute the lists */
+    int64_t now_ms;        /**< clock for ages; -1 = real time */
+} floe_expire_snapshots_options;
+
+/** Initializer for floe_expire_snapshots_options (table defaults). */
+#define FLOE_EXPIRE_SNAPSHOTS_OPTIONS_INIT                                                         \
+    {                                                                                              \
+        FLOE_EXPIRE_SNAPSHOTS_OPTIONS_VERSION, -1, -1, 0, -1                                       \
+    }
+
+/**
+ * Expires old snapshots (and refs past their max age) by a catalog commit, then deletes the
+ * manifest lists, manifests, data and delete files no retained snapshot reaches. Nothing is
+ * deleted when the commit fails or its outcome is unknown. Deletion failures are counted in
+ * failed_count and logged, not fatal (the files are then orphans).
+ * @param out (transfer full) floe_maintenance_result_free()
+ * @return 0, FLOE_EINVALID (malformed retention property), FLOE_ECONFLICT, FLOE_ECOMMITUNKNOWN,
+ *         FLOE_EIO (a manifest could not be read: nothing deleted)
+ */
+FLOE_API int floe_table_expire_snapshots(floe_maintenance_result **out, floe_table *t,
+                                         const floe_expire_snapshots_options *opts);
+
+/** Version of floe_remove_orphans_options. */
+#define FLOE_REMOVE_ORPHANS_OPTIONS_VERSION 1
+/** Default age below which unreferenced files are kept: 3 days (in-flight writes). */
+#define FLOE_REMOVE_ORPHANS_MIN_AGE_MS_DEFAULT ((int64_t)3 * 24 * 60 * 60 * 1000)
+
+/** Options of floe_table_remove_orphan_files(). */
+typedef struct floe_remove_orphans_options {
+    unsigned int version;  /**< FLOE_REMOVE_ORPHANS_OPTIONS_VERSION */
+    int64_t older_than_ms; /**< only files modified before this time go; -1 = now minus
+                                FLOE_REMOVE_ORPHANS_MIN_AGE_MS_DEFAULT */
+    int dry_run;           /**< non-zero: only list them */
+    int64_t now_ms;        /**< clock; -1 = real time */
+} floe_remove_orphans_options;
+
+/** Initializer for floe_remove_orphans_options. */
+#define FLOE_REMOVE_ORPHANS_OPTIONS_INIT                                                           \
+    {                                                                                              \
+        FLOE_REMOVE_ORPHANS_OPTIONS_VERSION, -1, 0, -1                                             \
+    }
+
+/**
+ * Deletes the files under the table location that the metadata does not reference: lists
+ * the location through the FileIO and keeps every referenced file (metadata files of the log,
+ * the current metadata file, version-hint.text, manifest lists, manifests, data, delete and
+ * statistics files) and every file modified at or after the cutoff (or of unknown age).
+ * @param out (transfer full) floe_maintenance_result_free()
+ * @return 0, FLOE_EIO (listing or reading metadata failed: nothing deleted)
+ */
+FLOE_API int floe_table_remove_orphan_files(floe_maintenance_result **out, floe_table *t,
+                                            const floe_remove_orphans_options *opts);
+
 FLOE_END_DECLS
 
 #endif

@@ -17,6 +17,13 @@
 #include <floe/arrow/type.h>
 #include <floe/arrow/value.h>
 #include <floe/error.h>
+#include <floe/iceberg/builder.h>
+#include <floe/iceberg/metadata.h>
+#include <floe/iceberg/partition.h>
+#include <floe/iceberg/schema.h>
+#include <floe/iceberg/schema_update.h>
+#include <floe/iceberg/spec_update.h>
+#include <floe/iceberg/types.h>
 #include <floe/io.h>
 #include <floe/parquet/reader.h>
 #include <floe/parquet/writer.h>
@@ -55,7 +62,22 @@ static void usage(FILE *out)
             "             --ref NAME] [--format table|csv|json|parquet] [--output FILE]\n"
             "             [--limit N]     read rows (parquet output needs --output)\n"
             "  snapshots TABLE [--json]    snapshots (id, parent, time, operation, summary)\n"
-            "  files TABLE [--json]        data files of the current snapshot\n\n"
+            "  files TABLE [--json]        data files of the current snapshot\n"
+            "  alter TABLE (--add-column 'name type' [--after COL|--first] |\n"
+            "              --rename-column OLD:NEW | --widen 'col type' | --drop-column COL |\n"
+            "              --make-optional COL | --add-partition 'day(ts)' |\n"
+            "              --drop-partition NAME)... [--allow-incompatible] [--dry-run]\n"
+            "                              evolve the schema and partition spec\n"
+            "  rollback TABLE (--snapshot ID | --as-of TIME) [--dry-run]\n"
+            "                              point main back at an earlier snapshot\n"
+            "  branch TABLE create|replace|drop NAME [--snapshot ID] [--dry-run]\n"
+            "  tag TABLE create|replace|drop NAME [--snapshot ID] [--dry-run]\n"
+            "                              manage branches and tags\n"
+            "  expire TABLE [--older-than TIME] [--retain-last N] [--dry-run] [--json]\n"
+            "                              expire old snapshots and delete their files\n"
+            "  remove-orphans TABLE [--older-than AGE] [--dry-run] [--json]\n"
+            "                              delete unreferenced files older than AGE (3d)\n"
+            "Each subcommand has its own --help.\n\n"
             "Filters: id > 10 and region = 'eu', ts >= '2024-01-01T00:00:00+00:00',\n"
             "         name like 'a%%', x is null, x in (1, 2).\n"
             "Common options:\n"
@@ -1157,6 +1179,721 @@ static int cmd_files(floe_table *t, const args *a)
     return rc;
 }
 
+/* ---- maintenance: alter, rollback, branch, tag, expire, remove-orphans ---- */
+
+static void usage_alter(FILE *out)
+{
+    fprintf(out,
+            "usage: floe table alter TABLE CHANGE... [--allow-incompatible] [--dry-run]\n\n"
+            "Evolve the schema and partition spec without rewriting data. Changes apply in order:\n"
+            "  --add-column 'name type' [--after COL | --first]\n"
+            "                              add an optional column ('loc.lat double' adds to a\n"
+            "                              struct); old files read it as null\n"
+            "  --rename-column OLD:NEW     rename a column (its id stays)\n"
+            "  --widen 'col type'          promote int->long, float->double, decimal(P,S)->(P',S)\n"
+            "  --drop-column COL           delete a column\n"
+            "  --make-optional COL         make a required column optional\n"
+            "  --add-partition 'day(ts)'   add a partition field: identity COL, year/month/day/\n"
+            "                              hour(COL), bucket(N, COL), truncate(W, COL)\n"
+            "  --drop-partition NAME       remove a partition field by name\n"
+            "  --allow-incompatible        allow changes that break old readers\n"
+            "  --dry-run                   validate and print the changes, commit nothing\n");
+}
+
+static void usage_rollback(FILE *out)
+{
+    fprintf(out, "usage: floe table rollback TABLE (--snapshot ID | --as-of TIME) [--dry-run]\n\n"
+                 "Point main back at an ancestor of the current snapshot: by id, or the latest\n"
+                 "ancestor created at or before TIME (ms since the epoch or ISO 8601).\n"
+                 "--dry-run prints the snapshot it would roll back to.\n");
+}
+
+static void usage_ref(FILE *out, const char *kind)
+{
+    fprintf(out,
+            "usage: floe table %s TABLE create|replace|drop NAME [--snapshot ID] [--dry-run]\n\n"
+            "Create a %s at a snapshot (default: the current one), point it at another\n"
+            "snapshot, or drop it. --dry-run checks the change and commits nothing.\n",
+            kind, kind);
+}
+
+static void usage_expire(FILE *out)
+{
+    fprintf(out,
+            "usage: floe table expire TABLE [--older-than TIME] [--retain-last N] [--dry-run]\n"
+            "                         [--json]\n\n"
+            "Remove snapshots older than TIME (ms since the epoch, ISO 8601, or an age such as\n"
+            "7d, 12h; default: the table property history.expire.max-snapshot-age-ms, 5 days),\n"
+            "keeping at least N per branch (default history.expire.min-snapshots-to-keep, 1),\n"
+            "then delete the files only those snapshots reached. The current snapshot and\n"
+            "snapshots of branches and tags stay. --dry-run lists what would go.\n");
+}
+
+static void usage_orphans(FILE *out)
+{
+    fprintf(out,
+            "usage: floe table remove-orphans TABLE [--older-than AGE] [--dry-run] [--json]\n\n"
+            "Delete files under the table location that no metadata references (left by failed\n"
+            "writes) and that are older than AGE (e.g. 3d, 12h, 30m; default 3d, so files of\n"
+            "writes in progress survive). --dry-run lists them.\n");
+}
+
+enum alter_kind {
+    ALTER_ADD,
+    ALTER_RENAME,
+    ALTER_WIDEN,
+    ALTER_DROP,
+    ALTER_OPTIONAL,
+    ALTER_ADD_PART,
+    ALTER_DROP_PART
+};
+
+typedef struct alter_op {
+    enum alter_kind kind;
+    const char *arg;
+    const char *after; /* add: --after COL */
+    int first;         /* add: --first */
+} alter_op;
+
+typedef struct maint_args {
+    const char *pos[4];
+    int npos;
+    const char *warehouse, *as_of, *older_than;
+    long long snapshot, retain_last;
+    int json, dry_run, allow_incompatible;
+    alter_op ops[MAX_POS];
+    size_t nops;
+} maint_args;
+
+static int parse_maint(maint_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->snapshot = -1;
+    a->retain_last = -1;
+    static const struct {
+        const char *name;
+        enum alter_kind kind;
+    } alters[] = {{"--add-column", ALTER_ADD},
+                  {"--rename-column", ALTER_RENAME},
+                  {"--widen", ALTER_WIDEN},
+                  {"--drop-column", ALTER_DROP},
+                  {"--make-optional", ALTER_OPTIONAL},
+                  {"--add-partition", ALTER_ADD_PART},
+                  {"--drop-partition", ALTER_DROP_PART}};
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        int has_value = i + 1 < argc;
+        int matched = 0;
+        for (size_t k = 0; k < sizeof alters / sizeof alters[0] && !matched; k++) {
+            if (strcmp(s, alters[k].name) != 0)
+                continue;
+            matched = 1;
+            if (!has_value || a->nops == MAX_POS) {
+                fprintf(stderr, "floe: %s needs a value\n", s);
+                return -1;
+            }
+            a->ops[a->nops].kind = alters[k].kind;
+            a->ops[a->nops++].arg = argv[++i];
+        }
+        if (matched)
+            continue;
+        if (strcmp(s, "--json") == 0) {
+            a->json = 1;
+        } else if (strcmp(s, "--dry-run") == 0) {
+            a->dry_run = 1;
+        } else if (strcmp(s, "--allow-incompatible") == 0) {
+            a->allow_incompatible = 1;
+        } else if (strcmp(s, "--first") == 0 || strcmp(s, "--after") == 0) {
+            if (a->nops == 0 || a->ops[a->nops - 1].kind != ALTER_ADD) {
+                fprintf(stderr, "floe: %s must follow an --add-column\n", s);
+                return -1;
+            }
+            if (s[2] == 'f') {
+                a->ops[a->nops - 1].first = 1;
+            } else if (has_value) {
+                a->ops[a->nops - 1].after = argv[++i];
+            } else {
+                fprintf(stderr, "floe: --after needs a column name\n");
+                return -1;
+            }
+        } else if ((strcmp(s, "--snapshot") == 0 || strcmp(s, "--retain-last") == 0) && has_value) {
+            long long v;
+            if (parse_ll(&v, argv[i + 1]) || v < (s[2] == 's' ? 0 : 1)) {
+                fprintf(stderr, "floe: %s expects a %s integer, got '%s'\n", s,
+                        s[2] == 's' ? "non-negative" : "positive", argv[i + 1]);
+                return -1;
+            }
+            *(s[2] == 's' ? &a->snapshot : &a->retain_last) = v;
+            i++;
+        } else if ((strcmp(s, "--warehouse") == 0 || strcmp(s, "--as-of") == 0 ||
+                    strcmp(s, "--older-than") == 0) &&
+                   has_value) {
+            const char **dst = s[2] == 'w'   ? &a->warehouse
+                               : s[2] == 'a' ? &a->as_of
+                                             : &a->older_than;
+            *dst = argv[++i];
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "floe: unknown or incomplete option '%s'\n", s);
+            return -1;
+        } else if (a->npos < 4) {
+            a->pos[a->npos++] = s;
+        } else {
+            fprintf(stderr, "floe: too many arguments\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* "3d", "12h", "30m", "45s", "500ms" to milliseconds. */
+static int parse_age_ms(int64_t *out, const char *s)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || v < 0)
+        return -1;
+    int64_t unit;
+    if (strcmp(end, "d") == 0)
+        unit = 86400000;
+    else if (strcmp(end, "h") == 0)
+        unit = 3600000;
+    else if (strcmp(end, "m") == 0)
+        unit = 60000;
+    else if (strcmp(end, "s") == 0)
+        unit = 1000;
+    else if (strcmp(end, "ms") == 0)
+        unit = 1;
+    else
+        return -1;
+    if (v > INT64_MAX / unit)
+        return -1;
+    *out = (int64_t)v * unit;
+    return 0;
+}
+
+/* A point in time: ms since the epoch, ISO 8601, or an age before now ("7d"). */
+static int parse_time_ms(int64_t *out, const char *s, const char *option)
+{
+    long long ms;
+    int64_t us = 0, age = 0;
+    if (parse_ll(&ms, s) == 0) {
+        *out = ms;
+    } else if (floe_parse_timestamp_us(&us, s, NULL) == 0) {
+        *out = us / 1000;
+    } else if (parse_age_ms(&age, s) == 0) {
+        *out = floe_now_ms() - age;
+    } else {
+        fprintf(stderr,
+                "floe: %s expects ms since the epoch, an ISO 8601 time or an age like 7d, got "
+                "'%s'\n",
+                option, s);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct alter_run {
+    const maint_args *a;
+    int partition; /* 0: schema ops, 1: partition ops */
+} alter_run;
+
+/* "loc.lat" -> parent "loc", leaf "lat" (parent buffer NULL when top level). */
+static int split_parent(char **parent, const char **leaf, const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    *parent = NULL;
+    *leaf = name;
+    if (!dot)
+        return 0;
+    *parent = strndup(name, (size_t)(dot - name));
+    *leaf = dot + 1;
+    return *parent ? 0 : floe_error_set(FLOE_ENOMEM, "out of memory");
+}
+
+/* "name type" (split at the first blank) into a malloc'd name and a parsed type. */
+static int name_and_type(char **name, floe_type **type, const char *arg, const char *option)
+{
+    const char *sp = arg;
+    while (*sp && *sp != ' ' && *sp != '\t')
+        sp++;
+    const char *tp = sp;
+    while (*tp == ' ' || *tp == '\t')
+        tp++;
+    if (sp == arg || !*tp)
+        return floe_error_set(
+            FLOE_EINVALID, "%s expects 'name type' (e.g. 'score double'), got '%s'", option, arg);
+    *name = strndup(arg, (size_t)(sp - arg));
+    if (!*name)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    int rc = floe_type_parse(type, tp);
+    if (rc) {
+        free(*name);
+        *name = NULL;
+        return floe_error_wrap(rc, "%s '%s'", option, arg);
+    }
+    return 0;
+}
+
+static int apply_schema_op(floe_schema_update *u, const alter_op *op)
+{
+    char *name = NULL, *parent = NULL;
+    floe_type *type = NULL;
+    const char *leaf = NULL;
+    int rc = 0;
+    switch (op->kind) {
+    case ALTER_ADD:
+        rc = name_and_type(&name, &type, op->arg, "--add-column");
+        if (!rc)
+            rc = split_parent(&parent, &leaf, name);
+        if (!rc)
+            rc = floe_schema_update_add_column(u, parent, leaf, type, NULL);
+        if (!rc && op->first)
+            rc = floe_schema_update_move_first(u, name);
+        if (!rc && op->after)
+            rc = floe_schema_update_move_after(u, name, op->after);
+        break;
+    case ALTER_RENAME: {
+        const char *colon = strchr(op->arg, ':');
+        if (!colon || colon == op->arg || !colon[1])
+            return floe_error_set(FLOE_EINVALID, "--rename-column expects OLD:NEW, got '%s'",
+                                  op->arg);
+        name = strndup(op->arg, (size_t)(colon - op->arg));
+        rc = name ? floe_schema_update_rename_column(u, name, colon + 1)
+                  : floe_error_set(FLOE_ENOMEM, "out of memory");
+        break;
+    }
+    case ALTER_WIDEN:
+        rc = name_and_type(&name, &type, op->arg, "--widen");
+        if (!rc)
+            rc = floe_schema_update_update_column_type(u, name, type);
+        break;
+    case ALTER_DROP:
+        rc = floe_schema_update_delete_column(u, op->arg);
+        break;
+    case ALTER_OPTIONAL:
+        rc = floe_schema_update_make_column_optional(u, op->arg);
+        break;
+    default:
+        break;
+    }
+    free(name);
+    free(parent);
+    floe_type_free(type);
+    return rc;
+}
+
+/* "day(ts)" -> transform "day", source "ts"; "bucket(16, id)" -> "bucket[16]", "id";
+ * "region" -> "identity", "region". */
+static int parse_partition(char *transform, size_t tn, char *source, size_t sn, const char *text)
+{
+    const char *open = strchr(text, '(');
+    const char *close = strrchr(text, ')');
+    size_t len;
+    if (!open) {
+        len = strlen(text);
+        while (len && text[len - 1] == ' ')
+            len--;
+        while (*text == ' ')
+            text++, len--;
+        if (!len || len >= sn)
+            return floe_error_set(FLOE_EINVALID, "--add-partition: empty column in '%s'", text);
+        snprintf(transform, tn, "identity");
+        snprintf(source, sn, "%.*s", (int)len, text);
+        return 0;
+    }
+    if (!close || close < open)
+        return floe_error_set(FLOE_EINVALID,
+                              "--add-partition expects 'day(ts)', 'bucket(16, id)' or a column, "
+                              "got '%s'",
+                              text);
+    char fn[32];
+    snprintf(fn, sizeof fn, "%.*s", (int)(open - text), text);
+    char inner[256];
+    snprintf(inner, sizeof inner, "%.*s", (int)(close - open - 1), open + 1);
+    char *comma = strchr(inner, ',');
+    if (comma) {
+        *comma = '\0';
+        const char *col = comma + 1;
+        while (*col == ' ')
+            col++;
+        snprintf(transform, tn, "%s[%s]", fn, inner);
+        snprintf(source, sn, "%s", col);
+    } else {
+        snprintf(transform, tn, "%s", fn);
+        snprintf(source, sn, "%s", inner);
+    }
+    char *end = source + strlen(source);
+    while (end > source && end[-1] == ' ')
+        *--end = '\0';
+    return 0;
+}
+
+static int schema_fn(floe_schema_update *u, void *ctx)
+{
+    const alter_run *r = ctx;
+    for (size_t i = 0; i < r->a->nops; i++) {
+        int rc = r->a->ops[i].kind < ALTER_ADD_PART ? apply_schema_op(u, &r->a->ops[i]) : 0;
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int spec_fn(floe_spec_update *u, void *ctx)
+{
+    const alter_run *r = ctx;
+    for (size_t i = 0; i < r->a->nops; i++) {
+        const alter_op *op = &r->a->ops[i];
+        int rc = 0;
+        if (op->kind == ALTER_ADD_PART) {
+            char transform[64], source[256];
+            rc = parse_partition(transform, sizeof transform, source, sizeof source, op->arg);
+            if (!rc)
+                rc = floe_spec_update_add_field(u, source, transform, NULL);
+        } else if (op->kind == ALTER_DROP_PART) {
+            rc = floe_spec_update_remove_field(u, op->arg);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Applies a table change (from a schema or spec update) to metadata in memory. */
+static int apply_changes(floe_table_metadata **md, const char *loc, floe_table_changes *ch)
+{
+    if (ch->update_count == 0)
+        return 0;
+    floe_table_metadata *next = NULL;
+    int rc = floe_table_metadata_commit(&next, *md, loc, ch->requirements, ch->requirement_count,
+                                        ch->updates, ch->update_count);
+    if (!rc) {
+        floe_table_metadata_release(*md);
+        *md = next;
+    }
+    return rc;
+}
+
+/* Dry run of an alter: the same changes applied in memory to the current metadata; prints
+ * the resulting schema and partition spec, commits nothing. */
+static int alter_dry_run(floe_table *t, const maint_args *a, int has_schema, int has_spec)
+{
+    alter_run r = {a, 0};
+    const char *loc = floe_table_metadata_file(t);
+    floe_file_io *io = NULL;
+    floe_table_metadata *md = NULL;
+    floe_schema_update *su = NULL;
+    floe_spec_update *pu = NULL;
+    floe_table_changes ch = {0};
+    char *schema_json = NULL, *spec_json = NULL;
+    int rc = floe_posix_file_io_new(&io);
+    if (!rc)
+        rc = floe_table_metadata_read(&md, io, loc);
+    if (!rc && has_schema) {
+        floe_schema_update_options so = FLOE_SCHEMA_UPDATE_OPTIONS_INIT;
+        so.allow_incompatible_changes = a->allow_incompatible != 0;
+        if (!(rc = floe_schema_update_new(&su, md, &so)) && !(rc = schema_fn(su, &r)) &&
+            !(rc = floe_schema_update_commit(&ch, NULL, su)))
+            rc = apply_changes(&md, loc, &ch);
+        floe_table_changes_clear(&ch);
+    }
+    if (!rc && has_spec) {
+        if (!(rc = floe_spec_update_new(&pu, md, NULL)) && !(rc = spec_fn(pu, &r)) &&
+            !(rc = floe_spec_update_commit(&ch, NULL, pu)))
+            rc = apply_changes(&md, loc, &ch);
+        floe_table_changes_clear(&ch);
+    }
+    if (!rc)
+        rc = floe_schema_to_json(&schema_json, floe_table_metadata_current_schema(md), true);
+    if (!rc)
+        rc = floe_partition_spec_to_json(&spec_json, floe_table_metadata_default_spec(md), true);
+    if (!rc)
+        printf("dry run: %s would have\nschema:\n%s\npartition spec:\n%s\n",
+               floe_table_identifier(t), schema_json, spec_json);
+    free(schema_json);
+    free(spec_json);
+    floe_schema_update_free(su);
+    floe_spec_update_free(pu);
+    floe_table_metadata_release(md);
+    if (io)
+        io->free(io);
+    return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+}
+
+static int cmd_alter(floe_table *t, const maint_args *a)
+{
+    int has_schema = 0, has_spec = 0;
+    for (size_t i = 0; i < a->nops; i++)
+        *(a->ops[i].kind >= ALTER_ADD_PART ? &has_spec : &has_schema) = 1;
+    if (!has_schema && !has_spec) {
+        fprintf(stderr, "floe: table alter needs at least one change (see floe table alter "
+                        "--help)\n");
+        return FLOE_EXIT_USAGE;
+    }
+    if (a->dry_run)
+        return alter_dry_run(t, a, has_schema, has_spec);
+    alter_run r = {a, 0};
+    int rc = 0;
+    if (has_schema)
+        rc = floe_table_alter_schema(t, schema_fn, &r, a->allow_incompatible);
+    if (!rc && has_spec)
+        rc = floe_table_alter_partition(t, spec_fn, &r);
+    if (rc)
+        return floe_cli_fail(rc);
+    printf("altered %s (%zu change%s)\n", floe_table_identifier(t), a->nops,
+           a->nops == 1 ? "" : "s");
+    return FLOE_EXIT_OK;
+}
+
+static int cmd_rollback(floe_table *t, const maint_args *a)
+{
+    if ((a->snapshot >= 0) == (a->as_of != NULL)) {
+        fprintf(stderr,
+                "floe: table rollback needs exactly one of --snapshot ID or --as-of TIME\n");
+        return FLOE_EXIT_USAGE;
+    }
+    int64_t when = 0;
+    if (a->as_of && parse_time_ms(&when, a->as_of, "--as-of"))
+        return FLOE_EXIT_USAGE;
+    if (a->dry_run) {
+        /* the check the rollback makes, without committing: the target must be an ancestor */
+        json_t *snaps = NULL;
+        int rc = floe_table_snapshots(&snaps, t);
+        if (rc)
+            return floe_cli_fail(rc);
+        int64_t target = -1, cur = floe_table_current_snapshot_id(t);
+        size_t i;
+        json_t *s;
+        /* walk the ancestry of the current snapshot, newest first */
+        int64_t id = cur;
+        while (id >= 0 && target < 0) {
+            json_t *found = NULL;
+            json_array_foreach(snaps, i, s)
+            {
+                if ((int64_t)json_integer_value(json_object_get(s, "snapshot-id")) == id)
+                    found = s;
+            }
+            if (!found)
+                break;
+            int64_t ts = (int64_t)json_integer_value(json_object_get(found, "timestamp-ms"));
+            if (a->as_of ? ts <= when : id == a->snapshot)
+                target = id;
+            json_t *p = json_object_get(found, "parent-snapshot-id");
+            id = json_is_integer(p) ? (int64_t)json_integer_value(p) : -1;
+        }
+        json_decref(snaps);
+        if (target < 0) {
+            fprintf(stderr, "floe: no ancestor of the current snapshot of %s matches\n",
+                    floe_table_identifier(t));
+            return FLOE_EXIT_NOTFOUND;
+        }
+        printf("dry run: would roll %s back to snapshot %" PRId64 "\n", floe_table_identifier(t),
+               target);
+        return FLOE_EXIT_OK;
+    }
+    int rc = a->as_of ? floe_table_rollback_to_time(t, when)
+                      : floe_table_rollback_to_snapshot(t, a->snapshot);
+    if (rc)
+        return floe_cli_fail(rc);
+    printf("rolled %s back to snapshot %" PRId64 "\n", floe_table_identifier(t),
+           floe_table_current_snapshot_id(t));
+    return FLOE_EXIT_OK;
+}
+
+static int cmd_ref(floe_table *t, const maint_args *a, int tag)
+{
+    const char *verb = a->pos[1];
+    floe_ref_action action;
+    if (strcmp(verb, "create") == 0)
+        action = FLOE_REF_CREATE;
+    else if (strcmp(verb, "replace") == 0)
+        action = FLOE_REF_REPLACE;
+    else if (strcmp(verb, "drop") == 0)
+        action = FLOE_REF_DROP;
+    else {
+        fprintf(stderr, "floe: table %s: expected create, replace or drop, got '%s'\n",
+                tag ? "tag" : "branch", verb);
+        return FLOE_EXIT_USAGE;
+    }
+    if (action == FLOE_REF_DROP && a->snapshot >= 0) {
+        fprintf(stderr, "floe: --snapshot does not apply to drop\n");
+        return FLOE_EXIT_USAGE;
+    }
+    if (a->dry_run) {
+        printf("dry run: would %s %s '%s' of %s", verb, tag ? "tag" : "branch", a->pos[2],
+               floe_table_identifier(t));
+        if (action != FLOE_REF_DROP)
+            printf(" at snapshot %" PRId64,
+                   a->snapshot >= 0 ? (int64_t)a->snapshot : floe_table_current_snapshot_id(t));
+        printf("\n");
+        return FLOE_EXIT_OK;
+    }
+    int rc = floe_table_manage_ref(t, action, tag, a->pos[2], a->snapshot);
+    if (rc)
+        return floe_cli_fail(rc);
+    static const char *const done[] = {"created", "replaced", "dropped"};
+    printf("%s %s %s of %s\n", done[action], tag ? "tag" : "branch", a->pos[2],
+           floe_table_identifier(t));
+    return FLOE_EXIT_OK;
+}
+
+static int print_result(const floe_maintenance_result *r, const maint_args *a, const char *what)
+{
+    if (a->json) {
+        json_t *o = json_object();
+        json_t *ids = json_array(), *refs = json_array(), *files = json_array();
+        for (size_t i = 0; i < r->snapshot_count; i++)
+            json_array_append_new(ids, json_integer((json_int_t)r->snapshot_ids[i]));
+        for (size_t i = 0; i < r->removed_ref_count; i++)
+            json_array_append_new(refs, json_string(r->removed_refs[i]));
+        for (size_t i = 0; i < r->file_count; i++)
+            json_array_append_new(files, json_string(r->files[i]));
+        json_object_set_new(o, "dry-run", json_boolean(r->dry_run));
+        if (strcmp(what, "expire") == 0) {
+            json_object_set_new(o, "expired-snapshot-ids", ids);
+            json_object_set_new(o, "removed-refs", refs);
+        } else {
+            json_decref(ids);
+            json_decref(refs);
+        }
+        json_object_set_new(o, r->dry_run ? "files-to-delete" : "deleted-files", files);
+        json_object_set_new(o, "failed-deletes", json_integer((json_int_t)r->failed_count));
+        int rc = print_json(o);
+        json_decref(o);
+        if (rc)
+            return rc;
+    } else {
+        const char *verb = r->dry_run ? "would delete" : "deleted";
+        if (strcmp(what, "expire") == 0) {
+            printf("%s %zu snapshot%s", r->dry_run ? "would expire" : "expired", r->snapshot_count,
+                   r->snapshot_count == 1 ? "" : "s");
+            for (size_t i = 0; i < r->snapshot_count; i++)
+                printf("%s%" PRId64, i ? ", " : ": ", r->snapshot_ids[i]);
+            printf("\n");
+            for (size_t i = 0; i < r->removed_ref_count; i++)
+                printf("%s ref %s\n", r->dry_run ? "would remove" : "removed", r->removed_refs[i]);
+        }
+        printf("%s %zu file%s\n", verb, r->file_count, r->file_count == 1 ? "" : "s");
+        for (size_t i = 0; i < r->file_count; i++)
+            printf("  %s\n", r->files[i]);
+    }
+    if (r->failed_count) {
+        fprintf(stderr,
+                "floe: %zu file%s could not be deleted (see the log); run "
+                "remove-orphans later to reclaim them\n",
+                r->failed_count, r->failed_count == 1 ? "" : "s");
+        return FLOE_EXIT_ERROR;
+    }
+    return FLOE_EXIT_OK;
+}
+
+static int cmd_expire(floe_table *t, const maint_args *a)
+{
+    floe_expire_snapshots_options o = FLOE_EXPIRE_SNAPSHOTS_OPTIONS_INIT;
+    if (a->older_than && parse_time_ms(&o.older_than_ms, a->older_than, "--older-than"))
+        return FLOE_EXIT_USAGE;
+    if (a->retain_last > INT32_MAX) {
+        fprintf(stderr, "floe: --retain-last is too large\n");
+        return FLOE_EXIT_USAGE;
+    }
+    o.retain_last = a->retain_last > 0 ? (int)a->retain_last : -1;
+    o.dry_run = a->dry_run;
+    floe_maintenance_result *r = NULL;
+    int rc = floe_table_expire_snapshots(&r, t, &o);
+    if (rc)
+        return floe_cli_fail(rc);
+    int exit_code = print_result(r, a, "expire");
+    floe_maintenance_result_free(r);
+    return exit_code;
+}
+
+static int cmd_remove_orphans(floe_table *t, const maint_args *a)
+{
+    floe_remove_orphans_options o = FLOE_REMOVE_ORPHANS_OPTIONS_INIT;
+    if (a->older_than) {
+        int64_t age = 0;
+        if (parse_age_ms(&age, a->older_than)) {
+            fprintf(stderr, "floe: --older-than expects an age like 3d, 12h, 30m, got '%s'\n",
+                    a->older_than);
+            return FLOE_EXIT_USAGE;
+        }
+        o.older_than_ms = floe_now_ms() - age;
+    }
+    o.dry_run = a->dry_run;
+    floe_maintenance_result *r = NULL;
+    int rc = floe_table_remove_orphan_files(&r, t, &o);
+    if (rc)
+        return floe_cli_fail(rc);
+    int exit_code = print_result(r, a, "remove-orphans");
+    floe_maintenance_result_free(r);
+    return exit_code;
+}
+
+static const struct {
+    const char *name;
+    int min_pos, max_pos;
+    void (*usage)(FILE *out);
+} maint_subs[] = {{"alter", 1, 1, usage_alter},   {"rollback", 1, 1, usage_rollback},
+                  {"branch", 3, 3, NULL},         {"tag", 3, 3, NULL},
+                  {"expire", 1, 1, usage_expire}, {"remove-orphans", 1, 1, usage_orphans}};
+
+/* Runs a maintenance subcommand; returns -1 when `sub` is not one. */
+static int run_maintenance(const char *sub, int argc, char **argv)
+{
+    size_t which = sizeof maint_subs / sizeof maint_subs[0];
+    for (size_t i = 0; i < sizeof maint_subs / sizeof maint_subs[0]; i++)
+        if (strcmp(sub, maint_subs[i].name) == 0)
+            which = i;
+    if (which == sizeof maint_subs / sizeof maint_subs[0])
+        return -1;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            if (maint_subs[which].usage)
+                maint_subs[which].usage(stdout);
+            else
+                usage_ref(stdout, sub);
+            return FLOE_EXIT_OK;
+        }
+    maint_args *a = calloc(1, sizeof *a);
+    if (!a)
+        return floe_cli_fail(floe_error_set(FLOE_ENOMEM, "out of memory"));
+    if (parse_maint(a, argc, argv)) {
+        free(a);
+        return FLOE_EXIT_USAGE;
+    }
+    if (a->npos < maint_subs[which].min_pos || a->npos > maint_subs[which].max_pos) {
+        fprintf(stderr, "floe: table %s: wrong number of arguments (see floe table %s --help)\n",
+                sub, sub);
+        free(a);
+        return FLOE_EXIT_USAGE;
+    }
+    floe_manager_options mo = FLOE_MANAGER_OPTIONS_INIT;
+    mo.warehouse = a->warehouse;
+    floe_manager *m = NULL;
+    floe_table *t = NULL;
+    int rc = floe_manager_open(&m, &mo);
+    if (!rc)
+        rc = floe_manager_load_table(&t, m, a->pos[0]);
+    int exit_code;
+    if (rc)
+        exit_code = floe_cli_fail(rc);
+    else if (which == 0)
+        exit_code = cmd_alter(t, a);
+    else if (which == 1)
+        exit_code = cmd_rollback(t, a);
+    else if (which == 2 || which == 3)
+        exit_code = cmd_ref(t, a, which == 3);
+    else if (which == 4)
+        exit_code = cmd_expire(t, a);
+    else
+        exit_code = cmd_remove_orphans(t, a);
+    floe_table_free(t);
+    floe_manager_free(m);
+    free(a);
+    return exit_code;
+}
+
 static const struct {
     const char *name;
     int min_pos, max_pos;
@@ -1172,6 +1909,9 @@ int floe_cli_table(int argc, char **argv)
         return argc < 2 ? FLOE_EXIT_USAGE : FLOE_EXIT_OK;
     }
     const char *sub = argv[1];
+    int maint = run_maintenance(sub, argc - 2, argv + 2);
+    if (maint >= 0)
+        return maint;
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);

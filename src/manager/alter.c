@@ -1,0 +1,94 @@
+/* Schema and partition evolution through the manager: a schema_update / spec_update started
+ * on the current metadata, filled by the caller's function, committed with the requirements
+ * it produces; on conflict the function is re-applied to the refreshed metadata. */
+#include <floe/error.h>
+#include <floe/iceberg/schema_update.h>
+#include <floe/iceberg/spec_update.h>
+
+#include "base/alloc.h"
+#include "manager/maintenance.h"
+#include "manager/manager_internal.h"
+
+struct alter_ctx {
+    floe_table_schema_fn schema_fn;
+    floe_table_spec_fn spec_fn;
+    void *ctx;
+    int allow_incompatible;
+};
+
+static void free_changes(void *owner)
+{
+    floe_table_changes *c = owner;
+    floe_table_changes_clear(c);
+    floe_free(c);
+}
+
+static int take_changes(struct floe_manager_change *out, floe_table_changes *ch)
+{
+    out->reqs = ch->requirements;
+    out->nreq = ch->requirement_count;
+    out->upds = ch->updates;
+    out->nupd = ch->update_count;
+    out->owner = ch;
+    out->free_owner = free_changes;
+    return 0;
+}
+
+static int build_schema(struct floe_manager_change *out, floe_table *t, void *vctx)
+{
+    const struct alter_ctx *a = vctx;
+    floe_schema_update_options so = FLOE_SCHEMA_UPDATE_OPTIONS_INIT;
+    so.allow_incompatible_changes = a->allow_incompatible != 0;
+    floe_schema_update *u = NULL;
+    floe_table_changes *ch = floe_calloc(1, sizeof *ch);
+    if (!ch)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    int rc = floe_schema_update_new(&u, t->md, &so);
+    if (!rc)
+        rc = a->schema_fn(u, a->ctx);
+    if (!rc)
+        rc = floe_schema_update_commit(ch, NULL, u);
+    floe_schema_update_free(u);
+    if (rc) {
+        free_changes(ch);
+        return floe_error_wrap(rc, "altering the schema of '%s'", t->ident);
+    }
+    return take_changes(out, ch);
+}
+
+static int build_spec(struct floe_manager_change *out, floe_table *t, void *vctx)
+{
+    const struct alter_ctx *a = vctx;
+    floe_spec_update *u = NULL;
+    floe_table_changes *ch = floe_calloc(1, sizeof *ch);
+    if (!ch)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    int rc = floe_spec_update_new(&u, t->md, NULL);
+    if (!rc)
+        rc = a->spec_fn(u, a->ctx);
+    if (!rc)
+        rc = floe_spec_update_commit(ch, NULL, u);
+    floe_spec_update_free(u);
+    if (rc) {
+        free_changes(ch);
+        return floe_error_wrap(rc, "altering the partition spec of '%s'", t->ident);
+    }
+    return take_changes(out, ch);
+}
+
+int floe_table_alter_schema(floe_table *t, floe_table_schema_fn fn, void *ctx,
+                            int allow_incompatible)
+{
+    if (!fn)
+        return floe_error_set(FLOE_EINVALID, "floe_table_alter_schema: NULL change function");
+    struct alter_ctx a = {fn, NULL, ctx, allow_incompatible};
+    return floe_manager__commit_change(t, "alter-schema", build_schema, &a);
+}
+
+int floe_table_alter_partition(floe_table *t, floe_table_spec_fn fn, void *ctx)
+{
+    if (!fn)
+        return floe_error_set(FLOE_EINVALID, "floe_table_alter_partition: NULL change function");
+    struct alter_ctx a = {NULL, fn, ctx, 0};
+    return floe_manager__commit_change(t, "alter-partition", build_spec, &a);
+}
