@@ -1,16 +1,40 @@
 #!/usr/bin/env bash
-# Sets everything up on a fresh Debian 12 machine, builds floe, and runs its main job on the
-# embedded default: today that is the plugin registry (every plugin type with its built-in and
-# discovered plugins, and their health). Later: a demo warehouse of Iceberg tables.
+# Sets everything up on a fresh Debian 12 machine, builds floe, and runs its main job: a demo
+# warehouse (embedded sql catalog, local storage) with one day-partitioned Iceberg table of
+# 1M generated rows, walked through by `floe quickstart` (append, overwrite of one slice,
+# filtered scan, snapshots, time travel), then a few of the CLI commands it suggests.
+#
+# usage: scripts/quickstart.sh [ROWS]
+#   FLOE_BUILD_DIR=dir   build only the floe CLI in this directory (RelWithDebInfo) instead of
+#                        the whole tree in build/release (scripts/build.sh)
+#   FLOE_QUICKSTART_WAREHOUSE=dir   warehouse (default <build dir>/floe-quickstart; an existing
+#                        demo.events in it is dropped and recreated)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
+rows=${1:-1000000}
 scripts/setup.sh
-scripts/build.sh
-floe=build/release/floe
-echo
-echo "\$ floe --version"; "$floe" --version
-echo
-echo "\$ floe plugins list"; "$floe" plugins list
-echo
-echo "\$ floe plugins health"; "$floe" plugins health
+if [ -n "${FLOE_BUILD_DIR:-}" ]; then
+  build=$FLOE_BUILD_DIR
+  cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" --target floe_cli -j2 >/dev/null
+else
+  build=$here/build/release
+  scripts/build.sh
+fi
+floe=$build/floe
+wh=${FLOE_QUICKSTART_WAREHOUSE:-$build/floe-quickstart}
+recent="region = 'eu' and ts >= '2026-10-21T00:00:00Z'"
+
+run() {
+  echo
+  echo "\$ floe $*"
+  "$floe" "$@"
+}
+
+run --version
+run quickstart --warehouse "$wh" --rows "$rows"
+run table describe demo.events --warehouse "$wh"
+run table snapshots demo.events --warehouse "$wh"
+run table scan demo.events --warehouse "$wh" --filter "$recent" --limit 5
+run plugins list
