@@ -137,31 +137,28 @@ int floe_avro__enter(floe_avro__dec *d)
     return 0;
 }
 
+/* An index read from `at` must be below `count`; otherwise the cursor goes back to it. */
+static int check_index(floe_avro__dec *d, const uint8_t *at, int64_t i, size_t count,
+                       const char *what, const char *items)
+{
+    if (i >= 0 && (uint64_t)i < count)
+        return 0;
+    d->p = at;
+    return floe_avro__corrupt(d, "%s %lld out of range (%zu %s)", what, (long long)i, count, items);
+}
+
 int floe_avro__read_branch(floe_avro__dec *d, size_t nbranches, int64_t *out)
 {
     const uint8_t *at = d->p;
     int rc = floe_avro__read_long(d, out);
-    if (rc)
-        return rc;
-    if (*out < 0 || (uint64_t)*out >= nbranches) {
-        d->p = at;
-        return floe_avro__corrupt(d, "union branch %lld out of range (%zu branches)",
-                                  (long long)*out, nbranches);
-    }
-    return 0;
+    return rc ? rc : check_index(d, at, *out, nbranches, "union branch", "branches");
 }
 
 int floe_avro__read_enum_index(floe_avro__dec *d, size_t nsymbols, int32_t *out)
 {
     const uint8_t *at = d->p;
     int rc = floe_avro__read_int(d, out);
-    if (rc)
-        return rc;
-    if (*out < 0 || (size_t)*out >= nsymbols) {
-        d->p = at;
-        return floe_avro__corrupt(d, "enum index %d out of range (%zu symbols)", *out, nsymbols);
-    }
-    return 0;
+    return rc ? rc : check_index(d, at, *out, nsymbols, "enum index", "symbols");
 }
 
 int floe_avro__decode_items(floe_avro__dec *d, floe_avro_value *v, int is_map, int costly,
