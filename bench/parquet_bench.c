@@ -1,8 +1,15 @@
-/* Parquet write benchmark: builds N rows (id int64, amount double, name string with ~10k
- * distinct values, ts timestamp[us], qty int32) as Arrow batches, then times floe's writer
- * (zstd) writing them to a file. Prints one JSON line with the figures.
+/* Parquet benchmark (not a test). Prints one JSON line with the figures.
+ *
+ * Write: builds N rows (id int64, amount double, name string with ~10k distinct values,
+ * ts timestamp[us], qty int32) as Arrow batches, then times floe's writer (zstd) writing them
+ * to a file.
  * usage: parquet_bench OUT.parquet [ROWS] [BATCH_ROWS] [REPEAT]
- * REPEAT writes the file that many times (for profiling); the best time is printed. */
+ * REPEAT writes the file that many times (for profiling); the best time is printed.
+ *
+ * Read: times floe's reader decoding a whole file into Arrow record batches, all of them kept
+ * in memory until the file is done (a full materialisation, like DuckDB's CREATE TABLE AS
+ * SELECT * in bench/duckdb_bench.mjs), then released.
+ * usage: parquet_bench --read FILE [REPEAT] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +18,10 @@
 
 #include <floe/arrow/builder.h>
 #include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
 #include <floe/error.h>
 #include <floe/io.h>
+#include <floe/parquet/reader.h>
 #include <floe/parquet/writer.h>
 
 static double now(void)
@@ -36,10 +45,75 @@ static int die(const char *what)
     return 1;
 }
 
+/* Reads `path` fully into Arrow batches `repeat` times; prints the best time. */
+static int bench_read(const char *path, long repeat)
+{
+    floe_file_io *io;
+    if (floe_posix_file_io_new(&io))
+        return die("io");
+    double best = 1e30;
+    int64_t rows = 0, batches_kept = 0;
+    uint64_t bytes = 0;
+    for (long rep = 0; rep < repeat; rep++) {
+        double t0 = now();
+        floe_input_file *in;
+        if (io->open(&in, io, path))
+            return die("open input");
+        floe_parquet_reader *r;
+        if (floe_parquet_reader_open(&r, in, NULL))
+            return die("reader open");
+        struct ArrowArrayStream st;
+        if (floe_parquet_reader_stream(&st, r))
+            return die("reader stream");
+        size_t cap = 64, n = 0;
+        struct ArrowArray *kept = malloc(cap * sizeof *kept);
+        if (!kept)
+            return die("memory");
+        rows = 0;
+        for (;;) {
+            if (n == cap) {
+                struct ArrowArray *grown = realloc(kept, 2 * cap * sizeof *kept);
+                if (!grown)
+                    return die("memory");
+                kept = grown;
+                cap *= 2;
+            }
+            if (floe_arrow_stream_get_next(&st, &kept[n]))
+                return die("read");
+            if (!kept[n].release)
+                break;
+            rows += kept[n].length;
+            n++;
+        }
+        double t1 = now();
+        if (t1 - t0 < best)
+            best = t1 - t0;
+        batches_kept = (int64_t)n;
+        for (size_t k = 0; k < n; k++)
+            kept[k].release(&kept[k]);
+        free(kept);
+        floe_arrow_stream_release(&st);
+        floe_parquet_reader_free(r);
+        if (in->size(&bytes, in))
+            bytes = 0;
+        in->close(in);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("{\"mode\": \"read\", \"rows\": %lld, \"batches\": %lld, \"seconds\": %.4f, "
+           "\"bytes\": %llu, \"peak_rss_kb\": %ld}\n",
+           (long long)rows, (long long)batches_kept, best, (unsigned long long)bytes, ru.ru_maxrss);
+    floe_file_io_free(io);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "--read"))
+        return bench_read(argv[2], argc > 3 ? strtol(argv[3], NULL, 10) : 1);
     if (argc < 2) {
-        fprintf(stderr, "usage: parquet_bench OUT.parquet [ROWS] [BATCH_ROWS]\n");
+        fprintf(stderr, "usage: parquet_bench OUT.parquet [ROWS] [BATCH_ROWS] [REPEAT]\n"
+                        "       parquet_bench --read FILE [REPEAT]\n");
         return 2;
     }
     long rows = argc > 2 ? strtol(argv[2], NULL, 10) : 1000000;

@@ -26,9 +26,17 @@ floe=$build/floe
 wh=${FLOE_QUICKSTART_WAREHOUSE:-$build/floe-quickstart}
 recent="region = 'eu' and ts >= '2026-10-21T00:00:00Z'"
 
+# Echoes the command (arguments with spaces or quotes in double quotes), then runs it.
 run() {
+  local line="floe" a
+  for a in "$@"; do
+    case $a in
+      *[\ \']*) line+=" \"$a\"" ;;
+      *) line+=" $a" ;;
+    esac
+  done
   echo
-  echo "\$ floe $*"
+  echo "\$ $line"
   "$floe" "$@"
 }
 
