@@ -242,7 +242,15 @@ static int key_value(struct key *k, const floe_type *type, const struct ArrowSch
     if (!a)
         return key_put(k, &null_mark, 1);
     floe_literal l;
-    int rc = floe_manager__arrow_literal(&l, type, schema, a, i);
+    int rc;
+    /* float promoted to double: files written before read as float32 */
+    if (floe_type_get_kind(type) == FLOE_TYPE_DOUBLE && strcmp(schema->format, "f") == 0) {
+        l = floe_arrow_is_null(a, i) ? floe_literal_null(FLOE_TYPE_DOUBLE)
+                                     : floe_literal_double(floe_arrow_get_float32(a, i));
+        rc = 0;
+    } else {
+        rc = floe_manager__arrow_literal(&l, type, schema, a, i);
+    }
     if (rc)
         return rc;
     if (l.is_null)
