@@ -436,7 +436,8 @@ typedef struct floe_expire_snapshots_options {
  * deleted when the commit fails or its outcome is unknown. Deletion failures are counted in
  * failed_count and logged, not fatal (the files are then orphans).
  * @param out (transfer full) floe_maintenance_result_free()
- * @return 0, FLOE_EINVALID (malformed retention property), FLOE_ECONFLICT, FLOE_ECOMMITUNKNOWN,
+ * @return 0, FLOE_EINVALID (malformed retention property, or table property gc.enabled=false
+ *         outside a dry run), FLOE_ECONFLICT, FLOE_ECOMMITUNKNOWN,
  *         FLOE_EIO (a manifest could not be read: nothing deleted)
  */
 FLOE_API int floe_table_expire_snapshots(floe_maintenance_result **out, floe_table *t,
@@ -467,8 +468,9 @@ typedef struct floe_remove_orphans_options {
  * the location through the FileIO and keeps every referenced file (metadata files of the log,
  * the current metadata file, version-hint.text, manifest lists, manifests, data, delete and
  * statistics files) and every file modified at or after the cutoff (or of unknown age).
+ * Refused (FLOE_EINVALID) outside a dry run when the table property gc.enabled is false.
  * @param out (transfer full) floe_maintenance_result_free()
- * @return 0, FLOE_EIO (listing or reading metadata failed: nothing deleted)
+ * @return 0, FLOE_EINVALID, FLOE_EIO (listing or reading metadata failed: nothing deleted)
  */
 FLOE_API int floe_table_remove_orphan_files(floe_maintenance_result **out, floe_table *t,
                                             const floe_remove_orphans_options *opts);

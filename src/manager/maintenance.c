@@ -2,6 +2,7 @@
  * floe/iceberg/snapshot_ops.h, committed through the catalog with conflict retries. */
 #include <inttypes.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <floe/error.h>
@@ -50,6 +51,18 @@ int floe_manager__commit_change(floe_table *t, const char *operation, floe_manag
         rc = floe_error_wrap(rc, "%s of '%s' still conflicted after %u retries", operation,
                              t->ident, t->m->commit_retries);
     return floe_manager__log_op(t, NULL, operation, NULL, -1, rc);
+}
+
+int floe_manager__check_gc_enabled(const floe_table *t, const char *operation)
+{
+    const char *gc = floe_table_metadata_property(t->md, "gc.enabled");
+    if (gc && strcasecmp(gc, "false") == 0)
+        return floe_error_set(FLOE_EINVALID,
+                              "%s of '%s' refused: the table property gc.enabled is false (its "
+                              "files may be shared with other tables); set it to true to allow "
+                              "deleting files, or use a dry run to list them",
+                              operation, t->ident);
+    return 0;
 }
 
 int floe_manager__strings_push(char ***list, size_t *count, size_t *cap, const char *s)

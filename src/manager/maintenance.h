@@ -25,6 +25,10 @@ typedef int (*floe_manager_change_fn)(struct floe_manager_change *out, floe_tabl
 int floe_manager__commit_change(floe_table *t, const char *operation, floe_manager_change_fn fn,
                                 void *ctx);
 
+/* FLOE_EINVALID when the table property gc.enabled is "false": its files may be shared with
+ * other tables, so maintenance must not delete any. */
+int floe_manager__check_gc_enabled(const floe_table *t, const char *operation);
+
 /* Appends a copy of `s` to a growable string array. */
 int floe_manager__strings_push(char ***list, size_t *count, size_t *cap, const char *s);
 

@@ -135,6 +135,11 @@ int floe_table_expire_snapshots(floe_maintenance_result **out, floe_table *t,
     if (o.retain_last == 0 || o.retain_last < -1)
         return floe_error_set(FLOE_EINVALID,
                               "retain-last must be at least 1 (the current snapshot always stays)");
+    if (!o.dry_run) {
+        int grc = floe_manager__check_gc_enabled(t, "expiring snapshots");
+        if (grc)
+            return grc;
+    }
     struct expire_ctx c = {FLOE_EXPIRE_OPTIONS_INIT, NULL, NULL};
     c.opts.now_ms = o.now_ms;
     c.opts.older_than_ms = o.older_than_ms;

@@ -84,6 +84,8 @@ int floe_table_remove_orphan_files(floe_maintenance_result **out, floe_table *t,
     int rc = floe_table_refresh(t);
     if (rc)
         return rc;
+    if (!o.dry_run && (rc = floe_manager__check_gc_enabled(t, "removing orphan files")))
+        return rc;
     const char *loc = floe_table_location(t);
     if (!loc || !*loc)
         return floe_error_set(FLOE_ECORRUPT, "table '%s' has no location", t->ident);

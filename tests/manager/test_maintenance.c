@@ -440,8 +440,11 @@ static void age_file(const char *path, int64_t seconds)
  * their row counts (or -1 when interop is unavailable). */
 static int64_t duckdb_rows(floe_table *t)
 {
-    if (!floe_test_interop_available())
+    if (!floe_test_interop_available()) {
+        if (floe_test_interop_required())
+            fail_msg("FLOE_REQUIRE_INTEROP=1 but node or tests/interop/node_modules is missing");
         return -1;
+    }
     char cmd[32768];
     const char *dir = getenv("FLOE_INTEROP_DIR");
     const char *node = getenv("NODE");
@@ -846,6 +849,31 @@ static void test_crashed_write_leaves_orphans_that_remove_orphans_finds(void **s
     posix->free(posix);
 }
 
+static void test_gc_disabled_table_refuses_deletes_but_dry_runs_list(void **state)
+{
+    (void)state;
+    floe_manager *m = open_with(floe_test_tmpdir("maint_gc_off"), NULL);
+    floe_table *t = create(m, "id long not null", NULL, "gc.enabled", "false");
+    append_rows(t, 0, 1);
+    int64_t s2 = append_rows(t, 1, 1);
+    floe_expire_snapshots_options o = FLOE_EXPIRE_SNAPSHOTS_OPTIONS_INIT;
+    o.older_than_ms = snapshot_ts(t, s2) + 1;
+    floe_maintenance_result *r = NULL;
+    assert_int_equal(floe_table_expire_snapshots(&r, t, &o), FLOE_EINVALID);
+    assert_non_null(strstr(floe_error_last(), "gc.enabled"));
+    o.dry_run = 1;
+    assert_int_equal(floe_table_expire_snapshots(&r, t, &o), 0);
+    assert_int_equal(r->snapshot_count, 1);
+    floe_maintenance_result_free(r);
+    assert_int_equal(floe_table_remove_orphan_files(&r, t, NULL), FLOE_EINVALID);
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    assert_int_equal(json_array_size(snaps), 2);
+    json_decref(snaps);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -858,6 +886,7 @@ int main(void)
         cmocka_unit_test(test_expire_failed_commit_deletes_nothing),
         cmocka_unit_test(test_remove_orphans_keeps_referenced_and_fresh_files),
         cmocka_unit_test(test_crashed_write_leaves_orphans_that_remove_orphans_finds),
+        cmocka_unit_test(test_gc_disabled_table_refuses_deletes_but_dry_runs_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
