@@ -19,6 +19,9 @@
 #include <floe/arrow/value.h>
 #include <floe/error.h>
 #include <floe/iceberg/manifest.h>
+#include <floe/iceberg/metadata.h>
+#include <floe/iceberg/partition.h>
+#include <floe/iceberg/spec_update.h>
 #include <floe/parquet/reader.h>
 #include <floe/parquet/writer.h>
 #include <floe/table.h>
@@ -323,7 +326,8 @@ static floe_data_file *eq_file(floe_table *t, const char *name, const int32_t *i
 
 /* Commits a "delete" snapshot adding the delete files in one delete manifest. seqs[i] >= 0
  * gives an explicit data sequence number, -1 inherits the new snapshot's. Frees dfs. */
-static void commit_deletes(floe_table *t, floe_data_file **dfs, const int64_t *seqs, size_t n)
+static void commit_deletes_in(floe_table *t, const floe_partition_spec *spec, floe_data_file **dfs,
+                              const int64_t *seqs, size_t n)
 {
     static int64_t next_id = 7000;
     int64_t id = ++next_id;
@@ -335,7 +339,7 @@ static void commit_deletes(floe_table *t, floe_data_file **dfs, const int64_t *s
     o.content = FLOE_MANIFEST_DELETES;
     o.snapshot_id = id;
     floe_manifest_writer *w = NULL;
-    assert_int_equal(floe_manifest_writer_new(&w, f, t->schema, t->spec, &o), 0);
+    assert_int_equal(floe_manifest_writer_new(&w, f, t->schema, spec ? spec : t->spec, &o), 0);
     floe_summary_delta delta = FLOE_SUMMARY_DELTA_INIT;
     for (size_t i = 0; i < n; i++) {
         if (seqs && seqs[i] >= 0)
@@ -367,6 +371,11 @@ static void commit_deletes(floe_table *t, floe_data_file **dfs, const int64_t *s
         fail_msg("commit deletes: %s", floe_error_last());
     assert_int_equal(sid, id);
     floe_manifest_file_free(mf);
+}
+
+static void commit_deletes(floe_table *t, floe_data_file **dfs, const int64_t *seqs, size_t n)
+{
+    commit_deletes_in(t, NULL, dfs, seqs, n);
 }
 
 static bool has(const int64_t *ids, size_t n, int64_t x)
@@ -619,6 +628,62 @@ static void test_equality_deletes_only_older_data_and_own_partition(void **state
     floe_manager_free(m);
 }
 
+static int partition_by_part(floe_spec_update *u, void *ctx)
+{
+    (void)ctx;
+    return floe_spec_update_add_identity(u, "part");
+}
+
+static void test_equality_deletes_of_unpartitioned_spec_are_global(void **state)
+{
+    (void)state;
+    const char *dir = floe_test_tmpdir("deletes_eq_global");
+    floe_manager *m = open_mgr(dir);
+    floe_table *t = create(m, "db.t", NULL);
+    append(t, 0, 100); /* spec 0 (unpartitioned), seq 1 */
+    assert_int_equal(floe_table_alter_partition(t, partition_by_part, NULL), 0);
+    append(t, 100, 100); /* spec 1 (part), seq 2 */
+    const char *j = floe_table_metadata_spec_json(t->md, 0);
+    assert_non_null(j);
+    floe_partition_spec *spec0 = NULL;
+    assert_int_equal(floe_partition_spec_from_json(&spec0, j, strlen(j)), 0);
+    assert_int_equal(floe_partition_spec_field_count(spec0), 0);
+    struct floe_manager_plan p;
+    plan(&p, t, NULL);
+    assert_int_equal(p.count, 3);
+    floe_data_file *like_a = NULL;
+    assert_int_equal(floe_data_file_copy(&like_a, task_in(&p, "part=a", 2)->df), 0);
+    floe_manager__plan_free(&p);
+    const int32_t by_id[] = {1};
+    /* written under spec 0: reaches every partition of every spec */
+    const struct eq_row rg[] = {
+        {2, NULL, NULL}, {3, NULL, NULL}, {102, NULL, NULL}, {103, NULL, NULL}};
+    floe_data_file *g = eq_file(t, "eq_global.parquet", by_id, 1, rg, 4, NULL);
+    commit_deletes_in(t, spec0, &g, NULL, 1);
+    /* written under spec 1 in part=a: not the spec-0 file (4), not part=b (105) */
+    const struct eq_row ra[] = {{4, NULL, NULL}, {104, NULL, NULL}, {105, NULL, NULL}};
+    floe_data_file *a = eq_file(t, "eq_a.parquet", by_id, 1, ra, 3, like_a);
+    commit_deletes(t, &a, NULL, 1);
+    floe_data_file_free(like_a);
+    floe_partition_spec_free(spec0);
+    static int64_t ids[ROWS];
+    const char *cols[] = {"id"};
+    size_t n = scan(ids, t, NULL, cols, 1);
+    assert_int_equal(n, 200 - 5);
+    for (int64_t x = 2; x <= 4; x++) {
+        assert_false(has(ids, n, 100 + x));
+        assert_int_equal(has(ids, n, x), x == 4);
+    }
+    assert_true(has(ids, n, 105));
+    plan(&p, t, NULL);
+    assert_int_equal(task_in(&p, "", 1)->delete_count, 1);
+    assert_int_equal(task_in(&p, "part=a", 2)->delete_count, 2);
+    assert_int_equal(task_in(&p, "part=b", 2)->delete_count, 1);
+    floe_manager__plan_free(&p);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 static void test_deletes_with_filter_and_projection(void **state)
 {
     (void)state;
@@ -723,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_position_deletes_follow_sequence_numbers),
         cmocka_unit_test(test_equality_deletes_one_and_two_columns_with_null_keys),
         cmocka_unit_test(test_equality_deletes_only_older_data_and_own_partition),
+        cmocka_unit_test(test_equality_deletes_of_unpartitioned_spec_are_global),
         cmocka_unit_test(test_deletes_with_filter_and_projection),
         cmocka_unit_test(test_deletes_match_duckdb),
     };
