@@ -13,6 +13,8 @@
 
 #include <jansson.h>
 
+#include <floe/table.h>
+
 static char wh[2048];
 
 static int floe(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -297,6 +299,31 @@ static void test_expire_and_remove_orphans(void **state)
     assert_int_equal(scan_rows(""), 1);
 }
 
+static void test_alter_adds_into_a_struct(void **state)
+{
+    (void)state;
+    fresh("climaint_struct");
+    /* schema text has no structs: create through the API with Iceberg schema JSON */
+    floe_manager_options mo = FLOE_MANAGER_OPTIONS_INIT;
+    mo.warehouse = wh;
+    floe_manager *m = NULL;
+    assert_int_equal(floe_manager_open(&m, &mo), 0);
+    floe_table_create_options o = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    o.schema_json = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
+                    "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"},"
+                    "{\"id\":2,\"name\":\"loc\",\"required\":false,\"type\":{\"type\":"
+                    "\"struct\",\"fields\":[{\"id\":3,\"name\":\"lat\",\"required\":false,"
+                    "\"type\":\"double\"}]}}]}";
+    assert_int_equal(floe_manager_create_table(NULL, m, "db.t", &o), 0);
+    floe_manager_free(m);
+    free(ok("table alter db.t --add-column 'loc.lon double'"));
+    json_t *d = ok_json("table describe db.t --json");
+    char *text = json_dumps(d, JSON_COMPACT);
+    assert_non_null(strstr(text, "\"lon\""));
+    free(text);
+    json_decref(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_alter_end_to_end),
         cmocka_unit_test(test_rollback_branch_tag),
         cmocka_unit_test(test_expire_and_remove_orphans),
+        cmocka_unit_test(test_alter_adds_into_a_struct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
