@@ -506,8 +506,8 @@ static int qs_run(qs_out *o, const char *warehouse, int64_t rows)
     qs_title(o, t1 - t0, "   %" PRId64 " rows match; read %zu of %zu files (%zu pruned)", matched,
              planned, total_files, total_files - planned);
     qs_say(o,
-           "   (pruned by the day(ts) partition values and region min/max; %zu manifest(s)\n"
-           "   skipped whole by their partition summaries)\n\n",
+           "   (pruned by their day(ts) partition values; %zu manifest(s) skipped whole by\n"
+           "   their partition summaries)\n\n",
            manifests_pruned);
 
     /* 5. snapshots and time travel */
