@@ -87,42 +87,95 @@ static int read_columns(floe_table *t, const char *path, const int32_t *ids, siz
 
 /* ---- position deletes ---- */
 
-struct positions {
-    const char *path;
-    floe_type *string_type, *long_type;
-    int64_t *v;
+/* The rows of one position delete file grouped by data file path, read once per scan: a
+ * partition-wide delete file applies to every data file of its partition. */
+struct pos_group {
+    char *path;
+    int64_t *pos; /* sorted, unique once loaded */
     size_t n, cap;
 };
+
+struct floe_manager_pos_index {
+    struct pos_group *groups; /* sorted by path once loaded */
+    size_t n, cap;
+    size_t last; /* group of the previous row (files are usually sorted by path) */
+    floe_type *string_type, *long_type;
+};
+
+void floe_manager__pos_index_free(struct floe_manager_pos_index *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->n; i++) {
+        floe_free(x->groups[i].path);
+        floe_free(x->groups[i].pos);
+    }
+    floe_free(x->groups);
+    floe_type_free(x->string_type);
+    floe_type_free(x->long_type);
+    floe_free(x);
+}
+
+static int group_of(struct pos_group **out, struct floe_manager_pos_index *x, const uint8_t *path,
+                    size_t len)
+{
+    for (size_t k = 0; k < x->n; k++) {
+        size_t i = (x->last + x->n - k) % x->n; /* the previous group first, then backwards */
+        struct pos_group *g = &x->groups[i];
+        if (strlen(g->path) == len && memcmp(g->path, path, len) == 0) {
+            x->last = i;
+            *out = g;
+            return 0;
+        }
+    }
+    if (memchr(path, 0, len))
+        return floe_error_set(FLOE_ECORRUPT, "a file_path contains a NUL byte");
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 8;
+        struct pos_group *v = floe_realloc(x->groups, cap * sizeof *v);
+        if (!v)
+            return floe_error_set(FLOE_ENOMEM, "out of memory reading position deletes");
+        x->groups = v;
+        x->cap = cap;
+    }
+    struct pos_group *g = &x->groups[x->n];
+    memset(g, 0, sizeof *g);
+    if (!(g->path = floe_strndup((const char *)path, len)))
+        return floe_error_set(FLOE_ENOMEM, "out of memory reading position deletes");
+    x->last = x->n++;
+    *out = g;
+    return 0;
+}
 
 static int positions_batch(void *ctx, struct ArrowSchema *const *cols,
                            struct ArrowArray *const *arr, const struct ArrowArray *batch)
 {
-    struct positions *p = ctx;
-    size_t plen = strlen(p->path);
+    struct floe_manager_pos_index *x = ctx;
     for (int64_t r = 0; r < batch->length; r++) {
         int64_t i = batch->offset + r;
         floe_literal fp, pos;
-        int rc = floe_manager__arrow_literal(&fp, p->string_type, cols[0], arr[0], i);
+        int rc = floe_manager__arrow_literal(&fp, x->string_type, cols[0], arr[0], i);
         if (!rc)
-            rc = floe_manager__arrow_literal(&pos, p->long_type, cols[1], arr[1], i);
+            rc = floe_manager__arrow_literal(&pos, x->long_type, cols[1], arr[1], i);
         if (rc)
             return rc;
         if (fp.is_null || pos.is_null)
             return floe_error_set(FLOE_ECORRUPT, "row %" PRId64 " has a null file_path or pos", r);
-        if (fp.v.bytes.len != plen || memcmp(fp.v.bytes.data, p->path, plen) != 0)
-            continue;
         if (pos.v.i64 < 0)
             return floe_error_set(FLOE_ECORRUPT, "row %" PRId64 " has negative pos %" PRId64, r,
                                   pos.v.i64);
-        if (p->n == p->cap) {
-            size_t cap = p->cap ? p->cap * 2 : 256;
-            int64_t *v = floe_realloc(p->v, cap * sizeof *v);
+        struct pos_group *g = NULL;
+        if ((rc = group_of(&g, x, fp.v.bytes.data, fp.v.bytes.len)))
+            return rc;
+        if (g->n == g->cap) {
+            size_t cap = g->cap ? g->cap * 2 : 64;
+            int64_t *v = floe_realloc(g->pos, cap * sizeof *v);
             if (!v)
                 return floe_error_set(FLOE_ENOMEM, "out of memory reading position deletes");
-            p->v = v;
-            p->cap = cap;
+            g->pos = v;
+            g->cap = cap;
         }
-        p->v[p->n++] = pos.v.i64;
+        g->pos[g->n++] = pos.v.i64;
     }
     return 0;
 }
@@ -133,40 +186,97 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static int cmp_group(const void *a, const void *b)
+{
+    return strcmp(((const struct pos_group *)a)->path, ((const struct pos_group *)b)->path);
+}
+
+/* Sorts and deduplicates v[0..*n). */
+static void sort_unique(int64_t *v, size_t *n)
+{
+    if (*n < 2)
+        return;
+    qsort(v, *n, sizeof *v, cmp_i64);
+    size_t w = 1;
+    for (size_t i = 1; i < *n; i++)
+        if (v[i] != v[w - 1])
+            v[w++] = v[i];
+    *n = w;
+}
+
+static int pos_index_load(struct floe_manager_delete *del, floe_table *t)
+{
+    if (del->positions)
+        return 0;
+    static const int32_t ids[2] = {FLOE_MANAGER_DELETE_FILE_PATH_ID, FLOE_MANAGER_DELETE_POS_ID};
+    struct floe_manager_pos_index *x = floe_calloc(1, sizeof *x);
+    int rc = x ? 0 : floe_error_set(FLOE_ENOMEM, "out of memory");
+    if (!rc)
+        rc = floe_type_new_primitive(&x->string_type, FLOE_TYPE_STRING);
+    if (!rc)
+        rc = floe_type_new_primitive(&x->long_type, FLOE_TYPE_LONG);
+    if (!rc)
+        rc = read_columns(t, floe_data_file_path(del->df), ids, 2, positions_batch, x);
+    if (rc) {
+        floe_manager__pos_index_free(x);
+        return rc;
+    }
+    for (size_t i = 0; i < x->n; i++)
+        sort_unique(x->groups[i].pos, &x->groups[i].n);
+    if (x->n > 1)
+        qsort(x->groups, x->n, sizeof *x->groups, cmp_group);
+    del->positions = x;
+    return 0;
+}
+
+static const struct pos_group *group_find(const struct floe_manager_pos_index *x, const char *path)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(x->groups[mid].path, path);
+        if (c == 0)
+            return &x->groups[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 int floe_manager__positions_load(int64_t **out, size_t *n, floe_table *t,
-                                 const struct floe_manager_deletes *d, const size_t *idx,
-                                 size_t nidx, const char *path)
+                                 struct floe_manager_deletes *d, const size_t *idx, size_t nidx,
+                                 const char *path)
 {
     *out = NULL;
     *n = 0;
-    struct positions p;
-    memset(&p, 0, sizeof p);
-    p.path = path;
-    int rc = floe_type_new_primitive(&p.string_type, FLOE_TYPE_STRING);
-    if (!rc)
-        rc = floe_type_new_primitive(&p.long_type, FLOE_TYPE_LONG);
-    static const int32_t ids[2] = {FLOE_MANAGER_DELETE_FILE_PATH_ID, FLOE_MANAGER_DELETE_POS_ID};
-    for (size_t k = 0; !rc && k < nidx; k++) {
-        const floe_data_file *df = d->files[idx[k]].df;
-        if (floe_data_file_content(df) == FLOE_CONTENT_POSITION_DELETES)
-            rc = read_columns(t, floe_data_file_path(df), ids, 2, positions_batch, &p);
+    int64_t *v = NULL;
+    size_t cnt = 0;
+    for (size_t k = 0; k < nidx; k++) {
+        struct floe_manager_delete *del = &d->files[idx[k]];
+        if (floe_data_file_content(del->df) != FLOE_CONTENT_POSITION_DELETES)
+            continue;
+        int rc = pos_index_load(del, t);
+        if (rc) {
+            floe_free(v);
+            return rc;
+        }
+        const struct pos_group *g = group_find(del->positions, path);
+        if (!g || !g->n)
+            continue;
+        int64_t *nv = floe_realloc(v, (cnt + g->n) * sizeof *nv);
+        if (!nv) {
+            floe_free(v);
+            return floe_error_set(FLOE_ENOMEM, "out of memory reading position deletes");
+        }
+        v = nv;
+        memcpy(v + cnt, g->pos, g->n * sizeof *v);
+        cnt += g->n;
     }
-    floe_type_free(p.string_type);
-    floe_type_free(p.long_type);
-    if (rc) {
-        floe_free(p.v);
-        return rc;
-    }
-    if (p.n > 1) {
-        qsort(p.v, p.n, sizeof *p.v, cmp_i64);
-        size_t w = 1;
-        for (size_t i = 1; i < p.n; i++)
-            if (p.v[i] != p.v[w - 1])
-                p.v[w++] = p.v[i];
-        p.n = w;
-    }
-    *out = p.v;
-    *n = p.n;
+    sort_unique(v, &cnt);
+    *out = v;
+    *n = cnt;
     return 0;
 }
 

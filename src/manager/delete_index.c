@@ -204,6 +204,7 @@ void floe_manager__deletes_free(struct floe_manager_deletes *d)
     for (size_t i = 0; i < d->count; i++) {
         floe_data_file_free(d->files[i].df);
         floe_manager__key_set_free(d->files[i].keys);
+        floe_manager__pos_index_free(d->files[i].positions);
     }
     floe_free(d->files);
     memset(d, 0, sizeof *d);

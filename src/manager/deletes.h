@@ -19,6 +19,7 @@
 #define FLOE_MANAGER_DELETE_POS_ID       2147483545
 
 struct floe_manager_key_set;
+struct floe_manager_pos_index;
 
 /* One live delete file of the scanned snapshot. */
 struct floe_manager_delete {
@@ -26,7 +27,8 @@ struct floe_manager_delete {
     int64_t data_sequence; /* the entry's data sequence number */
     int32_t spec_id;       /* spec of the manifest that lists it */
     bool global;           /* an equality delete of an unpartitioned spec: applies everywhere */
-    struct floe_manager_key_set *keys; /* equality keys, loaded on first use by a scan */
+    struct floe_manager_key_set *keys;        /* equality keys, loaded on first use by a scan */
+    struct floe_manager_pos_index *positions; /* positions by data file, loaded on first use */
 };
 
 /* The delete files of a snapshot, sorted by data sequence number once collected. */
@@ -50,13 +52,14 @@ void floe_manager__deletes_free(struct floe_manager_deletes *d);
 /* The row positions that position delete files d->files[idx[..]] delete from the data file
  * at `path`: sorted, without duplicates. *out NULL when none. (transfer full, floe_free) */
 int floe_manager__positions_load(int64_t **out, size_t *n, floe_table *t,
-                                 const struct floe_manager_deletes *d, const size_t *idx,
-                                 size_t nidx, const char *path);
+                                 struct floe_manager_deletes *d, const size_t *idx, size_t nidx,
+                                 const char *path);
 /* Reads the keys of an equality delete file into del->keys unless already there; the key
  * columns are typed by `schema` (the table schema). */
 int floe_manager__keys_load(struct floe_manager_delete *del, floe_table *t,
                             const floe_schema *schema);
 void floe_manager__key_set_free(struct floe_manager_key_set *k);
+void floe_manager__pos_index_free(struct floe_manager_pos_index *x);
 /* Clears keep[r] for each row r of `batch` (a data file batch whose first row has file position
  * `base`) deleted by a position in pos[0..npos) or by a key of an equality delete in eq. */
 int floe_manager__deletes_apply(uint8_t *keep, const struct ArrowSchema *fschema,
