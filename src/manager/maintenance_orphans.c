@@ -26,26 +26,35 @@ static int is_version_hint(const char *location)
     return strcmp(name, "version-hint.text") == 0;
 }
 
-/* Referenced locations may carry a "file://" or "file:" scheme the listing does not. */
+static const char *strip_file_scheme(const char *location)
+{
+    if (strncmp(location, "file://", 7) == 0)
+        return location + 7;
+    if (strncmp(location, "file:", 5) == 0)
+        return location + 5;
+    return location;
+}
+
+/* Referenced locations may carry a "file://" or "file:" scheme that the listing does not (or
+ * the reverse): try each spelling of a local path. */
 static int referenced(const floe_file_set *keep, const char *location)
 {
     if (floe_file_set_contains(keep, location))
         return 1;
-    for (size_t i = 0; i < floe_file_set_count(keep); i++) {
-        const char *k = floe_file_set_at(keep, i, NULL);
-        if (strncmp(k, "file://", 7) == 0)
-            k += 7;
-        else if (strncmp(k, "file:", 5) == 0)
-            k += 5;
-        const char *l = location;
-        if (strncmp(l, "file://", 7) == 0)
-            l += 7;
-        else if (strncmp(l, "file:", 5) == 0)
-            l += 5;
-        if (strcmp(k, l) == 0)
+    const char *path = strip_file_scheme(location);
+    if (path != location && floe_file_set_contains(keep, path))
+        return 1;
+    if (path[0] != '/')
+        return 0;
+    char buf[4096];
+    static const char *const schemes[] = {"file://", "file:"};
+    for (size_t i = 0; i < 2; i++) {
+        int n = snprintf(buf, sizeof buf, "%s%s", schemes[i], path);
+        if (n > 0 && (size_t)n < sizeof buf && floe_file_set_contains(keep, buf))
             return 1;
     }
-    return 0;
+    /* too long to respell: treat as referenced rather than risk deleting a live file */
+    return strlen(path) + 8 >= sizeof buf;
 }
 
 static int on_file(const floe_file_info *info, void *vctx)
