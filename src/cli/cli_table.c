@@ -1637,10 +1637,15 @@ static int cmd_alter(floe_table *t, const maint_args *a)
     int rc = 0;
     if (has_schema)
         rc = floe_table_alter_schema(t, schema_fn, &r, a->allow_incompatible);
-    if (!rc && has_spec)
-        rc = floe_table_alter_partition(t, spec_fn, &r);
     if (rc)
         return floe_cli_fail(rc);
+    if (has_spec && (rc = floe_table_alter_partition(t, spec_fn, &r))) {
+        int exit_code = floe_cli_fail(rc);
+        if (has_schema)
+            fprintf(stderr, "floe: the schema changes were committed; the partition changes "
+                            "were not\n");
+        return exit_code;
+    }
     printf("altered %s (%zu change%s)\n", floe_table_identifier(t), a->nops,
            a->nops == 1 ? "" : "s");
     return FLOE_EXIT_OK;

@@ -267,6 +267,11 @@ static int day_instead_of_region(floe_spec_update *u, void *ctx)
     return rc;
 }
 
+static int add_bucket_on(floe_spec_update *u, void *ctx)
+{
+    return floe_spec_update_add_field(u, (const char *)ctx, "bucket[4]", NULL);
+}
+
 static size_t plan_count(floe_table *t, const char *filter, const char *partition_prefix)
 {
     floe_scan_options o = FLOE_SCAN_OPTIONS_INIT;
@@ -311,7 +316,27 @@ static void test_partition_evolution_prunes_under_each_spec(void **state)
     assert_int_equal(st.rows, 4); /* ids 0, 3, 102, 105 */
     assert_int_equal(st.id_sum, 0 + 3 + 102 + 105);
 
-    /* an unknown source column is refused */
+    /* an unknown source column is refused and changes nothing */
+    char *md = strdup(floe_table_metadata_file(t));
+    assert_int_equal(floe_table_alter_partition(t, add_bucket_on, "nope"), FLOE_ENOTFOUND);
+    assert_string_equal(md, floe_table_metadata_file(t));
+    free(md);
+
+    /* a stale handle's partition change conflicts, is re-applied on the refreshed spec */
+    floe_table *stale = NULL;
+    assert_int_equal(floe_manager_load_table(&stale, m, "db.t"), 0);
+    assert_int_equal(floe_table_alter_partition(t, add_bucket_on, "id"), 0);
+    assert_int_equal(floe_table_alter_partition(stale, add_bucket_on, "region"), 0);
+    append_rows(stale, 200, 1);
+    assert_int_equal(plan_count(stale, "id = 200", NULL), 1);
+    floe_scan_plan *p = NULL;
+    floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
+    so.filter = "id = 200";
+    assert_int_equal(floe_table_plan(&p, stale, &so), 0);
+    assert_non_null(strstr(p->tasks[0].partition, "id_bucket_4="));
+    assert_non_null(strstr(p->tasks[0].partition, "region_bucket_4="));
+    floe_scan_plan_free(p);
+    floe_table_free(stale);
     floe_table_free(t);
     floe_manager_free(m);
 }
