@@ -16,8 +16,14 @@ rows=${1:-1000000}
 scripts/setup.sh
 if [ -n "${FLOE_BUILD_DIR:-}" ]; then
   build=$FLOE_BUILD_DIR
-  cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$build" --target floe_cli -j2 >/dev/null
+  log=$build/quickstart-build.log
+  mkdir -p "$build"
+  echo "quickstart: building the floe CLI in $build (log: $log)"
+  if ! { cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+    cmake --build "$build" --target floe_cli -j2; } >"$log" 2>&1; then
+    tail -n 40 "$log"
+    exit 1
+  fi
 else
   build=$here/build/release
   scripts/build.sh

@@ -521,13 +521,13 @@ static int qs_run(qs_out *o, const char *warehouse, int64_t rows)
     json_array_foreach(snaps, si, snap)
     {
         json_t *sum = json_object_get(snap, "summary");
-        const char *added = json_string_value(json_object_get(sum, "added-records"));
-        const char *deleted = json_string_value(json_object_get(sum, "deleted-records"));
+        const char *added = json_string_value(json_object_get(sum, "added-data-files"));
+        const char *deleted = json_string_value(json_object_get(sum, "deleted-data-files"));
         const char *total = json_string_value(json_object_get(sum, "total-records"));
         char when[48];
         qs_print_ts(when, sizeof when,
                     (int64_t)json_integer_value(json_object_get(snap, "timestamp-ms")) * 1000);
-        qs_say(o, "   %-20" PRId64 " %-10s %s  +%s -%s rows, total %s%s\n",
+        qs_say(o, "   %-20" PRId64 " %-10s %s  files +%s -%s, %s rows%s\n",
                (int64_t)json_integer_value(json_object_get(snap, "snapshot-id")),
                json_string_value(json_object_get(snap, "operation")), when, added ? added : "0",
                deleted ? deleted : "0", total ? total : "?",
