@@ -722,6 +722,49 @@ static void test_deletes_with_filter_and_projection(void **state)
     floe_manager_free(m);
 }
 
+/* A delete file floe cannot apply must fail the scan, never return the rows it deletes. */
+static void test_unapplicable_delete_files_fail_the_scan(void **state)
+{
+    (void)state;
+    const char *dir = floe_test_tmpdir("deletes_unsupported");
+    floe_manager *m = open_mgr(dir);
+    floe_table *t = create(m, "db.t", NULL);
+    append(t, 0, 10);
+    floe_data_file *avro = NULL;
+    char *path = file_at(t, "pd.avro");
+    assert_int_equal(floe_data_file_new(&avro, FLOE_CONTENT_POSITION_DELETES, path, "AVRO", 1, 100),
+                     0);
+    free(path);
+    commit_deletes(t, &avro, NULL, 1);
+    floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_table_scan(&s, t, &so), FLOE_EUNSUPPORTED);
+    assert_non_null(strstr(floe_error_last(), "pd.avro"));
+    floe_scan_plan *sp = NULL;
+    assert_int_equal(floe_table_plan(&sp, t, &so), FLOE_EUNSUPPORTED);
+    assert_null(sp);
+    floe_table_free(t);
+    floe_manager_free(m);
+
+    dir = floe_test_tmpdir("deletes_unknown_column");
+    m = open_mgr(dir);
+    t = create(m, "db.t", NULL);
+    append(t, 0, 10);
+    const int32_t by_id[] = {1};
+    const struct eq_row r[] = {{1, NULL, NULL}};
+    floe_data_file *eq = eq_file(t, "eq.parquet", by_id, 1, r, 1, NULL);
+    const int32_t unknown[] = {99};
+    assert_int_equal(floe_data_file_set_equality_ids(eq, unknown, 1), 0);
+    commit_deletes(t, &eq, NULL, 1);
+    assert_int_equal(floe_table_scan(&s, t, &so), 0);
+    struct ArrowArray b;
+    assert_int_equal(floe_arrow_stream_get_next(&s, &b), FLOE_EUNSUPPORTED);
+    assert_non_null(strstr(floe_error_last(), "field id 99"));
+    s.release(&s);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 static void test_deletes_match_duckdb(void **state)
 {
     (void)state;
@@ -790,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_equality_deletes_only_older_data_and_own_partition),
         cmocka_unit_test(test_equality_deletes_of_unpartitioned_spec_are_global),
         cmocka_unit_test(test_deletes_with_filter_and_projection),
+        cmocka_unit_test(test_unapplicable_delete_files_fail_the_scan),
         cmocka_unit_test(test_deletes_match_duckdb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
