@@ -1508,8 +1508,10 @@ static int parse_partition(char *transform, size_t tn, char *source, size_t sn, 
                               "got '%s'",
                               text);
     char fn[32];
-    snprintf(fn, sizeof fn, "%.*s", (int)(open - text), text);
     char inner[256];
+    if ((size_t)(open - text) >= sizeof fn || (size_t)(close - open - 1) >= sizeof inner)
+        return floe_error_set(FLOE_EINVALID, "--add-partition '%s' is too long", text);
+    snprintf(fn, sizeof fn, "%.*s", (int)(open - text), text);
     snprintf(inner, sizeof inner, "%.*s", (int)(close - open - 1), open + 1);
     char *comma = strchr(inner, ',');
     if (comma) {
@@ -1517,11 +1519,15 @@ static int parse_partition(char *transform, size_t tn, char *source, size_t sn, 
         const char *col = comma + 1;
         while (*col == ' ')
             col++;
-        snprintf(transform, tn, "%s[%s]", fn, inner);
-        snprintf(source, sn, "%s", col);
+        int wt = snprintf(transform, tn, "%s[%s]", fn, inner);
+        int ws = snprintf(source, sn, "%s", col);
+        if (wt < 0 || (size_t)wt >= tn || ws < 0 || (size_t)ws >= sn)
+            return floe_error_set(FLOE_EINVALID, "--add-partition '%s' is too long", text);
     } else {
-        snprintf(transform, tn, "%s", fn);
-        snprintf(source, sn, "%s", inner);
+        int wt = snprintf(transform, tn, "%s", fn);
+        int ws = snprintf(source, sn, "%s", inner);
+        if (wt < 0 || (size_t)wt >= tn || ws < 0 || (size_t)ws >= sn)
+            return floe_error_set(FLOE_EINVALID, "--add-partition '%s' is too long", text);
     }
     char *end = source + strlen(source);
     while (end > source && end[-1] == ' ')
