@@ -152,7 +152,7 @@ int floe_evaluator__locate(floe_arrow_column *c, const floe_schema *schema,
             return floe_error_set(FLOE_EINVALID,
                                   "column '%s' is inside a list or map: it cannot be read per row",
                                   f->name);
-        int64_t idx;
+        int64_t idx = 0;
         int rc = find_child(&idx, s, f);
         if (rc)
             return rc;

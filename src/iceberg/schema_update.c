@@ -545,7 +545,7 @@ static int add_checked(floe_schema_update *u, const char *parent, const char *na
                               "cannot add required column '%s': existing rows have no value for "
                               "it; give an initial default or set allow_incompatible_changes",
                               display);
-    su_node *target;
+    su_node *target = NULL;
     int rc = add_target(&target, u, parent);
     if (rc)
         return rc;

@@ -431,7 +431,7 @@ int floe_spec_update_apply(floe_partition_spec **out, const floe_spec_update *u)
 {
     if (!out || !u)
         return floe_error_set(FLOE_EINVALID, "partition spec update: NULL argument");
-    floe_partition_spec *s;
+    floe_partition_spec *s = NULL;
     int rc = build(&s, u, u->next_spec_id);
     if (rc)
         return rc;

@@ -296,7 +296,7 @@ static int encode_values(floe_parquet_writer *w, pqw_column *col, const struct A
         col->values.len += total;
         return 0;
     }
-    const uint8_t *v;
+    const uint8_t *v = NULL;
     TRY(fixed_values(w, col, a, idx, start, n, &v));
     if (col->dict_on) {
         if (leaf->is_float)
@@ -389,8 +389,8 @@ static int flush_page(floe_parquet_writer *w, pqw_column *col)
         TRY(floe_buf_append(raw, col->values.data, col->values.len));
     }
     TRY(check_page_size(col, raw->len));
-    const uint8_t *payload;
-    size_t plen;
+    const uint8_t *payload = NULL;
+    size_t plen = 0;
     TRY(compress_payload(w, raw->data, raw->len, &payload, &plen));
     TRY(check_page_size(col, plen));
 
@@ -557,8 +557,8 @@ static int flush_row_group(floe_parquet_writer *w)
         int64_t chunk_start = (int64_t)w->offset;
         int64_t dict_unc = 0, dict_comp = 0;
         if (col->dict_used) {
-            const uint8_t *payload;
-            size_t plen;
+            const uint8_t *payload = NULL;
+            size_t plen = 0;
             TRY(check_page_size(col, col->dict.values.len));
             TRY(compress_payload(w, col->dict.values.data, col->dict.values.len, &payload, &plen));
             floe_parquet_page_header ph;
