@@ -285,6 +285,13 @@ typedef struct floe_scan_task {
     int64_t file_size;    /**< bytes */
     char *partition;      /**< partition path ("ts_day=2024-01-01"), "" when unpartitioned */
     char *residual;       /**< the filter left to apply to its rows ("true" when none) */
+    /**
+     * Locations of the position and equality delete files that apply to its rows (a reader
+     * must drop the rows they delete), by data sequence number; NULL when none apply.
+     * Owned by the plan (freed by floe_scan_plan_free()).
+     */
+    char **delete_files;
+    size_t delete_count; /**< entries of delete_files */
 } floe_scan_task;
 
 /** A scan plan (the files a scan would read). */

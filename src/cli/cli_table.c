@@ -1160,19 +1160,29 @@ static int cmd_files(floe_table *t, const args *a)
         return floe_cli_fail(rc);
     if (a->json) {
         json_t *arr = json_array();
-        for (size_t i = 0; i < p->task_count; i++)
-            json_array_append_new(arr,
-                                  json_pack("{s:s,s:s,s:I,s:I,s:s}", "path", p->tasks[i].path,
-                                            "partition", p->tasks[i].partition, "record-count",
-                                            (json_int_t)p->tasks[i].record_count,
-                                            "file-size-in-bytes", (json_int_t)p->tasks[i].file_size,
-                                            "residual", p->tasks[i].residual));
+        for (size_t i = 0; i < p->task_count; i++) {
+            json_t *dels = json_array();
+            for (size_t j = 0; j < p->tasks[i].delete_count; j++)
+                json_array_append_new(dels, json_string(p->tasks[i].delete_files[j]));
+            json_array_append_new(
+                arr, json_pack("{s:s,s:s,s:I,s:I,s:s,s:o}", "path", p->tasks[i].path, "partition",
+                               p->tasks[i].partition, "record-count",
+                               (json_int_t)p->tasks[i].record_count, "file-size-in-bytes",
+                               (json_int_t)p->tasks[i].file_size, "residual", p->tasks[i].residual,
+                               "delete-files", dels));
+        }
         rc = print_json(arr);
         json_decref(arr);
     } else {
-        for (size_t i = 0; i < p->task_count; i++)
-            printf("%s\t%" PRId64 " rows\t%" PRId64 " bytes\t%s\n", p->tasks[i].path,
+        for (size_t i = 0; i < p->task_count; i++) {
+            printf("%s\t%" PRId64 " rows\t%" PRId64 " bytes\t%s", p->tasks[i].path,
                    p->tasks[i].record_count, p->tasks[i].file_size, p->tasks[i].partition);
+            /* delete files go last, on the file's line, so the other columns keep their
+             * places and each data file stays one line */
+            for (size_t j = 0; j < p->tasks[i].delete_count; j++)
+                printf("%s%s", j ? "," : "\tdeletes=", p->tasks[i].delete_files[j]);
+            printf("\n");
+        }
         rc = FLOE_EXIT_OK;
     }
     floe_scan_plan_free(p);

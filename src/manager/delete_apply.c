@@ -592,3 +592,35 @@ int floe_manager__deletes_apply(uint8_t *keep, const struct ArrowSchema *fschema
     }
     return 0;
 }
+
+int floe_manager__file_deletes_load(int64_t **pos, size_t *npos, struct floe_manager_delete ***eq,
+                                    size_t *neq, floe_table *t, struct floe_manager_deletes *d,
+                                    const size_t *idx, size_t nidx, const char *path,
+                                    const floe_schema *schema)
+{
+    *pos = NULL;
+    *npos = 0;
+    *eq = NULL;
+    *neq = 0;
+    if (!nidx)
+        return 0;
+    int rc = floe_manager__positions_load(pos, npos, t, d, idx, nidx, path);
+    if (!rc && !(*eq = floe_calloc(nidx, sizeof **eq)))
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < nidx; i++) {
+        struct floe_manager_delete *x = &d->files[idx[i]];
+        if (floe_data_file_content(x->df) != FLOE_CONTENT_EQUALITY_DELETES)
+            continue;
+        if (!(rc = floe_manager__keys_load(x, t, schema)))
+            (*eq)[(*neq)++] = x;
+    }
+    if (rc) {
+        floe_free(*pos);
+        floe_free(*eq);
+        *pos = NULL;
+        *npos = 0;
+        *eq = NULL;
+        *neq = 0;
+    }
+    return rc;
+}

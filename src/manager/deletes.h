@@ -58,6 +58,14 @@ int floe_manager__positions_load(int64_t **out, size_t *n, floe_table *t,
  * columns are typed by `schema` (the table schema). */
 int floe_manager__keys_load(struct floe_manager_delete *del, floe_table *t,
                             const floe_schema *schema);
+/* Everything needed to drop the deleted rows of one data file at `path` whose applicable
+ * delete files are d->files[idx[..]]: `pos` and `npos` its deleted positions (sorted; transfer
+ * full, floe_free), `eq` and `neq` its equality deletes with their keys loaded (the array is
+ * transfer full, floe_free; the entries are borrowed from d). Both NULL when nothing applies. */
+int floe_manager__file_deletes_load(int64_t **pos, size_t *npos, struct floe_manager_delete ***eq,
+                                    size_t *neq, floe_table *t, struct floe_manager_deletes *d,
+                                    const size_t *idx, size_t nidx, const char *path,
+                                    const floe_schema *schema);
 void floe_manager__key_set_free(struct floe_manager_key_set *k);
 void floe_manager__pos_index_free(struct floe_manager_pos_index *x);
 /* Clears keep[r] for each row r of `batch` (a data file batch whose first row has file position

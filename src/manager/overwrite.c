@@ -23,15 +23,23 @@
 #include "manager/scan_plan.h"
 #include "manager/write_internal.h"
 
-/* A stream of the rows of one data file that do NOT match a filter. */
+/* A stream of the live rows of one data file that do NOT match a filter. Rows removed by the
+ * file's delete files are dropped too: the rewritten file gets a new path and sequence number,
+ * so the old delete files would no longer reach them. */
 struct keep_state {
     floe_input_file *in;
     floe_parquet_reader *reader;
     struct ArrowArrayStream fs;
     struct ArrowSchema schema;
-    const floe_expr *filter;
+    const floe_expr *filter; /* NULL: no row matches (only counting live rows) */
     const floe_schema *table_schema;
-    int64_t removed;
+    int64_t *positions; /* deleted row positions of the file, sorted */
+    size_t npositions;
+    struct floe_manager_delete **eq; /* equality deletes (borrowed from the plan) */
+    size_t neq;
+    int64_t row_base; /* file position of the next batch's first row */
+    int64_t removed;  /* live rows matching the filter */
+    int64_t live;     /* rows not deleted by a delete file */
 };
 
 static int keep_next(void *state, struct ArrowArray *out)
@@ -40,27 +48,41 @@ static int keep_next(void *state, struct ArrowArray *out)
     memset(out, 0, sizeof *out);
     for (;;) {
         struct ArrowArray b;
+        memset(&b, 0, sizeof b);
         int rc = floe_arrow_stream_get_next(&k->fs, &b);
         if (rc || !b.release)
             return rc;
         int64_t n = b.length;
         uint8_t *sel = floe_calloc((size_t)(n ? n : 1), 1);
+        uint8_t *alive = floe_malloc((size_t)(n ? n : 1));
         int64_t *rows = floe_calloc((size_t)(n ? n : 1), sizeof *rows);
         size_t cnt = 0;
-        if (!sel || !rows)
+        if (!sel || !alive || !rows)
             rc = floe_error_set(FLOE_ENOMEM, "out of memory");
         if (!rc)
+            memset(alive, 1, (size_t)(n ? n : 1));
+        if (!rc && k->filter)
             rc = floe_manager__eval_batch(sel, k->filter, k->table_schema, &k->schema, &b);
-        for (int64_t r = 0; !rc && r < n; r++)
-            if (!sel[r])
+        /* positions count every row of the file, deleted or not */
+        if (!rc && (k->npositions || k->neq))
+            rc = floe_manager__deletes_apply(alive, &k->schema, &b, k->row_base, k->positions,
+                                             k->npositions, k->eq, k->neq);
+        k->row_base += n;
+        int64_t live = 0;
+        for (int64_t r = 0; !rc && r < n; r++) {
+            live += alive[r];
+            if (alive[r] && !sel[r])
                 rows[cnt++] = r;
-        k->removed += rc ? 0 : n - (int64_t)cnt;
+        }
+        k->live += rc ? 0 : live;
+        k->removed += rc ? 0 : live - (int64_t)cnt;
         floe_arrow_builder *bl = NULL;
         if (!rc && cnt && !(rc = floe_arrow_builder_new(&bl, &k->schema)) &&
             !(rc = floe_manager__take(bl, &k->schema, &b, rows, cnt)))
             rc = floe_arrow_builder_finish_batch(bl, out, NULL);
         floe_arrow_builder_free(bl);
         floe_free(sel);
+        floe_free(alive);
         floe_free(rows);
         b.release(&b);
         if (rc || cnt)
@@ -71,33 +93,59 @@ static int keep_next(void *state, struct ArrowArray *out)
 static void keep_free(void *state)
 {
     struct keep_state *k = state;
+    if (!k)
+        return;
     floe_arrow_stream_release(&k->fs);
     floe_arrow_schema_release(&k->schema);
     floe_parquet_reader_free(k->reader);
     floe_input_close(k->in);
+    floe_free(k->positions);
+    floe_free(k->eq);
     floe_free(k);
 }
 
-/* Rewrites one file without its matching rows; *removed receives the rows dropped. */
-static int rewrite_file(struct floe_manager_written *out, int64_t *removed, floe_table *t,
-                        const floe_data_file *df, const floe_expr *filter)
+/* Opens planned file `task` of plan `p` for reading its live rows that do not match `filter`. */
+static int keep_open(struct keep_state **out, floe_table *t, struct floe_manager_plan *p,
+                     const struct floe_manager_task *task, const floe_expr *filter)
 {
+    *out = NULL;
     struct keep_state *k = floe_calloc(1, sizeof *k);
     if (!k)
         return floe_error_set(FLOE_ENOMEM, "out of memory");
     k->filter = filter;
     k->table_schema = t->schema;
-    struct ArrowArrayStream s;
-    memset(&s, 0, sizeof s);
-    struct ArrowSchema copy;
-    memset(&copy, 0, sizeof copy);
-    int rc = t->m->io->open(&k->in, t->m->io, floe_data_file_path(df));
+    const char *path = floe_data_file_path(task->df);
+    int rc = t->m->io->open(&k->in, t->m->io, path);
     if (!rc)
         rc = floe_parquet_reader_open(&k->reader, k->in, NULL);
     if (!rc)
         rc = floe_parquet_reader_schema(&k->schema, k->reader);
     if (!rc)
         rc = floe_parquet_reader_stream(&k->fs, k->reader);
+    if (!rc)
+        rc = floe_manager__file_deletes_load(&k->positions, &k->npositions, &k->eq, &k->neq, t,
+                                             &p->deletes, task->deletes, task->delete_count, path,
+                                             p->schema);
+    if (rc) {
+        keep_free(k);
+        return floe_error_wrap(rc, "reading data file '%s' of '%s'", path, t->ident);
+    }
+    *out = k;
+    return 0;
+}
+
+/* Rewrites one file without its matching rows and without its deleted rows; *removed receives
+ * the live rows dropped (those matching the filter). */
+static int rewrite_file(struct floe_manager_written *out, int64_t *removed, floe_table *t,
+                        struct floe_manager_plan *p, const struct floe_manager_task *task)
+{
+    *removed = 0;
+    struct keep_state *k = NULL;
+    struct ArrowArrayStream s;
+    memset(&s, 0, sizeof s);
+    struct ArrowSchema copy;
+    memset(&copy, 0, sizeof copy);
+    int rc = keep_open(&k, t, p, task, task->residual);
     if (!rc)
         rc = floe_arrow_schema_copy(&copy, &k->schema);
     if (!rc && (rc = floe_arrow_stream_from_callback(&s, &copy, keep_next, k, keep_free)))
@@ -109,6 +157,29 @@ static int rewrite_file(struct floe_manager_written *out, int64_t *removed, floe
     rc = floe_manager__write_stream(out, t, &s);
     *removed = k->removed;
     s.release(&s);
+    return rc;
+}
+
+/* The live rows of a file removed whole: its record count, less the rows its delete files
+ * remove (read only when delete files apply). */
+static int live_rows(int64_t *out, floe_table *t, struct floe_manager_plan *p,
+                     const struct floe_manager_task *task)
+{
+    *out = floe_data_file_record_count(task->df);
+    if (!task->delete_count)
+        return 0;
+    struct keep_state *k = NULL;
+    int rc = keep_open(&k, t, p, task, NULL);
+    while (!rc) {
+        struct ArrowArray b;
+        memset(&b, 0, sizeof b);
+        if ((rc = keep_next(k, &b)) || !b.release)
+            break;
+        b.release(&b);
+    }
+    if (!rc)
+        *out = k->live;
+    keep_free(k);
     return rc;
 }
 
@@ -217,7 +288,8 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
     struct ow_ctx ctx = {NULL, 0};
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
     so.filter = filter;
-    int64_t deleted_records = 0, deleted_files = 0, deleted_bytes = 0, snap_id = 0;
+    int64_t deleted_records = 0, deleted_file_records = 0, deleted_files = 0, deleted_bytes = 0,
+            snap_id = 0;
     unsigned int attempts = 0;
     char write_id[FLOE_UUID_STR_LEN];
     uint8_t u[16];
@@ -240,11 +312,13 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
         rc = floe_error_set(FLOE_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < p.count; i++) {
         struct floe_manager_task *k = &p.tasks[i];
-        int64_t removed = k->all_match ? floe_data_file_record_count(k->df) : 0;
+        int64_t removed = 0;
+        if (k->all_match && (rc = live_rows(&removed, t, &p, k)))
+            break;
         if (!k->all_match) {
             struct floe_manager_written one;
             memset(&one, 0, sizeof one);
-            if ((rc = rewrite_file(&one, &removed, t, k->df, k->residual)))
+            if ((rc = rewrite_file(&one, &removed, t, &p, k)))
                 break;
             if (removed == 0) {
                 /* no row of this file matched: it stays as it is */
@@ -269,6 +343,7 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
         del[i] = 1;
         affected[k->manifest] = 1;
         deleted_records += removed;
+        deleted_file_records += floe_data_file_record_count(k->df);
         deleted_files++;
         deleted_bytes += floe_data_file_size(k->df);
     }
@@ -319,7 +394,9 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
         d.added_records = added.records + rewritten.records;
         d.added_files_size = added.bytes + rewritten.bytes;
         d.deleted_data_files = deleted_files;
-        d.deleted_records = deleted_records + rewritten.records;
+        /* the summary counts the records of the removed data files, deleted rows included,
+         * as total-records counts those of the live ones */
+        d.deleted_records = deleted_file_records;
         d.removed_files_size = deleted_bytes;
         c.delta = d;
         if (opts) {

@@ -310,6 +310,16 @@ int floe_table_plan(floe_scan_plan **out, floe_table *t, const floe_scan_options
         sp->task_count++;
         if (!k->path || !k->partition || !k->residual)
             rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+        size_t nd = p.tasks[i].delete_count;
+        if (!rc && nd && !(k->delete_files = floe_calloc(nd, sizeof *k->delete_files)))
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+        for (size_t j = 0; !rc && j < nd; j++) {
+            const floe_data_file *x = p.deletes.files[p.tasks[i].deletes[j]].df;
+            if (!(k->delete_files[j] = floe_strdup(floe_data_file_path(x))))
+                rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+            else
+                k->delete_count++;
+        }
     }
     if (!rc) {
         sp->snapshot_id = p.snapshot_id;
@@ -332,6 +342,9 @@ void floe_scan_plan_free(floe_scan_plan *plan)
         floe_free(plan->tasks[i].path);
         floe_free(plan->tasks[i].partition);
         floe_free(plan->tasks[i].residual);
+        for (size_t j = 0; j < plan->tasks[i].delete_count; j++)
+            floe_free(plan->tasks[i].delete_files[j]);
+        floe_free(plan->tasks[i].delete_files);
     }
     floe_free(plan->tasks);
     floe_free(plan);
@@ -384,19 +397,9 @@ static int load_deletes(struct scan_state *s, const struct floe_manager_task *k)
 {
     if (!k->delete_count)
         return 0;
-    struct floe_manager_deletes *d = &s->plan.deletes;
-    int rc = floe_manager__positions_load(&s->positions, &s->npositions, s->t, d, k->deletes,
-                                          k->delete_count, floe_data_file_path(k->df));
-    if (!rc && !(s->eq = floe_calloc(k->delete_count, sizeof *s->eq)))
-        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < k->delete_count; i++) {
-        struct floe_manager_delete *x = &d->files[k->deletes[i]];
-        if (floe_data_file_content(x->df) != FLOE_CONTENT_EQUALITY_DELETES)
-            continue;
-        if (!(rc = floe_manager__keys_load(x, s->t, s->plan.schema)))
-            s->eq[s->neq++] = x;
-    }
-    return rc;
+    return floe_manager__file_deletes_load(&s->positions, &s->npositions, &s->eq, &s->neq, s->t,
+                                           &s->plan.deletes, k->deletes, k->delete_count,
+                                           floe_data_file_path(k->df), s->plan.schema);
 }
 
 static void scan_free(void *state)
