@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include <floe/arrow/builder.h>
 #include <floe/arrow/schema.h>
 #include <floe/arrow/stream.h>
@@ -85,8 +87,8 @@ static const char *part_of(int64_t i)
     return i % 2 ? "b" : "a";
 }
 
-/* Appends ids [start, start + n) as four batches. */
-static void append(floe_table *t, int64_t start, int64_t n)
+/* A stream of ids [start, start + n) in four batches. */
+static void rows_stream(struct ArrowArrayStream *s, floe_table *t, int64_t start, int64_t n)
 {
     struct ArrowSchema schema;
     assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
@@ -106,8 +108,14 @@ static void append(floe_table *t, int64_t start, int64_t n)
         assert_int_equal(floe_arrow_builder_finish_batch(b, &batches[k], NULL), 0);
         floe_arrow_builder_free(b);
     }
+    assert_int_equal(floe_arrow_stream_from_batches(s, &schema, batches, 4), 0);
+}
+
+/* Appends ids [start, start + n) as four batches. */
+static void append(floe_table *t, int64_t start, int64_t n)
+{
     struct ArrowArrayStream s;
-    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, batches, 4), 0);
+    rows_stream(&s, t, start, n);
     floe_write_result r;
     if (floe_table_append(&r, t, &s, NULL))
         fail_msg("append: %s", floe_error_last());
@@ -823,6 +831,185 @@ static void test_deletes_match_duckdb(void **state)
     floe_manager_free(m);
 }
 
+/* ids deleted in test_overwrite_keeps_deleted_rows_deleted: by name "n2" (equality) or by
+ * position (pos_ids, the ids at the deleted positions). */
+static bool ow_deleted(int64_t i, const int64_t *pos_ids, size_t npos)
+{
+    return (name_of(i) && strcmp(name_of(i), "n2") == 0) || has(pos_ids, npos, i);
+}
+
+static bool lists(const floe_scan_task *k, const char *suffix)
+{
+    for (size_t j = 0; j < k->delete_count; j++) {
+        size_t a = strlen(k->delete_files[j]), b = strlen(suffix);
+        if (a >= b && strcmp(k->delete_files[j] + a - b, suffix) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Overwriting by filter rewrites partly matched files and drops wholly matched ones: rows that
+ * delete files had removed must stay removed (the rewritten file has a new path and sequence
+ * number, out of the old deletes' reach), and the plan lists each file's delete files. */
+static void test_overwrite_keeps_deleted_rows_deleted(void **state)
+{
+    (void)state;
+    const char *dir = floe_test_tmpdir("deletes_overwrite");
+    floe_manager *m = open_mgr(dir);
+    floe_table *t = create(m, "db.t", NULL);
+    append(t, 0, ROWS);   /* seq 1: partly matched by the filter below */
+    append(t, 3000, 100); /* seq 2: wholly matched */
+    append(t, 5000, 100); /* seq 3: not matched, keeps its deletes */
+    struct floe_manager_plan p;
+    plan(&p, t, NULL);
+    char *f1 = strdup(floe_data_file_path(task_in(&p, "", 1)->df));
+    char *f2 = strdup(floe_data_file_path(task_in(&p, "", 2)->df));
+    char *f3 = strdup(floe_data_file_path(task_in(&p, "", 3)->df));
+    floe_manager__plan_free(&p);
+    static int64_t o1[ROWS], o2[ROWS], o3[ROWS];
+    int groups = 0;
+    assert_int_equal(file_ids(o1, t, f1, &groups), ROWS);
+    assert_int_equal(file_ids(o2, t, f2, &groups), 100);
+    assert_int_equal(file_ids(o3, t, f3, &groups), 100);
+    const char *p1[] = {f1, f1, f1, f1};
+    const int64_t pos1[] = {1, 2, 600, 999};
+    const char *p2[] = {f2, f2};
+    const int64_t pos2[] = {0, 5};
+    const char *p3[] = {f3};
+    const int64_t pos3[] = {7};
+    const int32_t by_name[] = {2};
+    const struct eq_row r[] = {{0, "n2", NULL}};
+    floe_data_file *dfs[4] = {pos_file(t, "ow_p1.parquet", p1, pos1, 4, NULL, f1),
+                              pos_file(t, "ow_p2.parquet", p2, pos2, 2, NULL, f2),
+                              pos_file(t, "ow_p3.parquet", p3, pos3, 1, NULL, f3),
+                              eq_file(t, "ow_eq.parquet", by_name, 1, r, 1, NULL)};
+    commit_deletes(t, dfs, NULL, 4); /* seq 4 */
+    const int64_t pos_ids[] = {o1[1], o1[2], o1[600], o1[999], o2[0], o2[5], o3[7]};
+    const size_t npos = 7;
+    /* a row at a deleted position below 300: the rewrite must not bring it back */
+    assert_true(o1[1] < 300 || o1[2] < 300);
+
+    /* the public plan lists each file's delete files: its own position file and the
+     * equality file */
+    floe_scan_plan *sp = NULL;
+    floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
+    assert_int_equal(floe_table_plan(&sp, t, &so), 0);
+    assert_int_equal(sp->task_count, 3);
+    for (size_t i = 0; i < sp->task_count; i++) {
+        const floe_scan_task *k = &sp->tasks[i];
+        const char *own = strcmp(k->path, f1) == 0   ? "/ow_p1.parquet"
+                          : strcmp(k->path, f2) == 0 ? "/ow_p2.parquet"
+                                                     : "/ow_p3.parquet";
+        assert_int_equal(k->delete_count, 2);
+        assert_true(lists(k, own));
+        assert_true(lists(k, "/ow_eq.parquet"));
+    }
+    floe_scan_plan_free(sp);
+    if (floe_test_floe_bin()) {
+        char *cmd = fmt("FLOE_LOG_LEVEL=error '%s' table files db.t --json --warehouse '%s'",
+                        floe_test_floe_bin(), dir);
+        char *out = NULL;
+        assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+        json_error_t je;
+        json_t *arr = json_loads(out, 0, &je);
+        assert_non_null(arr);
+        assert_int_equal(json_array_size(arr), 3);
+        for (size_t i = 0; i < 3; i++) {
+            json_t *d = json_object_get(json_array_get(arr, i), "delete-files");
+            assert_int_equal(json_array_size(d), 2);
+        }
+        json_decref(arr);
+        free(out);
+        free(cmd);
+    }
+
+    /* new rows include "n2" names: the older equality delete must not reach them */
+    struct ArrowArrayStream s;
+    rows_stream(&s, t, 9000, 20);
+    floe_write_result wr;
+    if (floe_table_overwrite(&wr, t, &s, "id < 300 or (id >= 3000 and id < 4000)", NULL))
+        fail_msg("overwrite: %s", floe_error_last());
+    if (s.release)
+        s.release(&s);
+    int64_t want_removed = 0;
+    for (int64_t i = 0; i < 300; i++)
+        want_removed += !ow_deleted(i, pos_ids, npos);
+    for (int64_t i = 3000; i < 3100; i++)
+        want_removed += !ow_deleted(i, pos_ids, npos);
+    assert_int_equal(wr.deleted_records, want_removed);
+    assert_int_equal(wr.deleted_files, 2);
+    assert_int_equal(wr.added_records, 20);
+
+    /* row by row: the rows of the three inputs minus deleted and overwritten ones, plus the
+     * new rows */
+    static int64_t ids[4 * ROWS], want[4 * ROWS];
+    size_t nw = 0;
+    for (int64_t i = 300; i < ROWS; i++)
+        if (!ow_deleted(i, pos_ids, npos))
+            want[nw++] = i;
+    for (int64_t i = 5000; i < 5100; i++)
+        if (!ow_deleted(i, pos_ids, npos))
+            want[nw++] = i;
+    for (int64_t i = 9000; i < 9020; i++)
+        want[nw++] = i;
+    const char *cols[] = {"id"};
+    size_t n = scan(ids, t, NULL, cols, 1);
+    assert_int_equal(n, nw);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(ids[i], want[i]);
+
+    /* the rewritten and new files are out of reach of every old delete file; the untouched
+     * file keeps its own */
+    plan(&p, t, NULL);
+    assert_int_equal(p.count, 3);
+    char *live[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; i < p.count; i++) {
+        const char *path = floe_data_file_path(p.tasks[i].df);
+        assert_true(strcmp(path, f1) != 0 && strcmp(path, f2) != 0);
+        assert_int_equal(p.tasks[i].delete_count, strcmp(path, f3) == 0 ? 2 : 0);
+        live[i] = strdup(path);
+    }
+    floe_manager__plan_free(&p);
+
+    if (floe_test_interop_available()) {
+        /* DuckDB reads the live files, applying the untouched file's deletes itself */
+        char *spec = fmt("{\"data\":[{\"path\":\"%s\",\"seq\":3},{\"path\":\"%s\",\"seq\":5},"
+                         "{\"path\":\"%s\",\"seq\":5}],"
+                         "\"deletes\":[{\"path\":\"%s/data/ow_p3.parquet\",\"kind\":\"pos\","
+                         "\"seq\":4},{\"path\":\"%s/data/ow_eq.parquet\",\"kind\":\"eq\","
+                         "\"seq\":4,\"columns\":[\"name\"]}]}",
+                         f3, strcmp(live[0], f3) ? live[0] : live[2],
+                         strcmp(live[1], f3) ? live[1] : live[2], floe_table_location(t),
+                         floe_table_location(t));
+        char *spec_path = fmt("%s/ow_spec.json", dir);
+        assert_int_equal(floe_test_write_file(spec_path, spec, strlen(spec)), 0);
+        char *out = NULL;
+        assert_int_equal(floe_test_node("manager_deletes.mjs", spec_path, &out), 0);
+        char *mine = malloc(nw * 12 + 2);
+        assert_non_null(mine);
+        size_t len = 0;
+        mine[0] = '\0';
+        for (size_t i = 0; i < nw; i++)
+            len += (size_t)snprintf(mine + len, nw * 12 + 2 - len, "%s%" PRId64, i ? "," : "",
+                                    want[i]);
+        char *nl = strchr(out, '\n');
+        if (nl)
+            *nl = '\0';
+        assert_string_equal(out, mine);
+        free(mine);
+        free(out);
+        free(spec_path);
+        free(spec);
+    }
+    for (size_t i = 0; i < 3; i++)
+        free(live[i]);
+    free(f1);
+    free(f2);
+    free(f3);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -835,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_deletes_with_filter_and_projection),
         cmocka_unit_test(test_unapplicable_delete_files_fail_the_scan),
         cmocka_unit_test(test_deletes_match_duckdb),
+        cmocka_unit_test(test_overwrite_keeps_deleted_rows_deleted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
