@@ -19,6 +19,8 @@
 #include <floe/iceberg/manifest.h>
 #include <floe/iceberg/manifest_list.h>
 #include <floe/iceberg/metadata.h>
+#include <floe/iceberg/partition.h>
+#include <floe/iceberg/transform.h>
 #include <floe/iceberg/snapshot.h>
 #include <floe/iceberg/update.h>
 #include <floe/parquet/writer.h>
@@ -564,6 +566,297 @@ static int make_view(struct ArrowArray *view, struct column_map *cm,
     return 0;
 }
 
+/* Distinct transformed values of one partition field that are not integers (strings,
+ * binary, decimals, floats...), numbered in first-seen order, with a hash index. */
+struct value_dict {
+    floe_literal *v; /* owned copies */
+    size_t n, cap;
+    uint32_t *slots; /* index + 1, 0 empty; size mask + 1 (a power of two) */
+    size_t mask;
+};
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+    return mix64(h ^ n);
+}
+
+/* Equal literals (floe_literal_equal) hash alike: floats hash 0.0 and -0.0, and every NaN, the
+ * same. */
+static uint64_t literal_hash(const floe_literal *l)
+{
+    switch (l->kind) {
+    case FLOE_TYPE_STRING:
+    case FLOE_TYPE_BINARY:
+    case FLOE_TYPE_FIXED:
+        return hash_bytes(l->v.bytes.data, l->v.bytes.len);
+    case FLOE_TYPE_UUID:
+        return hash_bytes(l->v.uuid, sizeof l->v.uuid);
+    case FLOE_TYPE_DECIMAL:
+        return mix64((uint64_t)l->v.dec.hi * 31u ^ mix64(l->v.dec.lo));
+    case FLOE_TYPE_FLOAT:
+    case FLOE_TYPE_DOUBLE: {
+        double d = l->kind == FLOE_TYPE_FLOAT ? (double)l->v.f32 : l->v.f64;
+        if (d != d)
+            return 1;
+        if (d == 0)
+            return 0;
+        uint64_t bits;
+        memcpy(&bits, &d, sizeof bits);
+        return mix64(bits);
+    }
+    case FLOE_TYPE_BOOLEAN:
+        return l->v.b;
+    case FLOE_TYPE_INT:
+    case FLOE_TYPE_DATE:
+        return mix64((uint64_t)(int64_t)l->v.i32);
+    default:
+        return mix64((uint64_t)l->v.i64);
+    }
+}
+
+static void dict_free(struct value_dict *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        floe_literal_clear(&d->v[i]);
+    floe_free(d->v);
+    floe_free(d->slots);
+    memset(d, 0, sizeof *d);
+}
+
+/* The number of `l` in the dictionary, added (copied) when new. */
+static int dict_intern(struct value_dict *d, const floe_literal *l, int64_t *out)
+{
+    if ((d->n + 1) * 2 > d->mask + 1) {
+        size_t size = d->mask ? (d->mask + 1) * 2 : 64;
+        uint32_t *slots = floe_calloc(size, sizeof *slots);
+        floe_literal *v = floe_realloc(d->v, size / 2 * sizeof *v);
+        if (!slots || !v) {
+            floe_free(slots);
+            if (v)
+                d->v = v;
+            return floe_error_set(FLOE_ENOMEM, "out of memory grouping partition values");
+        }
+        d->v = v;
+        d->cap = size / 2;
+        d->mask = size - 1;
+        floe_free(d->slots);
+        d->slots = slots;
+        for (size_t i = 0; i < d->n; i++) {
+            size_t s = (size_t)literal_hash(&d->v[i]) & d->mask;
+            while (d->slots[s])
+                s = (s + 1) & d->mask;
+            d->slots[s] = (uint32_t)i + 1;
+        }
+    }
+    size_t s = (size_t)literal_hash(l) & d->mask;
+    for (; d->slots[s]; s = (s + 1) & d->mask) {
+        if (floe_literal_equal(&d->v[d->slots[s] - 1], l)) {
+            *out = (int64_t)d->slots[s] - 1;
+            return 0;
+        }
+    }
+    int rc = floe_literal_copy(&d->v[d->n], l);
+    if (rc)
+        return rc;
+    d->slots[s] = (uint32_t)d->n + 1;
+    *out = (int64_t)d->n++;
+    return 0;
+}
+
+/* Partition field `k` of every row of the batch as codes, in one pass over its source column:
+ * code[r] is the transformed value itself when it is an integer (int, date, long, time,
+ * timestamps, boolean), else its number in `dict`; nul[r] is 1 for a null partition value.
+ * Two rows have the same partition value exactly when their (nul, code) are equal. */
+static int field_codes(int64_t *code, uint8_t *nul, struct value_dict *dict,
+                       const floe_partition_field *pf, const floe_type *type,
+                       const struct ArrowSchema *as, const struct ArrowArray *col, int64_t base,
+                       int64_t n)
+{
+    floe_arrow_type at = FLOE_ARROW_TYPE_INIT;
+    int rc = floe_arrow_type_from_schema(&at, as);
+    floe_transform tr = floe_partition_field_transform(pf);
+    for (int64_t r = 0; !rc && r < n; r++) {
+        floe_literal src = floe_literal_null(FLOE_TYPE_UNKNOWN);
+        floe_literal v = floe_literal_null(FLOE_TYPE_UNKNOWN);
+        if ((rc = floe_manager__arrow_literal_typed(&src, type, &at, col, base + r)))
+            break;
+        if ((rc = floe_transform_apply(&v, tr, &src))) {
+            rc = floe_error_wrap(rc, "partition field '%s'", floe_partition_field_name(pf));
+            break;
+        }
+        nul[r] = v.is_null;
+        code[r] = 0;
+        if (!v.is_null) {
+            switch (v.kind) {
+            case FLOE_TYPE_BOOLEAN:
+                code[r] = v.v.b;
+                break;
+            case FLOE_TYPE_INT:
+            case FLOE_TYPE_DATE:
+                code[r] = v.v.i32;
+                break;
+            case FLOE_TYPE_LONG:
+            case FLOE_TYPE_TIME:
+            case FLOE_TYPE_TIMESTAMP:
+            case FLOE_TYPE_TIMESTAMPTZ:
+            case FLOE_TYPE_TIMESTAMP_NS:
+            case FLOE_TYPE_TIMESTAMPTZ_NS:
+                code[r] = v.v.i64;
+                break;
+            default:
+                rc = dict_intern(dict, &v, &code[r]);
+                break;
+            }
+        }
+        floe_literal_clear(&v);
+    }
+    return rc;
+}
+
+/* Rows of a batch grouped by partition: groups numbered in order of first row. */
+struct row_groups {
+    uint32_t *gid;   /* group of each row */
+    int64_t *first;  /* first row of each group */
+    size_t n, cap;   /* groups */
+    uint32_t *slots; /* hash index: group + 1, 0 empty */
+    size_t mask;
+    int64_t *start; /* n + 1 offsets into rows */
+    int64_t *rows;  /* row numbers, by group, ascending within a group */
+};
+
+static void groups_free(struct row_groups *g)
+{
+    floe_free(g->gid);
+    floe_free(g->first);
+    floe_free(g->slots);
+    floe_free(g->start);
+    floe_free(g->rows);
+    memset(g, 0, sizeof *g);
+}
+
+static uint64_t row_hash(const int64_t *code, const uint8_t *nul, size_t nk, int64_t n, int64_t r)
+{
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+    for (size_t k = 0; k < nk; k++) {
+        size_t at = k * (size_t)n + (size_t)r;
+        h = mix64(h ^ (nul[at] ? UINT64_C(0x5bd1e995) : (uint64_t)code[at])) + k;
+    }
+    return h;
+}
+
+static int same_key(const int64_t *code, const uint8_t *nul, size_t nk, int64_t n, int64_t a,
+                    int64_t b)
+{
+    for (size_t k = 0; k < nk; k++) {
+        size_t x = k * (size_t)n + (size_t)a, y = k * (size_t)n + (size_t)b;
+        if (nul[x] != nul[y] || (!nul[x] && code[x] != code[y]))
+            return 0;
+    }
+    return 1;
+}
+
+static int groups_grow(struct row_groups *g, const int64_t *code, const uint8_t *nul, size_t nk,
+                       int64_t n)
+{
+    size_t size = g->mask ? (g->mask + 1) * 2 : 64;
+    uint32_t *slots = floe_calloc(size, sizeof *slots);
+    int64_t *first = floe_realloc(g->first, size / 2 * sizeof *first);
+    if (first)
+        g->first = first;
+    if (!slots || !first) {
+        floe_free(slots);
+        return floe_error_set(FLOE_ENOMEM, "out of memory grouping rows by partition");
+    }
+    g->cap = size / 2;
+    g->mask = size - 1;
+    floe_free(g->slots);
+    g->slots = slots;
+    for (size_t i = 0; i < g->n; i++) {
+        size_t s = (size_t)row_hash(code, nul, nk, n, g->first[i]) & g->mask;
+        while (g->slots[s])
+            s = (s + 1) & g->mask;
+        g->slots[s] = (uint32_t)i + 1;
+    }
+    return 0;
+}
+
+/* Groups the rows by their codes with a hash index, then lists each group's rows. */
+static int group_rows(struct row_groups *g, const int64_t *code, const uint8_t *nul, size_t nk,
+                      int64_t n)
+{
+    memset(g, 0, sizeof *g);
+    g->gid = floe_malloc((size_t)n * sizeof *g->gid);
+    if (!g->gid)
+        return floe_error_set(FLOE_ENOMEM, "out of memory grouping rows by partition");
+    int rc = 0;
+    for (int64_t r = 0; !rc && r < n; r++) {
+        if ((g->n + 1) * 2 > g->mask + 1 && (rc = groups_grow(g, code, nul, nk, n)))
+            break;
+        size_t s = (size_t)row_hash(code, nul, nk, n, r) & g->mask;
+        while (g->slots[s] && !same_key(code, nul, nk, n, g->first[g->slots[s] - 1], r))
+            s = (s + 1) & g->mask;
+        if (!g->slots[s]) {
+            g->first[g->n] = r;
+            g->slots[s] = (uint32_t)++g->n;
+        }
+        g->gid[r] = g->slots[s] - 1;
+    }
+    if (rc)
+        return rc;
+    g->start = floe_calloc(g->n + 1, sizeof *g->start);
+    g->rows = floe_malloc((size_t)n * sizeof *g->rows);
+    if (!g->start || !g->rows)
+        return floe_error_set(FLOE_ENOMEM, "out of memory grouping rows by partition");
+    for (int64_t r = 0; r < n; r++)
+        g->start[g->gid[r] + 1]++;
+    for (size_t i = 0; i < g->n; i++)
+        g->start[i + 1] += g->start[i];
+    /* fill with a moving cursor per group: reuse gid as nothing else needs it afterwards */
+    int64_t *cursor = floe_malloc((g->n ? g->n : 1) * sizeof *cursor);
+    if (!cursor)
+        return floe_error_set(FLOE_ENOMEM, "out of memory grouping rows by partition");
+    memcpy(cursor, g->start, g->n * sizeof *cursor);
+    for (int64_t r = 0; r < n; r++)
+        g->rows[cursor[g->gid[r]]++] = r;
+    floe_free(cursor);
+    return 0;
+}
+
+/* The partition tuple of row `r` (owned literals in `key`, nk of them). */
+static int row_key(floe_literal *key, struct writer_set *ws, const size_t *col,
+                   const struct ArrowArray *view, int64_t r)
+{
+    const floe_schema *schema = ws->t->schema;
+    size_t nk = ws->nkeys;
+    floe_literal src[8];
+    floe_literal *s = nk <= 8 ? src : floe_calloc(nk, sizeof *s);
+    if (!s)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t k = 0; !rc && k < nk; k++)
+        rc = floe_manager__arrow_literal(
+            &s[k], floe_field_type(floe_schema_column_at(schema, col[k])),
+            ws->schema.children[col[k]], view->children[col[k]], view->offset + r);
+    if (!rc)
+        rc = floe_partition_spec_apply(key, ws->t->spec, s);
+    if (s != src)
+        floe_free(s);
+    return rc;
+}
+
 static int write_batch(struct writer_set *ws, const struct ArrowArray *view)
 {
     size_t idx = 0;
@@ -578,12 +871,15 @@ static int write_batch(struct writer_set *ws, const struct ArrowArray *view)
     const floe_schema *schema = ws->t->schema;
     size_t nk = ws->nkeys;
     int64_t n = view->length;
-    floe_literal *src = floe_calloc(nk, sizeof *src);
-    floe_literal *keys = floe_calloc(nk * (size_t)(n ? n : 1), sizeof *keys);
-    int64_t *rows = floe_calloc((size_t)(n ? n : 1), sizeof *rows);
-    uint8_t *done = floe_calloc((size_t)(n ? n : 1), 1);
+    size_t cells = nk * (size_t)n;
+    int64_t *code = floe_malloc(cells * sizeof *code);
+    uint8_t *nul = floe_malloc(cells);
+    struct value_dict *dicts = floe_calloc(nk, sizeof *dicts);
+    floe_literal *key = floe_calloc(nk, sizeof *key);
     size_t *col = floe_calloc(nk, sizeof *col);
-    if (!src || !keys || !rows || !done || !col) {
+    struct row_groups g;
+    memset(&g, 0, sizeof g);
+    if (!code || !nul || !dicts || !key || !col) {
         rc = floe_error_set(FLOE_ENOMEM, "out of memory partitioning a batch of %" PRId64 " rows",
                             n);
         goto out;
@@ -600,58 +896,51 @@ static int write_batch(struct writer_set *ws, const struct ArrowArray *view)
                                 "partition source field %d of '%s' is not a top-level column",
                                 (int)sid, ws->t->ident);
     }
-    for (int64_t r = 0; !rc && r < n; r++) {
-        for (size_t k = 0; !rc && k < nk; k++) {
-            const floe_field *f = floe_schema_column_at(schema, col[k]);
-            rc = floe_manager__arrow_literal(&src[k], floe_field_type(f),
-                                             ws->schema.children[col[k]], view->children[col[k]],
-                                             view->offset + r);
-        }
-        if (!rc)
-            rc = floe_partition_spec_apply(&keys[(size_t)r * nk], spec, src);
-    }
-    /* group rows by key; each group is copied out and written to its partition's file */
-    for (int64_t r = 0; !rc && r < n; r++) {
-        if (done[r])
-            continue;
-        size_t cnt = 0;
-        const floe_literal *key = &keys[(size_t)r * nk];
-        for (int64_t s = r; s < n; s++) {
-            if (done[s])
-                continue;
-            size_t k = 0;
-            while (k < nk && floe_literal_equal(&keys[(size_t)s * nk + k], &key[k]))
-                k++;
-            if (k == nk) {
-                done[s] = 1;
-                rows[cnt++] = s;
+    for (size_t k = 0; !rc && k < nk; k++)
+        rc = field_codes(code + k * (size_t)n, nul + k * (size_t)n, &dicts[k],
+                         floe_partition_spec_field_at(spec, k),
+                         floe_field_type(floe_schema_column_at(schema, col[k])),
+                         ws->schema.children[col[k]], view->children[col[k]], view->offset, n);
+    /* the codes are enough to group; only the literal key of each group's first row is built */
+    if (!rc)
+        rc = group_rows(&g, code, nul, nk, n);
+    floe_free(code);
+    code = NULL;
+    floe_free(nul);
+    nul = NULL;
+    for (size_t i = 0; !rc && i < g.n; i++) {
+        const int64_t *rows = g.rows + g.start[i];
+        size_t cnt = (size_t)(g.start[i + 1] - g.start[i]);
+        if ((rc = row_key(key, ws, col, view, rows[0])))
+            break;
+        if (!(rc = find_writer(ws, key, &idx))) {
+            ws->pending_key = key;
+            if (cnt == (size_t)n) {
+                rc = write_rows(ws, idx, view);
+            } else {
+                floe_arrow_builder *b = NULL;
+                struct ArrowArray part;
+                memset(&part, 0, sizeof part);
+                if (!(rc = floe_arrow_builder_new(&b, &ws->schema)) &&
+                    !(rc = floe_manager__take(b, &ws->schema, view, rows, cnt)) &&
+                    !(rc = floe_arrow_builder_finish_batch(b, &part, NULL)))
+                    rc = write_rows(ws, idx, &part);
+                floe_arrow_array_release(&part);
+                floe_arrow_builder_free(b);
             }
+            ws->pending_key = NULL;
         }
-        if ((rc = find_writer(ws, key, &idx)))
-            break;
-        ws->pending_key = key;
-        if (cnt == (size_t)n) {
-            rc = write_rows(ws, idx, view);
-            break;
-        }
-        floe_arrow_builder *b = NULL;
-        struct ArrowArray part;
-        memset(&part, 0, sizeof part);
-        if (!(rc = floe_arrow_builder_new(&b, &ws->schema)) &&
-            !(rc = floe_manager__take(b, &ws->schema, view, rows, cnt)) &&
-            !(rc = floe_arrow_builder_finish_batch(b, &part, NULL)))
-            rc = write_rows(ws, idx, &part);
-        floe_arrow_array_release(&part);
-        floe_arrow_builder_free(b);
+        for (size_t k = 0; k < nk; k++)
+            floe_literal_clear(&key[k]);
     }
 out:
-    if (keys)
-        for (size_t i = 0; i < nk * (size_t)(n ? n : 1); i++)
-            floe_literal_clear(&keys[i]);
-    floe_free(src);
-    floe_free(keys);
-    floe_free(rows);
-    floe_free(done);
+    groups_free(&g);
+    for (size_t k = 0; dicts && k < nk; k++)
+        dict_free(&dicts[k]);
+    floe_free(dicts);
+    floe_free(code);
+    floe_free(nul);
+    floe_free(key);
     floe_free(col);
     return rc;
 }

@@ -7,6 +7,7 @@
 
 #include <floe/arrow/abi.h>
 #include <floe/arrow/builder.h>
+#include <floe/arrow/type.h>
 #include <floe/iceberg/literal.h>
 #include <floe/iceberg/types.h>
 
@@ -15,6 +16,12 @@
 int floe_manager__arrow_literal(floe_literal *out, const floe_type *type,
                                 const struct ArrowSchema *schema, const struct ArrowArray *a,
                                 int64_t i);
+
+/* As floe_manager__arrow_literal with the column's Arrow type already parsed (`t`), for
+ * loops over many rows of one column. */
+int floe_manager__arrow_literal_typed(floe_literal *out, const floe_type *type,
+                                      const floe_arrow_type *t, const struct ArrowArray *a,
+                                      int64_t i);
 
 /* Appends rows `rows[0..n)` (logical rows of the struct batch) to the children of the struct
  * builder `b`, which has `schema`'s columns. */
