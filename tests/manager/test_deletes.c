@@ -921,6 +921,24 @@ static void test_overwrite_keeps_deleted_rows_deleted(void **state)
         json_decref(arr);
         free(out);
         free(cmd);
+        /* the text form keeps one line per data file, its delete files last */
+        cmd = fmt("FLOE_LOG_LEVEL=error '%s' table files db.t --warehouse '%s'",
+                  floe_test_floe_bin(), dir);
+        assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+        size_t lines = 0;
+        for (char *line = out; line && *line;
+             line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            lines++;
+            char *d = strstr(line, "\tdeletes=");
+            char *end = strchr(line, '\n');
+            assert_non_null(d);
+            assert_true(!end || d < end);
+        }
+        assert_int_equal(lines, 3);
+        assert_non_null(strstr(out, "/ow_eq.parquet"));
+        assert_non_null(strstr(out, "/ow_p1.parquet"));
+        free(out);
+        free(cmd);
     }
 
     /* new rows include "n2" names: the older equality delete must not reach them */
@@ -939,6 +957,21 @@ static void test_overwrite_keeps_deleted_rows_deleted(void **state)
     assert_int_equal(wr.deleted_records, want_removed);
     assert_int_equal(wr.deleted_files, 2);
     assert_int_equal(wr.added_records, 20);
+    /* the summary counts data file records (deleted rows included): total-records is the sum
+     * of the live files' record counts */
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    json_t *sum = json_object_get(json_array_get(snaps, json_array_size(snaps) - 1), "summary");
+    const char *total = json_string_value(json_object_get(sum, "total-records"));
+    assert_non_null(total);
+    int64_t files_total = 0;
+    assert_int_equal(floe_table_plan(&sp, t, &so), 0);
+    for (size_t i = 0; i < sp->task_count; i++)
+        files_total += sp->tasks[i].record_count;
+    floe_scan_plan_free(sp);
+    assert_int_equal(strtoll(total, NULL, 10), files_total);
+    assert_string_equal(json_string_value(json_object_get(sum, "deleted-records")), "1100");
+    json_decref(snaps);
 
     /* row by row: the rows of the three inputs minus deleted and overwritten ones, plus the
      * new rows */
