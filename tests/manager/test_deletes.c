@@ -941,6 +941,14 @@ static void test_overwrite_keeps_deleted_rows_deleted(void **state)
         free(cmd);
     }
 
+    /* the filter matches file 2 whole (its rows are counted, not rewritten) and file 1 in
+     * part */
+    plan(&p, t, "id < 300 or (id >= 3000 and id < 4000)");
+    assert_int_equal(p.count, 2);
+    assert_true(task_in(&p, "", 2)->all_match);
+    assert_false(task_in(&p, "", 1)->all_match);
+    floe_manager__plan_free(&p);
+
     /* new rows include "n2" names: the older equality delete must not reach them */
     struct ArrowArrayStream s;
     rows_stream(&s, t, 9000, 20);
