@@ -680,6 +680,46 @@ static int dict_intern(struct value_dict *d, const floe_literal *l, int64_t *out
  * code[r] is the transformed value itself when it is an integer (int, date, long, time,
  * timestamps, boolean), else its number in `dict`; nul[r] is 1 for a null partition value.
  * Two rows have the same partition value exactly when their (nul, code) are equal. */
+/* Identity, day and hour of integer and temporal columns straight from the Arrow values, as
+ * floe_transform_apply computes them (day and hour: floored, then narrowed to 32 bits).
+ * Returns 0 when the column or transform needs the general path. */
+static int fast_codes(int64_t *code, uint8_t *nul, floe_transform tr, floe_type_kind k,
+                      const floe_arrow_type *at, const struct ArrowArray *col, int64_t base,
+                      int64_t n)
+{
+    int ns = k == FLOE_TYPE_TIMESTAMP_NS || k == FLOE_TYPE_TIMESTAMPTZ_NS;
+    int ts = ns || k == FLOE_TYPE_TIMESTAMP || k == FLOE_TYPE_TIMESTAMPTZ;
+    int narrow = k == FLOE_TYPE_INT || k == FLOE_TYPE_DATE;
+    int int_storage = floe_arrow_type_is_integer(at->id) || at->id == FLOE_ARROW_TYPE_DATE32 ||
+                      at->id == FLOE_ARROW_TYPE_TIMESTAMP;
+    if (at->is_dictionary || !int_storage)
+        return 0;
+    int64_t unit = 0; /* microseconds per day or hour; 0 for identity */
+    if (tr.kind == FLOE_TRANSFORM_IDENTITY) {
+        if (!ts && !narrow && k != FLOE_TYPE_LONG)
+            return 0;
+    } else if (tr.kind == FLOE_TRANSFORM_DAY && ts) {
+        unit = INT64_C(86400000000);
+    } else if (tr.kind == FLOE_TRANSFORM_HOUR && ts) {
+        unit = INT64_C(3600000000);
+    } else if (tr.kind == FLOE_TRANSFORM_DAY && k == FLOE_TYPE_DATE) {
+        narrow = 1; /* day of a date is the date */
+    } else {
+        return 0;
+    }
+    int nullable = col->buffers[0] != NULL && col->null_count != 0;
+    for (int64_t r = 0; r < n; r++) {
+        nul[r] = nullable && floe_arrow_is_null(col, base + r);
+        int64_t v = nul[r] ? 0 : floe_arrow_get_int_as_int64(col, at->id, base + r);
+        if (unit)
+            v = (int32_t)floe_floor_div(ns ? floe_floor_div(v, 1000) : v, unit);
+        else if (narrow)
+            v = (int32_t)v;
+        code[r] = v;
+    }
+    return 1;
+}
+
 static int field_codes(int64_t *code, uint8_t *nul, struct value_dict *dict,
                        const floe_partition_field *pf, const floe_type *type,
                        const struct ArrowSchema *as, const struct ArrowArray *col, int64_t base,
@@ -688,9 +728,12 @@ static int field_codes(int64_t *code, uint8_t *nul, struct value_dict *dict,
     floe_arrow_type at = FLOE_ARROW_TYPE_INIT;
     int rc = floe_arrow_type_from_schema(&at, as);
     floe_transform tr = floe_partition_field_transform(pf);
+    if (!rc && fast_codes(code, nul, tr, floe_type_get_kind(type), &at, col, base, n))
+        return 0;
     for (int64_t r = 0; !rc && r < n; r++) {
-        floe_literal src = floe_literal_null(FLOE_TYPE_UNKNOWN);
-        floe_literal v = floe_literal_null(FLOE_TYPE_UNKNOWN);
+        floe_literal src, v;
+        memset(&src, 0, sizeof src);
+        memset(&v, 0, sizeof v);
         if ((rc = floe_manager__arrow_literal_typed(&src, type, &at, col, base + r)))
             break;
         if ((rc = floe_transform_apply(&v, tr, &src))) {

@@ -1,6 +1,6 @@
 /* Splitting one append batch across many partitions: every row lands in the file of the
  * partition that floe_partition_spec_apply gives it (nulls in partition columns included, for
- * day, hour, identity, bucket and truncate on longs, strings and decimals), the files' record
+ * day, hour, identity, bucket and truncate on ints, longs, strings and decimals), the files' record
  * counts add up per partition, and every value survives the copy into its partition's file. */
 #include "test_support.h"
 
@@ -45,7 +45,7 @@ static struct row gen(int64_t i)
     r.amount_null = i % 11 == 0;
     r.amount = i * 125 - 50000;
     r.qty_null = i % 4 == 0;
-    r.qty = (int32_t)(i % 1000);
+    r.qty = (int32_t)((i * 7) % 40 - 20);
     return r;
 }
 
@@ -263,6 +263,7 @@ static const char *const SPECS[] = {
     "region",
     "bucket(8, region), truncate(3, region)",
     "truncate(1000, id), bucket(4, qty)",
+    "qty",
     "bucket(4, amount), truncate(50000, amount), month(ts)",
     "year(ts), bucket(3, id), truncate(3, region)",
 };
