@@ -255,12 +255,15 @@ static int check_decimals(floe_arrow_builder *b, const floe_arrow_type *t, const
 static int gather_fixed(floe_arrow_builder *b, const floe_arrow_type *t, int width,
                         const struct ArrowArray *col, int64_t base, const int64_t *rows, size_t n)
 {
-    size_t chunk = GATHER_ROWS;
+    /* wide fixed-size binary values: fewer rows per chunk, so the scratch stays ~64 KiB */
+    size_t chunk = (size_t)width > 16 ? (size_t)(GATHER_ROWS * 16) / (size_t)width : GATHER_ROWS;
+    if (chunk < 8)
+        chunk = 8;
     uint8_t *vals = floe_malloc(chunk * (size_t)width);
     uint8_t *validity = NULL;
     const uint8_t *src_valid = (const uint8_t *)col->buffers[0];
     if (src_valid && col->null_count != 0)
-        validity = floe_malloc(chunk / 8);
+        validity = floe_malloc((chunk + 7) / 8);
     if (!vals || (src_valid && col->null_count != 0 && !validity)) {
         floe_free(vals);
         floe_free(validity);

@@ -19,9 +19,12 @@
 #include <floe/iceberg/partition.h>
 #include <floe/table.h>
 
-#define SCHEMA_TEXT "id long not null, ts timestamptz, region string, amount decimal(10,2), qty int"
-#define HOUR_US     INT64_C(3600000000)
-#define ROWS        3000
+#define SCHEMA_TEXT                                                                                \
+    "id long not null, ts timestamptz, region string, amount decimal(10,2), qty int, flag "        \
+    "boolean, score double, code fixed[20]"
+#define NCOLS   8
+#define HOUR_US INT64_C(3600000000)
+#define ROWS    3000
 
 /* Row i of the input: nulls on different strides in every nullable column. */
 struct row {
@@ -31,6 +34,10 @@ struct row {
     char region[16];
     int64_t amount;
     int32_t qty;
+    int flag_null, score_null, code_null;
+    int flag;
+    double score;
+    uint8_t code[20];
 };
 
 static struct row gen(int64_t i)
@@ -46,6 +53,13 @@ static struct row gen(int64_t i)
     r.amount = i * 125 - 50000;
     r.qty_null = i % 4 == 0;
     r.qty = (int32_t)((i * 7) % 40 - 20);
+    r.flag_null = i % 13 == 0;
+    r.flag = i % 3 == 1;
+    r.score_null = i % 17 == 0;
+    r.score = (double)i * 0.5 - 7;
+    r.code_null = i % 19 == 0;
+    for (int k = 0; k < 20; k++)
+        r.code[k] = (uint8_t)(i * 31 + k * (i % 7));
     return r;
 }
 
@@ -71,8 +85,8 @@ static void make_stream(struct ArrowArrayStream *out, floe_table *t)
     assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
     for (int64_t i = 0; i < ROWS; i++) {
         struct row r = gen(i);
-        floe_arrow_builder *c[5];
-        for (int k = 0; k < 5; k++)
+        floe_arrow_builder *c[NCOLS];
+        for (int k = 0; k < NCOLS; k++)
             c[k] = floe_arrow_builder_child(b, k);
         assert_int_equal(floe_arrow_builder_append_int(c[0], r.id), 0);
         assert_int_equal(r.ts_null ? floe_arrow_builder_append_null(c[1])
@@ -87,6 +101,15 @@ static void make_stream(struct ArrowArrayStream *out, floe_table *t)
                          0);
         assert_int_equal(r.qty_null ? floe_arrow_builder_append_null(c[4])
                                     : floe_arrow_builder_append_int(c[4], r.qty),
+                         0);
+        assert_int_equal(r.flag_null ? floe_arrow_builder_append_null(c[5])
+                                     : floe_arrow_builder_append_bool(c[5], r.flag),
+                         0);
+        assert_int_equal(r.score_null ? floe_arrow_builder_append_null(c[6])
+                                      : floe_arrow_builder_append_double(c[6], r.score),
+                         0);
+        assert_int_equal(r.code_null ? floe_arrow_builder_append_null(c[7])
+                                     : floe_arrow_builder_append_bytes(c[7], r.code, 20),
                          0);
     }
     struct ArrowArray batch;
@@ -121,15 +144,19 @@ static size_t expected_parts(struct part *parts, const floe_partition_spec *spec
     size_t np = 0, nf = floe_partition_spec_field_count(spec);
     for (int64_t i = 0; i < ROWS; i++) {
         struct row r = gen(i);
-        /* source columns by field id: 1 id, 2 ts, 3 region, 4 amount, 5 qty */
-        floe_literal src[5] = {
+        /* source columns by field id: 1 id, 2 ts, 3 region, 4 amount, 5 qty, 6 flag, 7 score,
+         * 8 code */
+        floe_literal src[NCOLS] = {
             floe_literal_long(r.id),
             r.ts_null ? floe_literal_null(FLOE_TYPE_TIMESTAMPTZ) : floe_literal_timestamptz(r.ts),
             r.region_null ? floe_literal_null(FLOE_TYPE_STRING)
                           : floe_literal_string(r.region, strlen(r.region)),
             r.amount_null ? floe_literal_null(FLOE_TYPE_DECIMAL)
                           : floe_literal_decimal(r.amount, 2),
-            r.qty_null ? floe_literal_null(FLOE_TYPE_INT) : floe_literal_int(r.qty)};
+            r.qty_null ? floe_literal_null(FLOE_TYPE_INT) : floe_literal_int(r.qty),
+            r.flag_null ? floe_literal_null(FLOE_TYPE_BOOLEAN) : floe_literal_bool(r.flag),
+            r.score_null ? floe_literal_null(FLOE_TYPE_DOUBLE) : floe_literal_double(r.score),
+            r.code_null ? floe_literal_null(FLOE_TYPE_FIXED) : floe_literal_fixed(r.code, 20)};
         floe_literal in[4], key[4];
         assert_true(nf <= 4);
         for (size_t k = 0; k < nf; k++)
@@ -191,6 +218,16 @@ static void check_values(floe_table *t)
             assert_int_equal(floe_arrow_is_null(b.children[4], slot), r.qty_null);
             if (!r.qty_null)
                 assert_int_equal(floe_arrow_get_int32(b.children[4], slot), r.qty);
+            assert_int_equal(floe_arrow_is_null(b.children[5], slot), r.flag_null);
+            if (!r.flag_null)
+                assert_int_equal(floe_arrow_get_bool(b.children[5], slot), r.flag);
+            assert_int_equal(floe_arrow_is_null(b.children[6], slot), r.score_null);
+            if (!r.score_null)
+                assert_true(floe_arrow_get_float64(b.children[6], slot) == r.score);
+            assert_int_equal(floe_arrow_is_null(b.children[7], slot), r.code_null);
+            if (!r.code_null)
+                assert_memory_equal(floe_arrow_get_fixed_bytes(b.children[7], 20, slot).data,
+                                    r.code, 20);
             total++;
         }
         b.release(&b);
@@ -264,6 +301,7 @@ static const char *const SPECS[] = {
     "bucket(8, region), truncate(3, region)",
     "truncate(1000, id), bucket(4, qty)",
     "qty",
+    "flag, bucket(16, code)",
     "bucket(4, amount), truncate(50000, amount), month(ts)",
     "year(ts), bucket(3, id), truncate(3, region)",
 };
