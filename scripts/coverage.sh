@@ -60,8 +60,9 @@ for m in "${modules[@]}"; do
     status=1
     continue
   fi
+  # gcovr replaces its --output file (never point it at /dev/null: that replaces the device)
   summary=$(gcovr --root "$root" --filter "$root/$m/[^/]*\\.[ch]$" --print-summary \
-            --output /dev/null "$build" | grep '^lines:' || true)
+            --output "$build/coverage-$(basename "$m").txt" "$build" | grep '^lines:' || true)
   # "lines: 84.2% (1234 out of 1466)"
   pct=$(sed -n 's/^lines: \([0-9.]*\)%.*/\1/p' <<<"$summary")
   total=$(sed -n 's/.*out of \([0-9]*\).*/\1/p' <<<"$summary")

@@ -250,6 +250,14 @@ static int px_create(floe_output_file **out, floe_file_io *io, const char *locat
     const char *path = strip_scheme(location);
     if (mode == FLOE_CREATE_EXCLUSIVE && access(path, F_OK) == 0)
         return floe_error_set(FLOE_EEXISTS, "'%s' already exists", path);
+    /* Commit renames a temporary file over the target: never do that to a device, a FIFO or
+     * a directory (writing to /dev/null must not replace /dev/null). */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return floe_error_set(FLOE_EINVALID,
+                              "'%s' is not a regular file: floe writes whole files and replaces "
+                              "them atomically; choose a file path",
+                              path);
     int rc = mkdirs_for(path);
     if (rc)
         return rc;

@@ -459,6 +459,27 @@ static void test_posix_permission_denied(void **state)
     assert_int_equal(rc, FLOE_EPERM);
 }
 
+/* Writing "to" a device, FIFO or directory must not rename a file over it (a regular file once
+ * replaced /dev/null this way). A FIFO stands in for a device: tests cannot mknod. */
+static void test_posix_refuses_to_replace_special_files(void **state)
+{
+    fixture *f = *state;
+    char fifo[1100];
+    snprintf(fifo, sizeof fifo, "%s", loc(f, "pipe"));
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int rc = floe_file_io_write_all(f->io, fifo, FLOE_CREATE_OVERWRITE, "x", 1);
+    assert_int_equal(rc, FLOE_EINVALID);
+    assert_non_null(strstr(floe_error_last(), "not a regular file"));
+    struct stat st;
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    put(f, "sub/file", "1");
+    assert_int_equal(floe_file_io_write_all(f->io, loc(f, "sub"), FLOE_CREATE_OVERWRITE, "x", 1),
+                     FLOE_EINVALID);
+    assert_int_equal(stat(loc(f, "sub"), &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+}
+
 /* ---- memory input file ---- */
 
 static void test_input_file_from_memory(void **state)
@@ -503,6 +524,8 @@ int main(void)
         BOTH(test_io_create_out_of_memory),
         cmocka_unit_test_setup_teardown(test_posix_file_uri_and_directories, setup_posix, teardown),
         cmocka_unit_test_setup_teardown(test_posix_permission_denied, setup_posix, teardown),
+        cmocka_unit_test_setup_teardown(test_posix_refuses_to_replace_special_files, setup_posix,
+                                        teardown),
         cmocka_unit_test(test_input_file_from_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
