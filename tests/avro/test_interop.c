@@ -218,10 +218,10 @@ static void test_floe_reads_avsc_files(void **state)
     if (st != 0)
         fail_msg("avro_write.mjs failed: %s", out ? out : "");
     free(out);
-    const char *codecs[] = {"null", "deflate", "snappy"};
+    const char *codecs[] = {"null", "deflate", "snappy", "zstandard"};
     floe_file_io *io;
     assert_int_equal(floe_posix_file_io_new(&io), 0);
-    for (size_t c = 0; c < 3; c++) {
+    for (size_t c = 0; c < sizeof codecs / sizeof codecs[0]; c++) {
         char path[512], jsonl[512];
         snprintf(path, sizeof path, "%s/avsc_%s.avro", dir, codecs[c]);
         snprintf(jsonl, sizeof jsonl, "%s/avsc_%s.jsonl", dir, codecs[c]);

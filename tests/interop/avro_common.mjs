@@ -136,6 +136,26 @@ export const codecs = {
   },
 };
 
+// A zstandard frame of raw (stored) blocks (RFC 8878 §3.1.1): valid zstd that every decoder
+// must accept, written here because Node 20 has no zstd compressor and avsc none either.
+export function zstdCompressStored(src) {
+  const head = Buffer.alloc(9);
+  head.writeUInt32LE(0xfd2fb528, 0); // magic
+  head[4] = 0xa0; // Frame_Content_Size_flag = 2 (4 bytes), Single_Segment_flag = 1, no checksum
+  head.writeUInt32LE(src.length, 5);
+  const parts = [head];
+  const max = 128 * 1024; // Block_Maximum_Size
+  let off = 0;
+  do {
+    const n = Math.min(max, src.length - off);
+    const last = off + n >= src.length ? 1 : 0;
+    const v = last | (0 << 1) | (n << 3); // Last_Block, Block_Type = Raw, Block_Size
+    parts.push(Buffer.from([v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff]), src.subarray(off, off + n));
+    off += n;
+  } while (off < src.length);
+  return Buffer.concat(parts);
+}
+
 export const encodeCodecs = {
   null: (buf, cb) => cb(null, buf),
   deflate: zlib.deflateRaw,
@@ -144,6 +164,7 @@ export const encodeCodecs = {
     crc.writeUInt32BE(crc32(buf));
     cb(null, Buffer.concat([snappyCompressLiteral(buf), crc]));
   },
+  zstandard: (buf, cb) => cb(null, zstdCompressStored(buf)),
 };
 
 // JSON.parse that returns integer tokens as BigInt and other numbers as Number.

@@ -1,5 +1,5 @@
 // Writes Avro object container files with avsc (an independent implementation) for floe to
-// read: one file per codec (null, deflate, snappy), a schema with every type and Iceberg-style
+// read: one file per codec (null, deflate, snappy, zstandard), a schema with every type and Iceberg-style
 // attributes, small blocks (many of them), and header metadata.
 // Usage: node avro_write.mjs OUTDIR [COUNT]
 // Writes OUTDIR/avsc_<codec>.avro; prints the file names.
@@ -87,7 +87,7 @@ function record(i) {
 }
 
 const type = typeFor(schema);
-for (const codec of ['null', 'deflate', 'snappy']) {
+for (const codec of ['null', 'deflate', 'snappy', 'zstandard']) {
   const file = path.join(outdir, `avsc_${codec}.avro`);
   const enc = new avsc.streams.BlockEncoder(type, {
     codec,
