@@ -372,6 +372,9 @@ struct scan_state {
     struct floe_manager_delete **eq; /* equality deletes (borrowed from the plan) */
     size_t neq;
     int64_t row_base; /* file position of the next batch's first row */
+    /* row-group skipping: the reader's predicate (outlives the reader) and what it reads */
+    floe_parquet_predicate *pred;
+    struct floe_manager_rowgroups groups;
 };
 
 static void close_file(struct scan_state *s)
@@ -380,6 +383,9 @@ static void close_file(struct scan_state *s)
     floe_arrow_schema_release(&s->fschema);
     floe_parquet_reader_free(s->reader);
     s->reader = NULL;
+    floe_parquet_predicate_free(s->pred);
+    s->pred = NULL;
+    floe_manager__rowgroups_free(&s->groups);
     floe_input_close(s->in);
     s->in = NULL;
     s->residual = NULL;
@@ -414,6 +420,31 @@ static void scan_free(void *state)
     floe_free(s);
 }
 
+/* Row-group skipping for task k: the predicate needs the file's types (units, scales), so the
+ * footer is read first; only when some row group is ruled out is the reader reopened with the
+ * predicate, and the positions of the row groups it will read are kept for position deletes. */
+static int open_rowgroups(struct scan_state *s, const struct floe_manager_task *k)
+{
+    int rc = 0;
+    if (k->residual && !floe_manager__expr_is(k->residual, true))
+        rc = floe_manager__rowgroup_predicate(&s->pred, k->residual, &s->fschema);
+    if (!rc)
+        rc = floe_manager__rowgroup_layout(&s->groups, s->reader, s->pred);
+    if (rc)
+        return rc;
+    if (!s->groups.skipping) {
+        floe_manager__rowgroups_count(s->groups.total, 0);
+        return 0;
+    }
+    floe_manager__rowgroups_count((int64_t)s->groups.count,
+                                  (int64_t)s->groups.total - (int64_t)s->groups.count);
+    floe_parquet_reader_free(s->reader);
+    s->reader = NULL;
+    floe_parquet_reader_options o = FLOE_PARQUET_READER_OPTIONS_INIT;
+    o.predicate = s->pred;
+    return floe_parquet_reader_open(&s->reader, s->in, &o);
+}
+
 static int open_next_file(struct scan_state *s)
 {
     struct floe_manager_task *k = &s->plan.tasks[s->next_task++];
@@ -425,6 +456,8 @@ static int open_next_file(struct scan_state *s)
     }
     if (!rc)
         rc = floe_parquet_reader_schema(&s->fschema, s->reader);
+    if (!rc)
+        rc = open_rowgroups(s, k);
     if (!rc)
         rc = floe_parquet_reader_stream(&s->fstream, s->reader);
     if (!rc)
@@ -559,7 +592,10 @@ static int scan_next(void *state, struct ArrowArray *out)
             rc = floe_manager__eval_batch(sel, s->residual, s->plan.schema, &s->fschema, &batch);
         else if (!rc)
             memset(sel, 1, (size_t)n);
-        /* positions count every row of the file, so the base moves before any filtering */
+        /* positions count every row of the file, so the base moves before any filtering and
+         * jumps over the row groups the reader skipped */
+        if (!rc && s->groups.skipping)
+            rc = floe_manager__rowgroups_base(&s->row_base, &s->groups, n);
         if (!rc && (s->npositions || s->neq))
             rc = floe_manager__deletes_apply(sel, &s->fschema, &batch, s->row_base, s->positions,
                                              s->npositions, s->eq, s->neq);

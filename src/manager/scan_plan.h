@@ -38,6 +38,37 @@ struct floe_manager_plan {
     struct floe_manager_deletes deletes; /* live delete files of the snapshot */
 };
 
+/* Row groups a filtered Parquet stream reads: their first file row positions and row counts,
+ * in file order, and how far the scan has consumed them. `skipping` is false when the stream
+ * reads every row group (positions then simply count up). */
+struct floe_manager_rowgroups {
+    bool skipping;
+    int64_t *start, *rows;
+    size_t count;
+    size_t next;  /* row group the next batch comes from */
+    int64_t used; /* rows of row group `next` already handed out */
+    int total;    /* row groups in the file */
+};
+
+struct floe_parquet_predicate;
+struct floe_parquet_reader;
+
+/* The reader predicate for the bound filter `bound` of a file whose Arrow schema is `fschema`
+ * (the reader's, with field ids): inclusive, *out NULL when nothing can be ruled out.
+ * (transfer full, floe_parquet_predicate_free) */
+int floe_manager__rowgroup_predicate(struct floe_parquet_predicate **out, const floe_expr *bound,
+                                     const struct ArrowSchema *fschema);
+/* Fills g with the row groups of `r` that `pred` does not rule out (g->skipping false when none
+ * is ruled out or pred is NULL). Free with floe_manager__rowgroups_free. */
+int floe_manager__rowgroup_layout(struct floe_manager_rowgroups *g, struct floe_parquet_reader *r,
+                                  const struct floe_parquet_predicate *pred);
+void floe_manager__rowgroups_free(struct floe_manager_rowgroups *g);
+/* File position of the first row of the next batch (n rows) of a skipping stream. */
+int floe_manager__rowgroups_base(int64_t *base, struct floe_manager_rowgroups *g, int64_t n);
+/* Process-wide counters of row groups scans read and skipped (test hook, never reset). */
+void floe_manager__rowgroups_count(int64_t read, int64_t skipped);
+void floe_manager__rowgroups_counters(int64_t *read, int64_t *skipped);
+
 int floe_manager__resolve_snapshot(const floe_snapshot **out, const floe_table *t,
                                    const floe_scan_options *o);
 int floe_manager__plan(struct floe_manager_plan *p, floe_table *t, const floe_scan_options *o);
