@@ -429,7 +429,7 @@ static int open_rowgroups(struct scan_state *s, const struct floe_manager_task *
     if (k->residual && !floe_manager__expr_is(k->residual, true))
         rc = floe_manager__rowgroup_predicate(&s->pred, k->residual, &s->fschema);
     if (!rc)
-        rc = floe_manager__rowgroup_layout(&s->groups, s->reader, s->pred);
+        rc = floe_manager__rowgroup_layout(&s->groups, s->reader, s->pred, s->npositions > 0);
     if (rc)
         return rc;
     if (!s->groups.skipping) {
@@ -456,12 +456,13 @@ static int open_next_file(struct scan_state *s)
     }
     if (!rc)
         rc = floe_parquet_reader_schema(&s->fschema, s->reader);
+    /* deletes first: whether the file has position deletes decides what skipping must track */
+    if (!rc)
+        rc = load_deletes(s, k);
     if (!rc)
         rc = open_rowgroups(s, k);
     if (!rc)
         rc = floe_parquet_reader_stream(&s->fstream, s->reader);
-    if (!rc)
-        rc = load_deletes(s, k);
     if (rc) {
         close_file(s);
         return floe_error_wrap(rc, "reading data file '%s' of '%s'", path, s->t->ident);
@@ -594,7 +595,7 @@ static int scan_next(void *state, struct ArrowArray *out)
             memset(sel, 1, (size_t)n);
         /* positions count every row of the file, so the base moves before any filtering and
          * jumps over the row groups the reader skipped */
-        if (!rc && s->groups.skipping)
+        if (!rc && s->groups.skipping && s->groups.start)
             rc = floe_manager__rowgroups_base(&s->row_base, &s->groups, n);
         if (!rc && (s->npositions || s->neq))
             rc = floe_manager__deletes_apply(sel, &s->fschema, &batch, s->row_base, s->positions,

@@ -39,8 +39,8 @@ struct floe_manager_plan {
 };
 
 /* Row groups a filtered Parquet stream reads: their first file row positions and row counts,
- * in file order, and how far the scan has consumed them. `skipping` is false when the stream
- * reads every row group (positions then simply count up). */
+ * in file order (only when asked for: NULL otherwise), and how far the scan has consumed them.
+ * `skipping` is false when the stream reads every row group (positions then count up). */
 struct floe_manager_rowgroups {
     bool skipping;
     int64_t *start, *rows;
@@ -59,9 +59,10 @@ struct floe_parquet_reader;
 int floe_manager__rowgroup_predicate(struct floe_parquet_predicate **out, const floe_expr *bound,
                                      const struct ArrowSchema *fschema);
 /* Fills g with the row groups of `r` that `pred` does not rule out (g->skipping false when none
- * is ruled out or pred is NULL). Free with floe_manager__rowgroups_free. */
+ * is ruled out or pred is NULL); their positions only when `positions` (the file has position
+ * deletes: reading them costs a walk over the footer). Free with floe_manager__rowgroups_free. */
 int floe_manager__rowgroup_layout(struct floe_manager_rowgroups *g, struct floe_parquet_reader *r,
-                                  const struct floe_parquet_predicate *pred);
+                                  const struct floe_parquet_predicate *pred, bool positions);
 void floe_manager__rowgroups_free(struct floe_manager_rowgroups *g);
 /* File position of the first row of the next batch (n rows) of a skipping stream. */
 int floe_manager__rowgroups_base(int64_t *base, struct floe_manager_rowgroups *g, int64_t n);

@@ -392,7 +392,7 @@ int floe_manager__rowgroup_predicate(floe_parquet_predicate **out, const floe_ex
 }
 
 int floe_manager__rowgroup_layout(struct floe_manager_rowgroups *g, floe_parquet_reader *r,
-                                  const floe_parquet_predicate *pred)
+                                  const floe_parquet_predicate *pred, bool positions)
 {
     memset(g, 0, sizeof *g);
     int n = floe_parquet_reader_num_row_groups(r);
@@ -410,7 +410,9 @@ int floe_manager__rowgroup_layout(struct floe_manager_rowgroups *g, floe_parquet
         keep += !rc && may[i];
     }
     g->total = n;
-    if (rc || keep == (size_t)n) {
+    if (rc || keep == (size_t)n || !positions) {
+        g->skipping = !rc && keep < (size_t)n;
+        g->count = keep;
         floe_free(may);
         return rc;
     }
