@@ -100,6 +100,48 @@ static floe_literal same_kind(const floe_literal *like, int32_t v)
     return l;
 }
 
+/* `op v` becomes `op v+1` when v < limit: the value may stand for a truncated pre-1970 one. */
+static int fix_time_bound(floe_expr **fixed, const floe_expr *e, const floe_literal *l,
+                          int32_t limit)
+{
+    if (ival(l) >= limit)
+        return 0;
+    floe_literal v = same_kind(l, ival(l) + 1);
+    return floe_expr_predicate(fixed, e->op, e->column, &v, 1);
+}
+
+/* `= v` / `!= v` with v negative becomes `set_op (v, v+1)`. */
+static int fix_time_pair(floe_expr **fixed, const floe_expr *e, const floe_literal *l,
+                         floe_expr_op set_op)
+{
+    if (ival(l) >= 0)
+        return 0;
+    floe_literal v[2] = {*l, same_kind(l, ival(l) + 1)};
+    return floe_expr_predicate(fixed, set_op, e->column, v, 2);
+}
+
+/* A set predicate gains v+1 beside every negative v it holds. */
+static int fix_time_set(floe_expr **fixed, const floe_expr *e)
+{
+    bool neg = false;
+    for (size_t i = 0; i < e->nlits; i++)
+        neg |= ival(&e->lits[i]) < 0;
+    if (!neg)
+        return 0;
+    floe_literal *v = floe_calloc(e->nlits * 2, sizeof *v);
+    if (!v)
+        return FLOE_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < e->nlits; i++) {
+        v[n++] = e->lits[i];
+        if (ival(&e->lits[i]) < 0)
+            v[n++] = same_kind(&e->lits[i], ival(&e->lits[i]) + 1);
+    }
+    int rc = floe_expr_predicate(fixed, e->op, e->column, v, n);
+    floe_free(v);
+    return rc;
+}
+
 /* The reference implementation's fixInclusiveTimeProjection / fixStrictTimeProjection. */
 static int fix_time(floe_expr **p, bool strict)
 {
@@ -113,38 +155,14 @@ static int fix_time(floe_expr **p, bool strict)
         switch (e->op) {
         case FLOE_EXPR_LT:
         case FLOE_EXPR_LT_EQ:
-            if (ival(l) < 0) {
-                floe_literal v = same_kind(l, ival(l) + 1);
-                rc = floe_expr_predicate(&fixed, e->op, e->column, &v, 1);
-            }
+            rc = fix_time_bound(&fixed, e, l, 0);
             break;
         case FLOE_EXPR_EQ:
-            if (ival(l) < 0) {
-                floe_literal v[2] = {*l, same_kind(l, ival(l) + 1)};
-                rc = floe_expr_predicate(&fixed, FLOE_EXPR_IN, e->column, v, 2);
-            }
+            rc = fix_time_pair(&fixed, e, l, FLOE_EXPR_IN);
             break;
-        case FLOE_EXPR_IN: {
-            bool neg = false;
-            for (size_t i = 0; i < e->nlits; i++)
-                neg |= ival(&e->lits[i]) < 0;
-            if (!neg)
-                break;
-            floe_literal *v = floe_calloc(e->nlits * 2, sizeof *v);
-            if (!v) {
-                rc = FLOE_ENOMEM;
-                break;
-            }
-            size_t n = 0;
-            for (size_t i = 0; i < e->nlits; i++) {
-                v[n++] = e->lits[i];
-                if (ival(&e->lits[i]) < 0)
-                    v[n++] = same_kind(&e->lits[i], ival(&e->lits[i]) + 1);
-            }
-            rc = floe_expr_predicate(&fixed, FLOE_EXPR_IN, e->column, v, n);
-            floe_free(v);
+        case FLOE_EXPR_IN:
+            rc = fix_time_set(&fixed, e);
             break;
-        }
         default:
             break;
         }
@@ -152,38 +170,14 @@ static int fix_time(floe_expr **p, bool strict)
         switch (e->op) {
         case FLOE_EXPR_GT:
         case FLOE_EXPR_GT_EQ:
-            if (ival(l) <= 0) {
-                floe_literal v = same_kind(l, ival(l) + 1);
-                rc = floe_expr_predicate(&fixed, e->op, e->column, &v, 1);
-            }
+            rc = fix_time_bound(&fixed, e, l, 1);
             break;
         case FLOE_EXPR_NOT_EQ:
-            if (ival(l) < 0) {
-                floe_literal v[2] = {*l, same_kind(l, ival(l) + 1)};
-                rc = floe_expr_predicate(&fixed, FLOE_EXPR_NOT_IN, e->column, v, 2);
-            }
+            rc = fix_time_pair(&fixed, e, l, FLOE_EXPR_NOT_IN);
             break;
-        case FLOE_EXPR_NOT_IN: {
-            bool neg = false;
-            for (size_t i = 0; i < e->nlits; i++)
-                neg |= ival(&e->lits[i]) < 0;
-            if (!neg)
-                break;
-            floe_literal *v = floe_calloc(e->nlits * 2, sizeof *v);
-            if (!v) {
-                rc = FLOE_ENOMEM;
-                break;
-            }
-            size_t n = 0;
-            for (size_t i = 0; i < e->nlits; i++) {
-                v[n++] = e->lits[i];
-                if (ival(&e->lits[i]) < 0)
-                    v[n++] = same_kind(&e->lits[i], ival(&e->lits[i]) + 1);
-            }
-            rc = floe_expr_predicate(&fixed, FLOE_EXPR_NOT_IN, e->column, v, n);
-            floe_free(v);
+        case FLOE_EXPR_NOT_IN:
+            rc = fix_time_set(&fixed, e);
             break;
-        }
         default:
             break;
         }
