@@ -6,6 +6,8 @@
 
 #include <floe/error.h>
 
+#include "base/alloc.h"
+
 void floe_iceberg__jpath(char *out, const char *parent, const char *key, size_t index)
 {
     if (key)
@@ -144,6 +146,27 @@ int floe_iceberg__jdump(char **out, const json_t *value, int pretty)
     if (!*out)
         return floe_error_set(FLOE_ENOMEM, "out of memory serializing JSON");
     return 0;
+}
+
+int floe_iceberg__jload(json_t **out, const char *text, size_t len, size_t flags)
+{
+    json_error_t err;
+    *out = json_loadb(text, len, flags, &err);
+    if (!*out)
+        return floe_error_set(FLOE_ECORRUPT, "invalid JSON at line %d column %d: %s", err.line,
+                              err.column, err.text);
+    return 0;
+}
+
+int floe_iceberg__jdump_dup(char **out, const json_t *value, size_t flags)
+{
+    *out = NULL;
+    char *text = json_dumps(value, flags);
+    if (!text)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    *out = floe_strdup(text);
+    free(text);
+    return *out ? 0 : FLOE_ENOMEM;
 }
 
 int floe_iceberg__jset(json_t *obj, const char *key, json_t *value)

@@ -44,6 +44,14 @@ int floe_iceberg__jparse(json_t **out, const char *text, size_t len, const char 
  * jansson's allocator: free with free(). FLOE_ENOMEM on failure. */
 int floe_iceberg__jdump(char **out, const json_t *value, int pretty);
 
+/* Parses the text given to a public *_from_json entry point with jansson decoding `flags`;
+ * a syntax error is FLOE_ECORRUPT "invalid JSON at line L column C: ...". */
+int floe_iceberg__jload(json_t **out, const char *text, size_t len, size_t flags);
+
+/* Serializes `value` with jansson encoding `flags` into text the caller frees with floe_free
+ * (the form public *_to_json entry points hand out); FLOE_ENOMEM on failure. */
+int floe_iceberg__jdump_dup(char **out, const json_t *value, size_t flags);
+
 /* Appends `value` (transfer full) to `obj` under `key`; FLOE_ENOMEM on failure. */
 int floe_iceberg__jset(json_t *obj, const char *key, json_t *value);
 

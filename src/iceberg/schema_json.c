@@ -7,6 +7,7 @@
 
 #include "base/alloc.h"
 #include "base/buf.h"
+#include "iceberg/metadata_json_util.h"
 #include "iceberg/type_internal.h"
 
 static char *path_key(const char *path, const char *key)
@@ -373,21 +374,11 @@ json_t *floe_schema__to_json(const floe_schema *s)
     return o;
 }
 
-static int load(json_t **out, const char *text, size_t len)
-{
-    json_error_t err;
-    *out = json_loadb(text, len, JSON_DECODE_ANY, &err);
-    if (!*out)
-        return floe_error_set(FLOE_ECORRUPT, "invalid JSON at line %d column %d: %s", err.line,
-                              err.column, err.text);
-    return 0;
-}
-
 int floe_schema_from_json(floe_schema **out, const char *text, size_t len)
 {
     *out = NULL;
     json_t *j;
-    int rc = load(&j, text, len);
+    int rc = floe_iceberg__jload(&j, text, len, JSON_DECODE_ANY);
     if (rc)
         return rc;
     rc = floe_schema__from_json(out, j, "$");
@@ -399,7 +390,7 @@ int floe_type_from_json(floe_type **out, const char *text, size_t len)
 {
     *out = NULL;
     json_t *j;
-    int rc = load(&j, text, len);
+    int rc = floe_iceberg__jload(&j, text, len, JSON_DECODE_ANY);
     if (rc)
         return rc;
     rc = floe_type__from_json(out, j, "$");

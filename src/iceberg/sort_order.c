@@ -9,6 +9,7 @@
 #include <floe/error.h>
 
 #include "base/alloc.h"
+#include "iceberg/metadata_json_util.h"
 #include "iceberg/sort_order_internal.h"
 #include "iceberg/type_internal.h"
 
@@ -346,12 +347,11 @@ json_t *floe_sort_order__to_json(const floe_sort_order *o)
 int floe_sort_order_from_json(floe_sort_order **out, const char *text, size_t len)
 {
     *out = NULL;
-    json_error_t err;
-    json_t *j = json_loadb(text, len, 0, &err);
-    if (!j)
-        return floe_error_set(FLOE_ECORRUPT, "invalid JSON at line %d column %d: %s", err.line,
-                              err.column, err.text);
-    int rc = floe_sort_order__from_json(out, j, "$");
+    json_t *j;
+    int rc = floe_iceberg__jload(&j, text, len, 0);
+    if (rc)
+        return rc;
+    rc = floe_sort_order__from_json(out, j, "$");
     json_decref(j);
     return rc;
 }
@@ -362,11 +362,7 @@ int floe_sort_order_to_json(char **out, const floe_sort_order *o, bool pretty)
     json_t *j = floe_sort_order__to_json(o);
     if (!j)
         return FLOE_ENOMEM;
-    char *text = json_dumps(j, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+    int rc = floe_iceberg__jdump_dup(out, j, pretty ? JSON_INDENT(2) : JSON_COMPACT);
     json_decref(j);
-    if (!text)
-        return floe_error_set(FLOE_ENOMEM, "out of memory");
-    *out = floe_strdup(text);
-    free(text);
-    return *out ? 0 : FLOE_ENOMEM;
+    return rc;
 }
