@@ -491,6 +491,119 @@ static void test_position_deletes_after_skipped_row_groups_hit_the_right_rows(vo
     teardown(&f);
 }
 
+/* A file written with other units than the table's: ts in milliseconds, tn in nanoseconds
+ * (both timestamptz, microseconds, in the table), z a double. Row group 0 holds ts 1000 and
+ * 1999 ms, tn 1 s and 1.999 s, z -0.0; row group 1 ts 5000 and 5001 ms, tn 5 s, z 0.0 and 2. */
+static void write_units_file(floe_parquet_reader **reader, floe_input_file **in, floe_table *t)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_arrow_schema_init(&schema, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(&schema, 3), 0);
+    assert_int_equal(floe_arrow_schema_init(schema.children[0], "tsm:UTC", "ts", 2), 0);
+    assert_int_equal(floe_arrow_schema_init(schema.children[1], "tsn:UTC", "tn", 2), 0);
+    assert_int_equal(floe_arrow_schema_init(schema.children[2], "g", "z", 2), 0);
+    const int64_t ts[2][2] = {{1000, 1999}, {5000, 5001}};
+    const int64_t tn[2][2] = {{1000000000, 1999000000}, {5000000000, 5000000000}};
+    const double z[2][2] = {{-0.0, -0.0}, {0.0, 2.0}};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data/units.parquet", floe_table_location(t));
+    floe_output_file *out = NULL;
+    assert_int_equal(t->m->io->create(&out, t->m->io, path, FLOE_CREATE_EXCLUSIVE), 0);
+    const floe_parquet_field_id ids[3] = {{"ts", 1}, {"tn", 2}, {"z", 3}};
+    floe_parquet_writer_options wo = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+    wo.field_ids = ids;
+    wo.n_field_ids = 3;
+    wo.row_group_bytes = 1; /* each batch closes its row group */
+    floe_parquet_writer *w = NULL;
+    assert_int_equal(floe_parquet_writer_open(&w, out, &schema, &wo), 0);
+    for (int g = 0; g < 2; g++) {
+        floe_arrow_builder *b = NULL;
+        assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(
+                floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), ts[g][i]), 0);
+            assert_int_equal(
+                floe_arrow_builder_append_int(floe_arrow_builder_child(b, 1), tn[g][i]), 0);
+            assert_int_equal(
+                floe_arrow_builder_append_double(floe_arrow_builder_child(b, 2), z[g][i]), 0);
+        }
+        struct ArrowArray a;
+        assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+        floe_arrow_builder_free(b);
+        assert_int_equal(floe_parquet_writer_write(w, &a), 0);
+        a.release(&a);
+    }
+    assert_int_equal(floe_parquet_writer_close(w, NULL), 0);
+    schema.release(&schema);
+    assert_int_equal(t->m->io->open(in, t->m->io, path), 0);
+    assert_int_equal(floe_parquet_reader_open(reader, *in, NULL), 0);
+    assert_int_equal(floe_parquet_reader_num_row_groups(*reader), 2);
+}
+
+/* "may match" of row groups 0 and 1 for `filter`, as two bits (1: group 0, 2: group 1). */
+static int may_match(floe_parquet_reader *r, const struct ArrowSchema *fs, floe_table *t,
+                     const char *filter)
+{
+    floe_expr *e = NULL;
+    if (floe_manager__filter_bind(&e, filter, t->schema))
+        fail_msg("bind '%s': %s", filter, floe_error_last());
+    struct floe_parquet_predicate *p = NULL;
+    assert_int_equal(floe_manager__rowgroup_predicate(&p, e, fs), 0);
+    floe_manager__expr_free(e);
+    int bits = 0;
+    for (int g = 0; g < 2; g++) {
+        int m = 1;
+        assert_int_equal(floe_parquet_reader_row_group_may_match(&m, r, g, p), 0);
+        bits |= m << g;
+    }
+    floe_parquet_predicate_free(p);
+    return bits;
+}
+
+static void test_literals_follow_the_file_units_and_zero_signs(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr(floe_test_tmpdir("rg_units"));
+    int rc = floe_manager_create_namespace(m, "db", NULL, 0);
+    assert_true(rc == 0 || rc == FLOE_EEXISTS);
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "ts timestamptz, tn timestamptz, z double";
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.u", &co))
+        fail_msg("create: %s", floe_error_last());
+    floe_parquet_reader *r = NULL;
+    floe_input_file *in = NULL;
+    write_units_file(&r, &in, t);
+    struct ArrowSchema fs;
+    assert_int_equal(floe_parquet_reader_schema(&fs, r), 0);
+    /* milliseconds: 1000.5 ms is after the 1000 ms row; 4999.5 ms is before 5000 ms only */
+    assert_int_equal(may_match(r, &fs, t, "ts < '1970-01-01T00:00:01.000500+00:00'"), 1);
+    assert_int_equal(may_match(r, &fs, t, "ts <= '1970-01-01T00:00:00.999999+00:00'"), 0);
+    assert_int_equal(may_match(r, &fs, t, "ts > '1970-01-01T00:00:04.999500+00:00'"), 2);
+    assert_int_equal(may_match(r, &fs, t, "ts >= '1970-01-01T00:00:05.001001+00:00'"), 0);
+    assert_int_equal(may_match(r, &fs, t, "ts = '1970-01-01T00:00:05+00:00'"), 2);
+    assert_int_equal(may_match(r, &fs, t, "ts in ('1970-01-01T00:00:01+00:00')"), 1);
+    /* an inexact equality is not translated: it may match anywhere */
+    assert_int_equal(may_match(r, &fs, t, "ts = '1970-01-01T00:00:05.000500+00:00'"), 3);
+    /* nanoseconds: a row 999 ns past the literal's microsecond still compares equal to it */
+    assert_int_equal(may_match(r, &fs, t, "tn <= '1970-01-01T00:00:01+00:00'"), 1);
+    assert_int_equal(may_match(r, &fs, t, "tn < '1970-01-01T00:00:01+00:00'"), 0);
+    assert_int_equal(may_match(r, &fs, t, "tn > '1970-01-01T00:00:02+00:00'"), 2);
+    assert_int_equal(may_match(r, &fs, t, "tn = '1970-01-01T00:00:05+00:00'"), 3);
+    /* Iceberg orders -0.0 below 0.0: both groups may hold rows around zero */
+    assert_int_equal(may_match(r, &fs, t, "z < 0.0") & 1, 1);
+    assert_int_equal(may_match(r, &fs, t, "z > -0.0") & 2, 2);
+    assert_int_equal(may_match(r, &fs, t, "z > 1.0"), 2);
+    assert_int_equal(may_match(r, &fs, t, "z is nan"), 3);
+    /* NOT is pushed down before translating */
+    assert_int_equal(may_match(r, &fs, t, "not (z <= 1.0)"), 2);
+    fs.release(&fs);
+    floe_parquet_reader_free(r);
+    floe_input_close(in);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_every_primitive_type_skips_and_returns_the_right_rows),
         cmocka_unit_test(test_untranslatable_filters_return_the_right_rows),
         cmocka_unit_test(test_position_deletes_after_skipped_row_groups_hit_the_right_rows),
+        cmocka_unit_test(test_literals_follow_the_file_units_and_zero_signs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
