@@ -65,25 +65,29 @@ static floe_expr *node(floe_expr_op op)
     return e;
 }
 
-int floe_expr_and(floe_expr **out, floe_expr *l, floe_expr *r)
+/* and/or with constant folding: `absorbing` (false for and, true for or) wins over the other
+ * side, `identity` (true for and, false for or) yields to it. Takes both operands (transfer
+ * full) in every outcome. */
+static int combine(floe_expr **out, floe_expr_op op, floe_expr_op absorbing, floe_expr_op identity,
+                   floe_expr *l, floe_expr *r, const char *name)
 {
     *out = NULL;
     if (!l || !r) {
         floe_expr_free(l);
         floe_expr_free(r);
-        return floe_error_set(FLOE_EINVALID, "and needs two expressions");
+        return floe_error_set(FLOE_EINVALID, "%s needs two expressions", name);
     }
-    if (l->op == FLOE_EXPR_FALSE || r->op == FLOE_EXPR_TRUE) {
+    if (l->op == absorbing || r->op == identity) {
         floe_expr_free(r);
         *out = l;
         return 0;
     }
-    if (r->op == FLOE_EXPR_FALSE || l->op == FLOE_EXPR_TRUE) {
+    if (r->op == absorbing || l->op == identity) {
         floe_expr_free(l);
         *out = r;
         return 0;
     }
-    floe_expr *e = node(FLOE_EXPR_AND);
+    floe_expr *e = node(op);
     if (!e) {
         floe_expr_free(l);
         floe_expr_free(r);
@@ -95,34 +99,14 @@ int floe_expr_and(floe_expr **out, floe_expr *l, floe_expr *r)
     return 0;
 }
 
+int floe_expr_and(floe_expr **out, floe_expr *l, floe_expr *r)
+{
+    return combine(out, FLOE_EXPR_AND, FLOE_EXPR_FALSE, FLOE_EXPR_TRUE, l, r, "and");
+}
+
 int floe_expr_or(floe_expr **out, floe_expr *l, floe_expr *r)
 {
-    *out = NULL;
-    if (!l || !r) {
-        floe_expr_free(l);
-        floe_expr_free(r);
-        return floe_error_set(FLOE_EINVALID, "or needs two expressions");
-    }
-    if (l->op == FLOE_EXPR_TRUE || r->op == FLOE_EXPR_FALSE) {
-        floe_expr_free(r);
-        *out = l;
-        return 0;
-    }
-    if (r->op == FLOE_EXPR_TRUE || l->op == FLOE_EXPR_FALSE) {
-        floe_expr_free(l);
-        *out = r;
-        return 0;
-    }
-    floe_expr *e = node(FLOE_EXPR_OR);
-    if (!e) {
-        floe_expr_free(l);
-        floe_expr_free(r);
-        return FLOE_ENOMEM;
-    }
-    e->left = l;
-    e->right = r;
-    *out = e;
-    return 0;
+    return combine(out, FLOE_EXPR_OR, FLOE_EXPR_TRUE, FLOE_EXPR_FALSE, l, r, "or");
 }
 
 int floe_expr_not(floe_expr **out, floe_expr *c)
