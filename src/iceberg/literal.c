@@ -38,11 +38,16 @@ floe_literal floe_literal_bool(bool v)
     return l;
 }
 
-floe_literal floe_literal_int(int32_t v)
+static floe_literal make_i32(floe_type_kind k, int32_t v)
 {
-    floe_literal l = make(FLOE_TYPE_INT);
+    floe_literal l = make(k);
     l.v.i32 = v;
     return l;
+}
+
+floe_literal floe_literal_int(int32_t v)
+{
+    return make_i32(FLOE_TYPE_INT, v);
 }
 
 static floe_literal make_i64(floe_type_kind k, int64_t v)
@@ -87,9 +92,7 @@ floe_literal floe_literal_decimal(int64_t unscaled, int32_t scale)
 
 floe_literal floe_literal_date(int32_t days)
 {
-    floe_literal l = make(FLOE_TYPE_DATE);
-    l.v.i32 = days;
-    return l;
+    return make_i32(FLOE_TYPE_DATE, days);
 }
 
 floe_literal floe_literal_time(int64_t micros)
