@@ -11,31 +11,10 @@
 #include "iceberg/data_file_internal.h"
 #include "iceberg/manifest_schema.h"
 
-enum {
-    D_CONTENT,
-    D_PATH,
-    D_FORMAT,
-    D_PARTITION,
-    D_RECORDS,
-    D_SIZE,
-    D_COLUMN_SIZES,
-    D_VALUE_COUNTS,
-    D_NULL_COUNTS,
-    D_NAN_COUNTS,
-    D_LOWER,
-    D_UPPER,
-    D_KEY_METADATA,
-    D_SPLITS,
-    D_EQUALITY,
-    D_SORT_ORDER,
-    D_REFERENCED,
-    D_COUNT
-};
-
 static const struct {
     int64_t id;
     const char *name;
-} data_fields[D_COUNT] = {
+} data_fields[FLOE_DF_COUNT] = {
     {134, "content"},
     {100, "file_path"},
     {101, "file_format"},
@@ -64,7 +43,7 @@ struct floe_manifest_reader {
     int format_version;
     floe_manifest_content content;
     long e_status, e_snapshot, e_seq, e_file_seq, e_data_file;
-    long d[D_COUNT];
+    long d[FLOE_DF_COUNT];
     long *part_index; /* partition type field i -> Avro partition record field */
     floe_data_file *current;
     int has_manifest;
@@ -167,9 +146,10 @@ static int locate_fields(floe_manifest_reader *r)
     if (r->e_status < 0 || r->e_data_file < 0)
         return corrupt(r, "manifest_entry lacks status (0) or data_file (2)");
     const floe_avro_schema *df = floe_avro_schema_field_type(entry, (size_t)r->e_data_file);
-    for (int i = 0; i < D_COUNT; i++)
+    for (int i = 0; i < FLOE_DF_COUNT; i++)
         r->d[i] = field_index(df, data_fields[i].id, data_fields[i].name);
-    if (r->d[D_PATH] < 0 || r->d[D_FORMAT] < 0 || r->d[D_RECORDS] < 0 || r->d[D_SIZE] < 0)
+    if (r->d[FLOE_DF_PATH] < 0 || r->d[FLOE_DF_FORMAT] < 0 || r->d[FLOE_DF_RECORDS] < 0 ||
+        r->d[FLOE_DF_SIZE] < 0)
         return corrupt(r, "data_file lacks file_path, file_format, record_count or "
                           "file_size_in_bytes");
     size_t n = floe_type_field_count(r->ptype);
@@ -177,7 +157,9 @@ static int locate_fields(floe_manifest_reader *r)
     if (!r->part_index)
         return floe_error_set(FLOE_ENOMEM, "out of memory reading a manifest");
     const floe_avro_schema *part =
-        r->d[D_PARTITION] >= 0 ? floe_avro_schema_field_type(df, (size_t)r->d[D_PARTITION]) : NULL;
+        r->d[FLOE_DF_PARTITION] >= 0
+            ? floe_avro_schema_field_type(df, (size_t)r->d[FLOE_DF_PARTITION])
+            : NULL;
     for (size_t i = 0; i < n; i++) {
         const floe_field *f = floe_type_field_at(r->ptype, i);
         r->part_index[i] = part ? field_index(part, floe_field_id(f), floe_field_name(f)) : -1;
@@ -289,15 +271,16 @@ static int build_data_file(floe_data_file **out, floe_manifest_reader *r, const 
 {
     int rc = 0;
     int32_t content =
-        r->d[D_CONTENT] >= 0
-            ? floe_avro_value_get_int(floe_avro_value_field(d, (size_t)r->d[D_CONTENT]))
+        r->d[FLOE_DF_CONTENT] >= 0
+            ? floe_avro_value_get_int(floe_avro_value_field(d, (size_t)r->d[FLOE_DF_CONTENT]))
             : 0;
     const char *path =
-        floe_avro_value_get_string(floe_avro_value_field(d, (size_t)r->d[D_PATH]), NULL);
+        floe_avro_value_get_string(floe_avro_value_field(d, (size_t)r->d[FLOE_DF_PATH]), NULL);
     const char *format =
-        floe_avro_value_get_string(floe_avro_value_field(d, (size_t)r->d[D_FORMAT]), NULL);
-    int64_t records = floe_avro_value_get_long(floe_avro_value_field(d, (size_t)r->d[D_RECORDS]));
-    int64_t size = floe_avro_value_get_long(floe_avro_value_field(d, (size_t)r->d[D_SIZE]));
+        floe_avro_value_get_string(floe_avro_value_field(d, (size_t)r->d[FLOE_DF_FORMAT]), NULL);
+    int64_t records =
+        floe_avro_value_get_long(floe_avro_value_field(d, (size_t)r->d[FLOE_DF_RECORDS]));
+    int64_t size = floe_avro_value_get_long(floe_avro_value_field(d, (size_t)r->d[FLOE_DF_SIZE]));
     rc = floe_data_file_new(out, (floe_file_content)content, path ? path : "", format ? format : "",
                             records, size);
     if (rc)
@@ -309,7 +292,7 @@ static int build_data_file(floe_data_file **out, floe_manifest_reader *r, const 
     floe_literal *part = floe_calloc(np ? np : 1, sizeof(*part));
     if (!part)
         return floe_error_set(FLOE_ENOMEM, "out of memory reading a manifest");
-    const floe_avro_value *pv = floe_avro_value_field(d, (size_t)r->d[D_PARTITION]);
+    const floe_avro_value *pv = floe_avro_value_field(d, (size_t)r->d[FLOE_DF_PARTITION]);
     for (size_t i = 0; !rc && i < np; i++) {
         const floe_field *f = floe_type_field_at(r->ptype, i);
         rc = floe_iceberg__literal_from_avro(
@@ -317,19 +300,19 @@ static int build_data_file(floe_data_file **out, floe_manifest_reader *r, const 
     }
     floe_iceberg__data_file_take_partition(df, part, np);
     for (int which = 0; !rc && which < 4; which++)
-        rc = read_count_map(df, opt_value(d, r->d[D_COLUMN_SIZES + which]), which);
+        rc = read_count_map(df, opt_value(d, r->d[FLOE_DF_COLUMN_SIZES + which]), which);
     if (!rc)
-        rc = read_bound_map(df, opt_value(d, r->d[D_LOWER]), 0);
+        rc = read_bound_map(df, opt_value(d, r->d[FLOE_DF_LOWER]), 0);
     if (!rc)
-        rc = read_bound_map(df, opt_value(d, r->d[D_UPPER]), 1);
+        rc = read_bound_map(df, opt_value(d, r->d[FLOE_DF_UPPER]), 1);
     const floe_avro_value *v = NULL;
-    if (!rc && (v = opt_value(d, r->d[D_KEY_METADATA]))) {
+    if (!rc && (v = opt_value(d, r->d[FLOE_DF_KEY_METADATA]))) {
         size_t len = 0;
         const uint8_t *b = floe_avro_value_get_bytes(v, &len);
         static const uint8_t empty[1] = {0};
         rc = floe_data_file_set_key_metadata(df, b ? b : empty, len);
     }
-    if (!rc && (v = opt_value(d, r->d[D_SPLITS]))) {
+    if (!rc && (v = opt_value(d, r->d[FLOE_DF_SPLITS]))) {
         size_t n = floe_avro_value_count(v);
         int64_t *offs = floe_calloc(n ? n : 1, sizeof(int64_t));
         if (!offs)
@@ -339,7 +322,7 @@ static int build_data_file(floe_data_file **out, floe_manifest_reader *r, const 
         rc = floe_data_file_set_split_offsets(df, offs, n);
         floe_free(offs);
     }
-    if (!rc && (v = opt_value(d, r->d[D_EQUALITY]))) {
+    if (!rc && (v = opt_value(d, r->d[FLOE_DF_EQUALITY]))) {
         size_t n = floe_avro_value_count(v);
         int32_t *ids = floe_calloc(n ? n : 1, sizeof(int32_t));
         if (!ids)
@@ -349,9 +332,9 @@ static int build_data_file(floe_data_file **out, floe_manifest_reader *r, const 
         rc = floe_data_file_set_equality_ids(df, ids, n);
         floe_free(ids);
     }
-    if (!rc && (v = opt_value(d, r->d[D_SORT_ORDER])))
+    if (!rc && (v = opt_value(d, r->d[FLOE_DF_SORT_ORDER])))
         df->sort_order_id = floe_avro_value_get_int(v);
-    if (!rc && (v = opt_value(d, r->d[D_REFERENCED])))
+    if (!rc && (v = opt_value(d, r->d[FLOE_DF_REFERENCED])))
         rc = floe_data_file_set_referenced_data_file(df, floe_avro_value_get_string(v, NULL));
     return rc;
 }

@@ -7,6 +7,30 @@
 #include <floe/iceberg/literal.h>
 #include <floe/iceberg/types.h>
 
+/* Positions of the data_file fields (r2) in the entry schema built by
+ * floe_iceberg__manifest_entry_schema, in spec order; the reader looks the same fields up in
+ * this order by field id. */
+enum {
+    FLOE_DF_CONTENT,
+    FLOE_DF_PATH,
+    FLOE_DF_FORMAT,
+    FLOE_DF_PARTITION,
+    FLOE_DF_RECORDS,
+    FLOE_DF_SIZE,
+    FLOE_DF_COLUMN_SIZES,
+    FLOE_DF_VALUE_COUNTS,
+    FLOE_DF_NULL_COUNTS,
+    FLOE_DF_NAN_COUNTS,
+    FLOE_DF_LOWER,
+    FLOE_DF_UPPER,
+    FLOE_DF_KEY_METADATA,
+    FLOE_DF_SPLITS,
+    FLOE_DF_EQUALITY,
+    FLOE_DF_SORT_ORDER,
+    FLOE_DF_REFERENCED,
+    FLOE_DF_COUNT
+};
+
 /* The v2 manifest_entry schema with a partition record (r102) for `partition_type` (a struct
  * whose field ids are partition field ids). */
 int floe_iceberg__manifest_entry_schema(floe_avro_schema **out, const floe_type *partition_type);

@@ -16,26 +16,6 @@
 #include "iceberg/manifest_schema.h"
 
 enum { E_STATUS, E_SNAPSHOT, E_SEQ, E_FILE_SEQ, E_DATA_FILE };
-enum {
-    D_CONTENT,
-    D_PATH,
-    D_FORMAT,
-    D_PARTITION,
-    D_RECORDS,
-    D_SIZE,
-    D_COLUMN_SIZES,
-    D_VALUE_COUNTS,
-    D_NULL_COUNTS,
-    D_NAN_COUNTS,
-    D_LOWER,
-    D_UPPER,
-    D_KEY_METADATA,
-    D_SPLITS,
-    D_EQUALITY,
-    D_SORT_ORDER,
-    D_REFERENCED
-};
-
 typedef struct field_summary {
     bool contains_null;
     bool contains_nan;
@@ -191,6 +171,26 @@ static int set_opt_long(floe_avro_value *field, int64_t v)
 }
 
 /* One metrics map (array of key/value records); `which` selects the counter. */
+/* An optional array field: null unless `present`, else the n longs (or, when longs is NULL,
+ * the n ints). */
+static int set_optional_array(floe_avro_value *field, int present, const int64_t *longs,
+                              const int32_t *ints, size_t n)
+{
+    floe_avro_value *inner = NULL;
+    int rc = floe_avro_value_set_optional(&inner, field, present);
+    if (rc || !present)
+        return rc;
+    floe_avro_value_clear(inner);
+    for (size_t i = 0; !rc && i < n; i++) {
+        floe_avro_value *item = NULL;
+        rc = floe_avro_value_append(&item, inner);
+        if (!rc)
+            rc = longs ? floe_avro_value_set_long(item, longs[i])
+                       : floe_avro_value_set_int(item, ints[i]);
+    }
+    return rc;
+}
+
 static int fill_count_map(floe_avro_value *field, const floe_data_file *df, int which)
 {
     size_t present = 0;
@@ -341,66 +341,47 @@ static int write_entry(floe_manifest_writer *w, floe_manifest_status status, int
     if (!rc)
         rc = set_opt_long(floe_avro_value_field(r, E_FILE_SEQ), file_seq);
     if (!rc)
-        rc = floe_avro_value_set_int(floe_avro_value_field(d, D_CONTENT), (int32_t)df->content);
+        rc = floe_avro_value_set_int(floe_avro_value_field(d, FLOE_DF_CONTENT),
+                                     (int32_t)df->content);
     if (!rc)
-        rc = floe_avro_value_set_string(floe_avro_value_field(d, D_PATH), df->path);
+        rc = floe_avro_value_set_string(floe_avro_value_field(d, FLOE_DF_PATH), df->path);
     if (!rc)
-        rc = floe_avro_value_set_string(floe_avro_value_field(d, D_FORMAT), df->format);
-    floe_avro_value *part = floe_avro_value_field(d, D_PARTITION);
+        rc = floe_avro_value_set_string(floe_avro_value_field(d, FLOE_DF_FORMAT), df->format);
+    floe_avro_value *part = floe_avro_value_field(d, FLOE_DF_PARTITION);
     for (size_t i = 0; !rc && i < df->partition_count; i++)
         rc = floe_iceberg__literal_to_avro(floe_avro_value_field(part, i), &df->partition[i],
                                            floe_field_type(floe_type_field_at(w->ptype, i)));
     if (!rc)
-        rc = floe_avro_value_set_long(floe_avro_value_field(d, D_RECORDS), df->record_count);
+        rc = floe_avro_value_set_long(floe_avro_value_field(d, FLOE_DF_RECORDS), df->record_count);
     if (!rc)
-        rc = floe_avro_value_set_long(floe_avro_value_field(d, D_SIZE), df->file_size);
+        rc = floe_avro_value_set_long(floe_avro_value_field(d, FLOE_DF_SIZE), df->file_size);
     for (int which = 0; !rc && which < 4; which++)
-        rc = fill_count_map(floe_avro_value_field(d, D_COLUMN_SIZES + which), df, which);
+        rc = fill_count_map(floe_avro_value_field(d, FLOE_DF_COLUMN_SIZES + which), df, which);
     if (!rc)
-        rc = fill_bound_map(floe_avro_value_field(d, D_LOWER), df, 0);
+        rc = fill_bound_map(floe_avro_value_field(d, FLOE_DF_LOWER), df, 0);
     if (!rc)
-        rc = fill_bound_map(floe_avro_value_field(d, D_UPPER), df, 1);
+        rc = fill_bound_map(floe_avro_value_field(d, FLOE_DF_UPPER), df, 1);
     floe_avro_value *inner = NULL;
     if (!rc) {
-        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, D_KEY_METADATA),
+        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, FLOE_DF_KEY_METADATA),
                                           df->key_metadata != NULL);
         if (!rc && df->key_metadata)
             rc = floe_avro_value_set_bytes(inner, df->key_metadata, df->key_metadata_len);
     }
+    if (!rc)
+        rc = set_optional_array(floe_avro_value_field(d, FLOE_DF_SPLITS), df->has_split_offsets,
+                                df->split_offsets, NULL, df->split_count);
+    if (!rc)
+        rc = set_optional_array(floe_avro_value_field(d, FLOE_DF_EQUALITY), df->has_equality_ids,
+                                NULL, df->equality_ids, df->equality_count);
     if (!rc) {
-        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, D_SPLITS),
-                                          df->has_split_offsets);
-        if (!rc && df->has_split_offsets) {
-            floe_avro_value_clear(inner);
-            for (size_t i = 0; !rc && i < df->split_count; i++) {
-                floe_avro_value *item = NULL;
-                rc = floe_avro_value_append(&item, inner);
-                if (!rc)
-                    rc = floe_avro_value_set_long(item, df->split_offsets[i]);
-            }
-        }
-    }
-    if (!rc) {
-        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, D_EQUALITY),
-                                          df->has_equality_ids);
-        if (!rc && df->has_equality_ids) {
-            floe_avro_value_clear(inner);
-            for (size_t i = 0; !rc && i < df->equality_count; i++) {
-                floe_avro_value *item = NULL;
-                rc = floe_avro_value_append(&item, inner);
-                if (!rc)
-                    rc = floe_avro_value_set_int(item, df->equality_ids[i]);
-            }
-        }
-    }
-    if (!rc) {
-        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, D_SORT_ORDER),
+        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, FLOE_DF_SORT_ORDER),
                                           df->sort_order_id >= 0);
         if (!rc && df->sort_order_id >= 0)
             rc = floe_avro_value_set_int(inner, df->sort_order_id);
     }
     if (!rc) {
-        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, D_REFERENCED),
+        rc = floe_avro_value_set_optional(&inner, floe_avro_value_field(d, FLOE_DF_REFERENCED),
                                           df->referenced_data_file != NULL);
         if (!rc && df->referenced_data_file)
             rc = floe_avro_value_set_string(inner, df->referenced_data_file);
