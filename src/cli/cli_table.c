@@ -77,6 +77,14 @@ static void usage(FILE *out)
             "                              expire old snapshots and delete their files\n"
             "  remove-orphans TABLE [--older-than AGE] [--dry-run] [--json]\n"
             "                              delete unreferenced files older than AGE (3d)\n"
+            "  delete TABLE --filter EXPR [--dry-run]\n"
+            "                              delete the rows matching EXPR (copy-on-write)\n"
+            "  upsert TABLE FILE... --on COL[,COL] [--delete-unmatched] [--dry-run]\n"
+            "                              update matched rows that changed, insert the rest\n"
+            "  compact TABLE [--target-file-size BYTES] [--dry-run] [--json]\n"
+            "                              bin-pack small files; rewrite manifests\n"
+            "  inspect TABLE snapshots|history|manifests|files|partitions|refs|entries\n"
+            "                              [--json]  metadata tables\n"
             "Each subcommand has its own --help.\n\n"
             "Filters: id > 10 and region = 'eu', ts >= '2024-01-01T00:00:00+00:00',\n"
             "         name like 'a%%', x is null, x in (1, 2).\n"
@@ -1930,6 +1938,17 @@ int floe_cli_table(int argc, char **argv)
         return argc < 2 ? FLOE_EXIT_USAGE : FLOE_EXIT_OK;
     }
     const char *sub = argv[1];
+    /* Subcommands that live in their own files (cli_table_<name>.c); each parses argv[2..]. */
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } external[] = {{"delete", floe_cli_table_delete},
+                    {"upsert", floe_cli_table_upsert},
+                    {"compact", floe_cli_table_compact},
+                    {"inspect", floe_cli_table_inspect}};
+    for (size_t i = 0; i < sizeof external / sizeof external[0]; i++)
+        if (strcmp(sub, external[i].name) == 0)
+            return external[i].run(argc - 2, argv + 2);
     int maint = run_maintenance(sub, argc - 2, argv + 2);
     if (maint >= 0)
         return maint;

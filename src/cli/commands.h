@@ -24,5 +24,11 @@ int floe_cli_metadata(int argc, char **argv);
 int floe_cli_namespace(int argc, char **argv);
 int floe_cli_table(int argc, char **argv);
 int floe_cli_quickstart(int argc, char **argv);
+/* `floe table <sub>` subcommands kept in their own files; argv[0] is the first argument after
+ * the subcommand name. */
+int floe_cli_table_delete(int argc, char **argv);
+int floe_cli_table_upsert(int argc, char **argv);
+int floe_cli_table_compact(int argc, char **argv);
+int floe_cli_table_inspect(int argc, char **argv);
 
 #endif
