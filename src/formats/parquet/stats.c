@@ -63,46 +63,27 @@ int floe_parquet__stats_update_fixed(pqw_stats *s, pqw_order ord, int width, con
         int64_t lo, hi;
         bool is_unsigned = ord == PQW_ORD_U32 || ord == PQW_ORD_U64;
         bool w4 = ord == PQW_ORD_I32 || ord == PQW_ORD_U32;
-        if (w4) {
-            const int32_t *x = (const int32_t *)(const void *)v;
-            if (is_unsigned) {
-                uint32_t l = (uint32_t)x[0], h = l;
-                for (k = 1; k < n; k++) {
-                    uint32_t y = (uint32_t)x[k];
-                    l = y < l ? y : l;
-                    h = y > h ? y : h;
-                }
-                lo = l;
-                hi = h;
-            } else {
-                int32_t l = x[0], h = l;
-                for (k = 1; k < n; k++) {
-                    l = x[k] < l ? x[k] : l;
-                    h = x[k] > h ? x[k] : h;
-                }
-                lo = l;
-                hi = h;
+        const int32_t *x32 = (const int32_t *)(const void *)v;
+        const int64_t *x64 = (const int64_t *)(const void *)v;
+        /* 32-bit values widen to 64 bits with their order kept (zero-extended when unsigned). */
+        if (is_unsigned) {
+            uint64_t l = w4 ? (uint32_t)x32[0] : (uint64_t)x64[0], h = l;
+            for (k = 1; k < n; k++) {
+                uint64_t y = w4 ? (uint32_t)x32[k] : (uint64_t)x64[k];
+                l = y < l ? y : l;
+                h = y > h ? y : h;
             }
+            lo = (int64_t)l;
+            hi = (int64_t)h;
         } else {
-            const int64_t *x = (const int64_t *)(const void *)v;
-            if (is_unsigned) {
-                uint64_t l = (uint64_t)x[0], h = l;
-                for (k = 1; k < n; k++) {
-                    uint64_t y = (uint64_t)x[k];
-                    l = y < l ? y : l;
-                    h = y > h ? y : h;
-                }
-                lo = (int64_t)l;
-                hi = (int64_t)h;
-            } else {
-                int64_t l = x[0], h = l;
-                for (k = 1; k < n; k++) {
-                    l = x[k] < l ? x[k] : l;
-                    h = x[k] > h ? x[k] : h;
-                }
-                lo = l;
-                hi = h;
+            int64_t l = w4 ? x32[0] : x64[0], h = l;
+            for (k = 1; k < n; k++) {
+                int64_t y = w4 ? x32[k] : x64[k];
+                l = y < l ? y : l;
+                h = y > h ? y : h;
             }
+            lo = l;
+            hi = h;
         }
         if (!s->has) {
             s->imin = lo;
@@ -126,30 +107,18 @@ int floe_parquet__stats_update_fixed(pqw_stats *s, pqw_order ord, int width, con
         int64_t nan = 0;
         double l = INFINITY, h = -INFINITY;
         bool any = false;
-        if (ord == PQW_ORD_F32) {
-            const float *x = (const float *)(const void *)v;
-            for (k = 0; k < n; k++) {
-                float y = x[k];
-                if (y != y) {
-                    nan++;
-                    continue;
-                }
-                any = true;
-                l = y < l ? y : l;
-                h = y > h ? y : h;
+        const float *x32 = (const float *)(const void *)v;
+        const double *x64 = (const double *)(const void *)v;
+        for (k = 0; k < n; k++) {
+            /* Widening a float to double keeps its order and its NaN-ness. */
+            double y = ord == PQW_ORD_F32 ? (double)x32[k] : x64[k];
+            if (y != y) {
+                nan++;
+                continue;
             }
-        } else {
-            const double *x = (const double *)(const void *)v;
-            for (k = 0; k < n; k++) {
-                double y = x[k];
-                if (y != y) {
-                    nan++;
-                    continue;
-                }
-                any = true;
-                l = y < l ? y : l;
-                h = y > h ? y : h;
-            }
+            any = true;
+            l = y < l ? y : l;
+            h = y > h ? y : h;
         }
         if (nans)
             *nans += nan;
