@@ -672,6 +672,35 @@ static int one_file_args(const char **file, int *json, int argc, char **argv, co
     return 0;
 }
 
+/* What schema and meta share: FILE [--json], FILE opened and its footer read as JSON. Returns
+ * FLOE_EXIT_OK with *o and *md for the caller to release, or the exit code to return. */
+static int open_footer(opened *o, json_t **md, int *json, int argc, char **argv, const char *cmd)
+{
+    const char *file;
+    *md = NULL;
+    if (one_file_args(&file, json, argc, argv, cmd))
+        return FLOE_EXIT_USAGE;
+    int rc = open_file(o, file, NULL);
+    if (rc)
+        return floe_cli_fail(rc);
+    rc = floe_parquet_reader_metadata_json(md, o->reader);
+    if (rc) {
+        json_decref(*md);
+        *md = NULL;
+        close_file(o);
+        return floe_cli_fail(rc);
+    }
+    return FLOE_EXIT_OK;
+}
+
+static void print_json(const json_t *v)
+{
+    char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (text)
+        puts(text);
+    free(text);
+}
+
 static int cmd_schema(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
@@ -682,30 +711,22 @@ static int cmd_schema(int argc, char **argv)
                "Example: floe parquet schema data.parquet --json\n");
         return FLOE_EXIT_OK;
     }
-    const char *file;
     int json;
-    if (one_file_args(&file, &json, argc, argv, "schema"))
-        return FLOE_EXIT_USAGE;
     opened o;
-    int rc = open_file(&o, file, NULL);
-    if (rc)
-        return floe_cli_fail(rc);
-    json_t *md = NULL;
+    json_t *md;
+    int exit_code = open_footer(&o, &md, &json, argc, argv, "schema");
+    if (exit_code != FLOE_EXIT_OK)
+        return exit_code;
     struct ArrowSchema s;
     memset(&s, 0, sizeof(s));
-    rc = floe_parquet_reader_metadata_json(&md, o.reader);
-    if (rc == 0)
-        rc = floe_parquet_reader_schema(&s, o.reader);
+    int rc = floe_parquet_reader_schema(&s, o.reader);
     if (rc == 0) {
         json_t *elems = json_object_get(md, "schema");
         if (json) {
             json_t *out = json_object();
             json_object_set(out, "parquet", elems);
             json_object_set_new(out, "arrow", arrow_json(&s));
-            char *text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-            if (text)
-                puts(text);
-            free(text);
+            print_json(out);
             json_decref(out);
         } else {
             size_t i = 0;
@@ -742,22 +763,15 @@ static int cmd_meta(int argc, char **argv)
                "Example: floe parquet meta data.parquet\n");
         return FLOE_EXIT_OK;
     }
-    const char *file;
     int json;
-    if (one_file_args(&file, &json, argc, argv, "meta"))
-        return FLOE_EXIT_USAGE;
     opened o;
-    int rc = open_file(&o, file, NULL);
-    if (rc)
-        return floe_cli_fail(rc);
-    json_t *md = NULL;
-    rc = floe_parquet_reader_metadata_json(&md, o.reader);
-    if (rc == 0 && json) {
-        char *text = json_dumps(md, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        if (text)
-            puts(text);
-        free(text);
-    } else if (rc == 0) {
+    json_t *md;
+    int exit_code = open_footer(&o, &md, &json, argc, argv, "meta");
+    if (exit_code != FLOE_EXIT_OK)
+        return exit_code;
+    if (json) {
+        print_json(md);
+    } else {
         printf("version: %" JSON_INTEGER_FORMAT "\n",
                json_integer_value(json_object_get(md, "version")));
         printf("rows: %" JSON_INTEGER_FORMAT "\n",
@@ -812,7 +826,7 @@ static int cmd_meta(int argc, char **argv)
     }
     json_decref(md);
     close_file(&o);
-    return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+    return FLOE_EXIT_OK;
 }
 
 static int cmd_rewrite(int argc, char **argv)
