@@ -436,3 +436,43 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
     return floe_manager__log_op(t, NULL, "overwrite", filter ? "overwrite-filter" : "overwrite",
                                 rc ? 0 : records, rc);
 }
+
+/* Entry points for the other producers that remove rows (delete_rows.c); same behaviour as the
+ * static helpers above. */
+int floe_manager__rewrite_file(struct floe_manager_written *out, int64_t *removed, floe_table *t,
+                               struct floe_manager_plan *p, const struct floe_manager_task *task)
+{
+    return rewrite_file(out, removed, t, p, task);
+}
+
+int floe_manager__live_rows(int64_t *out, floe_table *t, struct floe_manager_plan *p,
+                            const struct floe_manager_task *task)
+{
+    return live_rows(out, t, p, task);
+}
+
+int floe_manager__count_matching(int64_t *out, floe_table *t, struct floe_manager_plan *p,
+                                 const struct floe_manager_task *task)
+{
+    *out = 0;
+    struct keep_state *k = NULL;
+    int rc = keep_open(&k, t, p, task, task->residual);
+    while (!rc) {
+        struct ArrowArray b;
+        memset(&b, 0, sizeof b);
+        if ((rc = keep_next(k, &b)) || !b.release)
+            break;
+        b.release(&b);
+    }
+    if (!rc)
+        *out = k->removed;
+    keep_free(k);
+    return rc;
+}
+
+int floe_manager__rewrite_manifest(floe_manifest_file **out, floe_table *t,
+                                   const struct floe_manager_plan *p, const uint8_t *del, size_t mi,
+                                   int64_t snapshot_id, const char *write_id)
+{
+    return rewrite_manifest(out, t, p, del, mi, snapshot_id, write_id);
+}

@@ -66,4 +66,24 @@ int floe_manager__read_manifest_list(floe_manifest_list **out, floe_table *t,
 int floe_manager__commit_snapshot(int64_t *snapshot_id, unsigned int *attempts, floe_table *t,
                                   const struct floe_manager_commit *c, const char *write_id);
 
+struct floe_manager_plan;
+struct floe_manager_task;
+
+/* Row removal shared by overwrite.c and delete_rows.c (defined in overwrite.c). */
+/* Rewrites planned file `task` without its rows matching task->residual and without rows its
+ * delete files remove; *removed receives the live rows dropped. */
+int floe_manager__rewrite_file(struct floe_manager_written *out, int64_t *removed, floe_table *t,
+                               struct floe_manager_plan *p, const struct floe_manager_task *task);
+/* The live rows of planned file `task` (record count less the rows its delete files remove). */
+int floe_manager__live_rows(int64_t *out, floe_table *t, struct floe_manager_plan *p,
+                            const struct floe_manager_task *task);
+/* The live rows of planned file `task` matching task->residual, without writing anything. */
+int floe_manager__count_matching(int64_t *out, floe_table *t, struct floe_manager_plan *p,
+                                 const struct floe_manager_task *task);
+/* Rewrites manifest `mi` of plan `p`: files flagged in `del` (per task) DELETED, others
+ * EXISTING. (transfer full) */
+int floe_manager__rewrite_manifest(floe_manifest_file **out, floe_table *t,
+                                   const struct floe_manager_plan *p, const uint8_t *del, size_t mi,
+                                   int64_t snapshot_id, const char *write_id);
+
 #endif
