@@ -191,18 +191,21 @@ static int set_optional_array(floe_avro_value *field, int present, const int64_t
     return rc;
 }
 
+/* Column sizes, value counts, null counts or NaN counts (which = 0..3); negative when unknown. */
+static int64_t count_metric(const floe_column_metrics *m, int which)
+{
+    return which == 0   ? m->column_size
+           : which == 1 ? m->value_count
+           : which == 2 ? m->null_value_count
+                        : m->nan_value_count;
+}
+
 static int fill_count_map(floe_avro_value *field, const floe_data_file *df, int which)
 {
     size_t present = 0;
-    for (size_t i = 0; i < df->metrics_count; i++) {
-        const floe_column_metrics *m = &df->metrics[i];
-        int64_t v = which == 0   ? m->column_size
-                    : which == 1 ? m->value_count
-                    : which == 2 ? m->null_value_count
-                                 : m->nan_value_count;
-        if (v >= 0)
+    for (size_t i = 0; i < df->metrics_count; i++)
+        if (count_metric(&df->metrics[i], which) >= 0)
             present++;
-    }
     floe_avro_value *arr = NULL;
     int rc = floe_avro_value_set_optional(&arr, field, present > 0);
     if (rc || !present)
@@ -210,10 +213,7 @@ static int fill_count_map(floe_avro_value *field, const floe_data_file *df, int 
     floe_avro_value_clear(arr);
     for (size_t i = 0; !rc && i < df->metrics_count; i++) {
         const floe_column_metrics *m = &df->metrics[i];
-        int64_t v = which == 0   ? m->column_size
-                    : which == 1 ? m->value_count
-                    : which == 2 ? m->null_value_count
-                                 : m->nan_value_count;
+        int64_t v = count_metric(m, which);
         if (v < 0)
             continue;
         floe_avro_value *kv = NULL;
