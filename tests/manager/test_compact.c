@@ -1,0 +1,693 @@
+/* Compaction and manifest rewrites (seed 001 Phase 11, "Change and maintain tables"): small
+ * files bin-packed per partition into a `replace` snapshot with the same rows, delete files
+ * applied while rewriting, concurrent appends rebased, concurrent removals refused with the
+ * written files cleaned up, dry runs, and merged manifests. DuckDB reads the live files. */
+/* nftw */
+#define _XOPEN_SOURCE 700
+
+#include "test_support.h"
+
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <floe/arrow/builder.h>
+#include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
+#include <floe/arrow/value.h>
+#include <floe/error.h>
+#include <floe/iceberg/manifest.h>
+#include <floe/parquet/writer.h>
+#include <floe/table.h>
+#include <floe/table_compact.h>
+
+#include "manager/deletes.h"
+#include "manager/manager_internal.h"
+#include "manager/write_internal.h"
+
+#define MAX_IDS 4096
+
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    int n = vsnprintf(NULL, 0, f, ap);
+    va_end(ap);
+    assert_true(n >= 0);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    va_start(ap, f);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    va_end(ap);
+    return s;
+}
+
+static floe_manager *open_mgr(const char *name)
+{
+    floe_manager_options o = FLOE_MANAGER_OPTIONS_INIT;
+    o.warehouse = floe_test_tmpdir(name);
+    o.retry_base_ms = 1;
+    floe_manager *m = NULL;
+    if (floe_manager_open(&m, &o))
+        fail_msg("open: %s", floe_error_last());
+    int rc = floe_manager_create_namespace(m, "db", NULL, 0);
+    assert_true(rc == 0 || rc == FLOE_EEXISTS);
+    return m;
+}
+
+static floe_table *create(floe_manager *m, const char *partition_by)
+{
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null, region string";
+    co.partition_by = partition_by;
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    return t;
+}
+
+/* Appends ids [start, start + n): region "eu" for even ids, "us" for odd. */
+static void append(floe_table *t, int64_t start, int64_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (int64_t i = start; i < start + n; i++) {
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+        assert_int_equal(
+            floe_arrow_builder_append_str(floe_arrow_builder_child(b, 1), i % 2 ? "us" : "eu"), 0);
+    }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, &a, 1), 0);
+    if (floe_table_append(NULL, t, &s, NULL))
+        fail_msg("append: %s", floe_error_last());
+    s.release(&s);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The sorted ids of a scan (snapshot -1: current). */
+static size_t scan_ids(int64_t *ids, floe_table *t, int64_t snapshot)
+{
+    floe_scan_options o = FLOE_SCAN_OPTIONS_INIT;
+    o.snapshot_id = snapshot;
+    struct ArrowArrayStream s;
+    if (floe_table_scan(&s, t, &o))
+        fail_msg("scan: %s", floe_error_last());
+    size_t n = 0;
+    for (;;) {
+        struct ArrowArray b;
+        assert_int_equal(floe_arrow_stream_get_next(&s, &b), 0);
+        if (!b.release)
+            break;
+        for (int64_t i = 0; i < b.length; i++) {
+            assert_true(n < MAX_IDS);
+            ids[n++] = floe_arrow_get_int64(b.children[0], b.offset + i);
+        }
+        b.release(&b);
+    }
+    s.release(&s);
+    qsort(ids, n, sizeof *ids, cmp_i64);
+    return n;
+}
+
+static floe_scan_plan *plan_of(floe_table *t, int64_t snapshot)
+{
+    floe_scan_options o = FLOE_SCAN_OPTIONS_INIT;
+    o.snapshot_id = snapshot;
+    floe_scan_plan *p = NULL;
+    if (floe_table_plan(&p, t, &o))
+        fail_msg("plan: %s", floe_error_last());
+    return p;
+}
+
+static size_t files_in(floe_table *t, const char *partition)
+{
+    floe_scan_plan *p = plan_of(t, -1);
+    size_t n = 0;
+    for (size_t i = 0; i < p->task_count; i++)
+        n += !partition || strcmp(p->tasks[i].partition, partition) == 0;
+    floe_scan_plan_free(p);
+    return n;
+}
+
+static json_t *last_snapshot(floe_table *t)
+{
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    json_t *last = json_incref(json_array_get(snaps, json_array_size(snaps) - 1));
+    json_decref(snaps);
+    return last;
+}
+
+static const char *summary_of(json_t *snap, const char *key)
+{
+    const char *v = json_string_value(json_object_get(json_object_get(snap, "summary"), key));
+    return v ? v : "(none)";
+}
+
+/* The ids DuckDB reads from the table's live data files (no delete files may apply). */
+static char *duckdb_ids(floe_table *t, const char *dir)
+{
+    floe_scan_plan *p = plan_of(t, -1);
+    size_t cap = 64 + p->task_count * 4200, len = 0;
+    char *spec = malloc(cap);
+    assert_non_null(spec);
+    len += (size_t)snprintf(spec + len, cap - len, "{\"data\":[");
+    for (size_t i = 0; i < p->task_count; i++) {
+        assert_int_equal(p->tasks[i].delete_count, 0);
+        len += (size_t)snprintf(spec + len, cap - len, "%s{\"path\":\"%s\",\"seq\":1}",
+                                i ? "," : "", p->tasks[i].path);
+    }
+    snprintf(spec + len, cap - len, "],\"deletes\":[]}");
+    floe_scan_plan_free(p);
+    char *path = fmt("%s/duck.json", dir);
+    assert_int_equal(floe_test_write_file(path, spec, strlen(spec)), 0);
+    char *out = NULL;
+    assert_int_equal(floe_test_node("manager_deletes.mjs", path, &out), 0);
+    char *nl = strchr(out, '\n');
+    if (nl)
+        *nl = '\0';
+    free(path);
+    free(spec);
+    return out;
+}
+
+static char *ids_text(const int64_t *ids, size_t n)
+{
+    size_t cap = n * 21 + 2, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(s + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
+    return s;
+}
+
+static void test_compact_fifty_appends_per_partition(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_fifty");
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 50; i++)
+        append(t, i * 20, 20);
+    assert_int_equal(files_in(t, "region=eu"), 50);
+    assert_int_equal(files_in(t, "region=us"), 50);
+    int64_t before_snap = floe_table_current_snapshot_id(t);
+    static int64_t before[MAX_IDS], after[MAX_IDS];
+    size_t nb = scan_ids(before, t, -1);
+    assert_int_equal(nb, 1000);
+
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, NULL))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_group_count(r), 2);
+    assert_int_equal(floe_compact_result_rewritten_files(r), 100);
+    assert_int_equal(floe_compact_result_added_files(r), 2);
+    assert_int_equal(floe_compact_result_added_records(r), 1000);
+    assert_int_equal(floe_compact_result_attempts(r), 1);
+    assert_true(floe_compact_result_snapshot_id(r) > 0);
+    assert_int_equal(floe_compact_result_snapshot_id(r), floe_table_current_snapshot_id(t));
+    const floe_compact_group *g = floe_compact_result_group(r, 0);
+    assert_non_null(g);
+    assert_string_equal(g->partition, "region=eu");
+    assert_int_equal(g->input_count, 50);
+    assert_int_equal(g->expected_files, 1);
+    floe_compact_result_free(r);
+
+    assert_int_equal(files_in(t, "region=eu"), 1);
+    assert_int_equal(files_in(t, "region=us"), 1);
+    size_t na = scan_ids(after, t, -1);
+    assert_int_equal(na, nb);
+    assert_memory_equal(before, after, nb * sizeof *before);
+
+    json_t *snap = last_snapshot(t);
+    assert_string_equal(json_string_value(json_object_get(snap, "operation")), "replace");
+    assert_string_equal(summary_of(snap, "added-data-files"), "2");
+    assert_string_equal(summary_of(snap, "deleted-data-files"), "100");
+    assert_string_equal(summary_of(snap, "added-records"), "1000");
+    assert_string_equal(summary_of(snap, "deleted-records"), "1000");
+    assert_string_equal(summary_of(snap, "total-records"), "1000");
+    assert_string_equal(summary_of(snap, "total-data-files"), "2");
+    json_decref(snap);
+
+    /* time travel to before the compaction reads the 100 small files */
+    floe_scan_plan *old = plan_of(t, before_snap);
+    assert_int_equal(old->task_count, 100);
+    floe_scan_plan_free(old);
+    assert_int_equal(scan_ids(after, t, before_snap), 1000);
+    assert_memory_equal(before, after, nb * sizeof *before);
+
+    /* nothing left to compact: no new snapshot */
+    int64_t cur = floe_table_current_snapshot_id(t);
+    assert_int_equal(floe_table_compact(&r, t, NULL), 0);
+    assert_int_equal(floe_compact_result_group_count(r), 0);
+    assert_int_equal(floe_compact_result_snapshot_id(r), -1);
+    floe_compact_result_free(r);
+    assert_int_equal(floe_table_current_snapshot_id(t), cur);
+
+    if (getenv("FLOE_INTEROP_DIR") && getenv("NODE")) {
+        char *duck = duckdb_ids(t, floe_manager_warehouse(m));
+        char *mine = ids_text(before, nb);
+        assert_string_equal(duck, mine);
+        free(duck);
+        free(mine);
+    }
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static void test_compact_min_input_files_and_target(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_options");
+    floe_table *t = create(m, NULL);
+    for (int i = 0; i < 4; i++)
+        append(t, i * 10, 10);
+    floe_compact_result *r = NULL;
+    /* four files: below the default minimum of five */
+    assert_int_equal(floe_table_compact(&r, t, NULL), 0);
+    assert_int_equal(floe_compact_result_group_count(r), 0);
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 4);
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_input_files = 2;
+    assert_int_equal(floe_table_compact(&r, t, &o), 0);
+    assert_int_equal(floe_compact_result_group_count(r), 1);
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 1);
+    /* a negative target is refused */
+    o.target_file_size = -1;
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_EINVALID);
+    assert_null(r);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+/* ---- deletes ---- */
+
+static int64_t write_parquet(floe_table *t, const char *path, struct ArrowSchema *schema,
+                             struct ArrowArray *batch, const floe_parquet_field_id *ids,
+                             size_t nids)
+{
+    floe_output_file *f = NULL;
+    assert_int_equal(t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE), 0);
+    floe_parquet_writer_options o = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+    o.field_ids = ids;
+    o.n_field_ids = nids;
+    floe_parquet_writer *w = NULL;
+    assert_int_equal(floe_parquet_writer_open(&w, f, schema, &o), 0);
+    assert_int_equal(floe_parquet_writer_write(w, batch), 0);
+    assert_int_equal(floe_parquet_writer_close(w, NULL), 0);
+    batch->release(batch);
+    schema->release(schema);
+    floe_input_file *in = NULL;
+    assert_int_equal(t->m->io->open(&in, t->m->io, path), 0);
+    uint64_t size = 0;
+    assert_int_equal(in->size(&size, in), 0);
+    floe_input_close(in);
+    return (int64_t)size;
+}
+
+/* A position delete file deleting positions pos[0..n) of data file `target`. */
+static floe_data_file *pos_delete(floe_table *t, const char *target, const int64_t *pos, size_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_arrow_schema_init(&schema, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(&schema, 2), 0);
+    assert_int_equal(floe_arrow_schema_init(schema.children[0], "u", "file_path", 0), 0);
+    assert_int_equal(floe_arrow_schema_init(schema.children[1], "l", "pos", 0), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(b, 0), target), 0);
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 1), pos[i]), 0);
+    }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    static const floe_parquet_field_id ids[2] = {{"file_path", FLOE_MANAGER_DELETE_FILE_PATH_ID},
+                                                 {"pos", FLOE_MANAGER_DELETE_POS_ID}};
+    char *path = fmt("%s/data/pos-del.parquet", floe_table_location(t));
+    int64_t size = write_parquet(t, path, &schema, &a, ids, 2);
+    floe_data_file *df = NULL;
+    assert_int_equal(
+        floe_data_file_new(&df, FLOE_CONTENT_POSITION_DELETES, path, "PARQUET", (int64_t)n, size),
+        0);
+    assert_int_equal(floe_data_file_set_referenced_data_file(df, target), 0);
+    free(path);
+    return df;
+}
+
+/* An equality delete file on column id deleting ids[0..n). */
+static floe_data_file *eq_delete(floe_table *t, const int64_t *idv, size_t n)
+{
+    const int32_t ids[1] = {1};
+    struct ArrowSchema schema;
+    assert_int_equal(floe_manager__arrow_schema(&schema, t->schema, ids, 1), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), idv[i]), 0);
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    char *path = fmt("%s/data/eq-del.parquet", floe_table_location(t));
+    int64_t size = write_parquet(t, path, &schema, &a, NULL, 0);
+    floe_data_file *df = NULL;
+    assert_int_equal(
+        floe_data_file_new(&df, FLOE_CONTENT_EQUALITY_DELETES, path, "PARQUET", (int64_t)n, size),
+        0);
+    assert_int_equal(floe_data_file_set_equality_ids(df, ids, 1), 0);
+    free(path);
+    return df;
+}
+
+/* Commits a "delete" snapshot with the delete files (freed). */
+static void commit_deletes(floe_table *t, floe_data_file **dfs, size_t n)
+{
+    char *path = fmt("%s/metadata/del-manifest.avro", floe_table_location(t));
+    floe_output_file *f = NULL;
+    assert_int_equal(t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE), 0);
+    free(path);
+    floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+    o.content = FLOE_MANIFEST_DELETES;
+    o.snapshot_id = 4242;
+    floe_manifest_writer *w = NULL;
+    assert_int_equal(floe_manifest_writer_new(&w, f, t->schema, t->spec, &o), 0);
+    floe_summary_delta delta = FLOE_SUMMARY_DELTA_INIT;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(floe_manifest_writer_add(w, dfs[i]), 0);
+        delta.added_delete_files++;
+        floe_data_file_free(dfs[i]);
+    }
+    floe_manifest_file *mf = NULL;
+    assert_int_equal(floe_manifest_writer_finish(&mf, w), 0);
+    floe_manifest_writer_free(w);
+    struct floe_manager_commit c;
+    memset(&c, 0, sizeof c);
+    c.operation = "delete";
+    c.snapshot_id = 4242;
+    const floe_manifest_file *ms[1] = {mf};
+    c.manifests = ms;
+    c.manifest_count = 1;
+    c.delta = delta;
+    int64_t sid = 0;
+    unsigned int attempts = 0;
+    if (floe_manager__commit_snapshot(&sid, &attempts, t, &c, "test"))
+        fail_msg("commit deletes: %s", floe_error_last());
+    floe_manifest_file_free(mf);
+}
+
+static void test_compact_applies_position_and_equality_deletes(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_deletes");
+    floe_table *t = create(m, NULL);
+    for (int i = 0; i < 3; i++)
+        append(t, i * 100, 100);
+    floe_scan_plan *p = plan_of(t, -1);
+    assert_int_equal(p->task_count, 3);
+    floe_scan_plan_free(p);
+    /* the position delete targets the file of the first append: the oldest snapshot's file */
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    int64_t s1 = json_integer_value(json_object_get(json_array_get(snaps, 0), "snapshot-id"));
+    json_decref(snaps);
+    p = plan_of(t, s1);
+    assert_int_equal(p->task_count, 1);
+    char *first = strdup(p->tasks[0].path);
+    floe_scan_plan_free(p);
+    const int64_t pos[3] = {0, 5, 99}; /* ids 0, 5, 99 */
+    const int64_t eq[2] = {150, 250};
+    floe_data_file *dfs[2] = {pos_delete(t, first, pos, 3), eq_delete(t, eq, 2)};
+    commit_deletes(t, dfs, 2);
+    static int64_t want[MAX_IDS], got[MAX_IDS];
+    size_t nw = scan_ids(want, t, -1);
+    assert_int_equal(nw, 295);
+
+    /* three files (below the minimum of five) qualify because delete files apply to them */
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, NULL))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 3);
+    assert_int_equal(floe_compact_result_rewritten_records(r), 300);
+    assert_int_equal(floe_compact_result_added_records(r), 295);
+    assert_true(floe_compact_result_group(r, 0)->delete_files >= 2);
+    floe_compact_result_free(r);
+
+    p = plan_of(t, -1);
+    assert_int_equal(p->task_count, 1);
+    assert_int_equal(p->tasks[0].record_count, 295);
+    /* the new file holds only live rows: no delete file applies to it */
+    assert_int_equal(p->tasks[0].delete_count, 0);
+    floe_scan_plan_free(p);
+    size_t ng = scan_ids(got, t, -1);
+    assert_int_equal(ng, nw);
+    assert_memory_equal(want, got, nw * sizeof *want);
+    json_t *snap = last_snapshot(t);
+    assert_string_equal(json_string_value(json_object_get(snap, "operation")), "replace");
+    assert_string_equal(summary_of(snap, "added-records"), "295");
+    assert_string_equal(summary_of(snap, "deleted-records"), "300");
+    json_decref(snap);
+    if (getenv("FLOE_INTEROP_DIR") && getenv("NODE")) {
+        char *duck = duckdb_ids(t, floe_manager_warehouse(m));
+        char *mine = ids_text(want, nw);
+        assert_string_equal(duck, mine);
+        free(duck);
+        free(mine);
+    }
+    free(first);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+/* ---- concurrency ---- */
+
+struct race {
+    floe_manager *m;
+    int overwrite; /* 0: append, 1: overwrite removing region us */
+    int calls;
+};
+
+/* Runs once, between the compaction's plan and its first commit, through another handle. */
+static int race_hook(floe_table *t, void *ctx)
+{
+    (void)t;
+    struct race *rc = ctx;
+    if (rc->calls++)
+        return 0;
+    floe_table *other = NULL;
+    assert_int_equal(floe_manager_load_table(&other, rc->m, "db.t"), 0);
+    if (!rc->overwrite) {
+        append(other, 5000, 10);
+    } else {
+        struct ArrowSchema schema;
+        assert_int_equal(floe_table_arrow_schema(&schema, other), 0);
+        struct ArrowArrayStream s;
+        assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, NULL, 0), 0);
+        if (floe_table_overwrite(NULL, other, &s, "region = 'us'", NULL))
+            fail_msg("overwrite: %s", floe_error_last());
+        s.release(&s);
+    }
+    floe_table_free(other);
+    return 0;
+}
+
+static void test_compact_racing_append_keeps_both(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_race_append");
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 6; i++)
+        append(t, i * 10, 10);
+    struct race race = {m, 0, 0};
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.before_commit = race_hook;
+    o.before_commit_ctx = &race;
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_attempts(r), 2);
+    assert_int_equal(floe_compact_result_rewritten_files(r), 12);
+    floe_compact_result_free(r);
+    static int64_t ids[MAX_IDS];
+    assert_int_equal(scan_ids(ids, t, -1), 70);
+    assert_int_equal(ids[0], 0);
+    assert_int_equal(ids[69], 5009);
+    /* one compacted file per partition plus the racing append's two */
+    assert_int_equal(files_in(t, "region=eu"), 2);
+    assert_int_equal(files_in(t, "region=us"), 2);
+    json_t *snap = last_snapshot(t);
+    assert_string_equal(json_string_value(json_object_get(snap, "operation")), "replace");
+    assert_string_equal(summary_of(snap, "total-records"), "70");
+    json_decref(snap);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static const char *const *nftw_known;
+static size_t nftw_nknown, nftw_unknown;
+
+static int count_unknown(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_F || !strstr(path, ".parquet"))
+        return 0;
+    for (size_t i = 0; i < nftw_nknown; i++)
+        if (strstr(nftw_known[i], path) || strstr(path, nftw_known[i]))
+            return 0;
+    nftw_unknown++;
+    return 0;
+}
+
+static void test_compact_racing_overwrite_conflicts_and_cleans_up(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_race_overwrite");
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 6; i++)
+        append(t, i * 10, 10);
+    /* every Parquet file that exists before the compaction */
+    floe_scan_plan *p = plan_of(t, -1);
+    const char **known = calloc(p->task_count, sizeof *known);
+    assert_non_null(known);
+    for (size_t i = 0; i < p->task_count; i++)
+        known[i] = p->tasks[i].path;
+    struct race race = {m, 1, 0};
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.before_commit = race_hook;
+    o.before_commit_ctx = &race;
+    floe_compact_result *r = NULL;
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_ECONFLICT);
+    assert_null(r);
+    assert_non_null(strstr(floe_error_last(), "was removed while it was being compacted"));
+    /* the table is as the overwrite left it */
+    assert_int_equal(floe_table_refresh(t), 0);
+    json_t *snap = last_snapshot(t);
+    assert_string_equal(json_string_value(json_object_get(snap, "operation")), "overwrite");
+    json_decref(snap);
+    static int64_t ids[MAX_IDS];
+    assert_int_equal(scan_ids(ids, t, -1), 30);
+    assert_int_equal(files_in(t, "region=eu"), 6);
+    /* the files the compaction wrote are gone */
+    nftw_known = known;
+    nftw_nknown = p->task_count;
+    nftw_unknown = 0;
+    char *data = fmt("%s/data", floe_table_location(t));
+    assert_int_equal(nftw(data, count_unknown, 8, FTW_PHYS), 0);
+    assert_int_equal(nftw_unknown, 0);
+    free(data);
+    free(known);
+    floe_scan_plan_free(p);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+/* ---- dry run, manifests ---- */
+
+static void test_compact_dry_run_changes_nothing(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_dry");
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 5; i++)
+        append(t, i * 10, 10);
+    int64_t cur = floe_table_current_snapshot_id(t);
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.dry_run = 1;
+    floe_compact_result *r = NULL;
+    assert_int_equal(floe_table_compact(&r, t, &o), 0);
+    assert_true(floe_compact_result_dry_run(r));
+    assert_int_equal(floe_compact_result_group_count(r), 2);
+    assert_int_equal(floe_compact_result_snapshot_id(r), -1);
+    assert_int_equal(floe_compact_result_added_files(r), 0);
+    const floe_compact_group *g = floe_compact_result_group(r, 1);
+    assert_string_equal(g->partition, "region=us");
+    assert_int_equal(g->input_count, 5);
+    assert_true(g->input_bytes > 0);
+    assert_int_equal(g->expected_files, 1);
+    json_t *j = NULL;
+    assert_int_equal(floe_compact_result_json(&j, r), 0);
+    assert_int_equal(json_array_size(json_object_get(j, "groups")), 2);
+    assert_true(json_is_true(json_object_get(j, "dry-run")));
+    json_decref(j);
+    floe_compact_result_free(r);
+    assert_int_equal(floe_table_refresh(t), 0);
+    assert_int_equal(floe_table_current_snapshot_id(t), cur);
+    assert_int_equal(files_in(t, NULL), 10);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static void test_rewrite_manifests_merges_with_same_rows(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_manifests");
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 8; i++)
+        append(t, i * 10, 10);
+    floe_scan_plan *p = plan_of(t, -1);
+    assert_int_equal(p->manifests_total, 8);
+    floe_scan_plan_free(p);
+    static int64_t before[MAX_IDS], after[MAX_IDS];
+    size_t nb = scan_ids(before, t, -1);
+    floe_compact_result *r = NULL;
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.dry_run = 1;
+    assert_int_equal(floe_table_rewrite_manifests(&r, t, &o), 0);
+    assert_int_equal(floe_compact_result_rewritten_files(r), 8);
+    assert_int_equal(floe_compact_result_snapshot_id(r), -1);
+    floe_compact_result_free(r);
+    if (floe_table_rewrite_manifests(&r, t, NULL))
+        fail_msg("rewrite manifests: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 8);
+    assert_int_equal(floe_compact_result_added_files(r), 1);
+    floe_compact_result_free(r);
+    p = plan_of(t, -1);
+    assert_int_equal(p->manifests_total, 1);
+    assert_int_equal(p->task_count, 16);
+    floe_scan_plan_free(p);
+    size_t na = scan_ids(after, t, -1);
+    assert_int_equal(na, nb);
+    assert_memory_equal(before, after, nb * sizeof *before);
+    json_t *snap = last_snapshot(t);
+    assert_string_equal(json_string_value(json_object_get(snap, "operation")), "replace");
+    assert_string_equal(summary_of(snap, "total-records"), "80");
+    assert_string_equal(summary_of(snap, "total-data-files"), "16");
+    json_decref(snap);
+    /* one manifest left: nothing to merge */
+    assert_int_equal(floe_table_rewrite_manifests(&r, t, NULL), 0);
+    assert_int_equal(floe_compact_result_snapshot_id(r), -1);
+    floe_compact_result_free(r);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_compact_fifty_appends_per_partition),
+        cmocka_unit_test(test_compact_min_input_files_and_target),
+        cmocka_unit_test(test_compact_applies_position_and_equality_deletes),
+        cmocka_unit_test(test_compact_racing_append_keeps_both),
+        cmocka_unit_test(test_compact_racing_overwrite_conflicts_and_cleans_up),
+        cmocka_unit_test(test_compact_dry_run_changes_nothing),
+        cmocka_unit_test(test_rewrite_manifests_merges_with_same_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
