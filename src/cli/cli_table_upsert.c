@@ -1,12 +1,319 @@
-/* PLACEHOLDER: replaced by the owner of 'floe table upsert'. */
+/* `floe table upsert TABLE FILE... --on COL[,COL] [--delete-unmatched] [--dry-run] [--json]
+ * [--warehouse DIR]`: upserts the rows of Parquet files by join columns (floe_table_upsert).
+ * The files are read in order as one source; CSV input is not accepted here (the CSV reader
+ * of `floe table append` is private to cli_table.c). */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
+
+#include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
+#include <floe/error.h>
+#include <floe/io.h>
+#include <floe/parquet/reader.h>
+#include <floe/table.h>
+#include <floe/table_upsert.h>
+
+#include "cli/cli_util.h"
 #include "cli/commands.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: floe table upsert TABLE FILE... --on COL[,COL...] [--delete-unmatched]\n"
+            "                         [--dry-run] [--json] [--warehouse DIR]\n"
+            "\n"
+            "Upserts the rows of the Parquet FILEs into TABLE, matching rows by the --on\n"
+            "columns: rows whose key is not in the table are inserted, rows whose key is in the\n"
+            "table replace it when a non-key value differs (unchanged rows cause no write).\n"
+            "Source keys must be unique and not null. Only data files whose partition and key\n"
+            "bounds may hold a source key are read. One snapshot is committed; none when\n"
+            "nothing changes. CSV input is not supported: convert it to Parquet first.\n"
+            "\n"
+            "  --on COL[,COL]      join columns (required), present in the table and the files\n"
+            "  --delete-unmatched  also delete table rows whose key is not in the files\n"
+            "  --dry-run           report what would change; change nothing\n"
+            "  --json              print the result as a JSON object\n"
+            "  --warehouse DIR     warehouse directory (default ./warehouse or $FLOE_WAREHOUSE)\n"
+            "  -h, --help          this help\n"
+            "\n"
+            "Exit codes: 0 ok, 1 error, 2 usage, 3 table not found, 4 concurrent change,\n"
+            "5 invalid input (null or duplicate key, missing join column).\n");
+}
+
+struct args {
+    const char *table, *on, *warehouse;
+    const char **files;
+    size_t nfiles;
+    int delete_unmatched, dry_run, json;
+};
+
+/* Returns -1 when help was printed, FLOE_EXIT_USAGE on a bad command line, 0 otherwise. */
+static int parse(struct args *a, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (floe_cli__is_help(s)) {
+            usage(stdout);
+            return -1;
+        } else if (strcmp(s, "--dry-run") == 0) {
+            a->dry_run = 1;
+        } else if (strcmp(s, "--json") == 0) {
+            a->json = 1;
+        } else if (strcmp(s, "--delete-unmatched") == 0) {
+            a->delete_unmatched = 1;
+        } else if (strcmp(s, "--on") == 0 || strcmp(s, "--warehouse") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "floe: table upsert: %s needs a value\n", s);
+                return FLOE_EXIT_USAGE;
+            }
+            if (s[2] == 'o')
+                a->on = argv[++i];
+            else
+                a->warehouse = argv[++i];
+        } else if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "floe: unknown option '%s' for 'table upsert'\n", s);
+            return FLOE_EXIT_USAGE;
+        } else if (!a->table) {
+            a->table = s;
+        } else {
+            a->files[a->nfiles++] = s;
+        }
+    }
+    if (!a->table || !a->nfiles || !a->on || !*a->on) {
+        fprintf(stderr, "floe: table upsert: TABLE, at least one FILE and --on COL are required "
+                        "(see floe table upsert --help)\n");
+        return FLOE_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < a->nfiles; i++) {
+        size_t n = strlen(a->files[i]);
+        if (n >= 4 && strcmp(a->files[i] + n - 4, ".csv") == 0) {
+            fprintf(stderr,
+                    "floe: table upsert: '%s': CSV input is not supported by upsert; convert it "
+                    "to Parquet (e.g. with DuckDB) and pass the .parquet file\n",
+                    a->files[i]);
+            return FLOE_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+/* Splits "a,b" into the join column list (in place in `buf`). */
+static size_t split_cols(char *buf, const char **cols, size_t cap)
+{
+    size_t n = 0;
+    for (char *p = buf; p && n < cap;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        while (*p == ' ')
+            p++;
+        size_t len = strlen(p);
+        while (len && p[len - 1] == ' ')
+            p[--len] = '\0';
+        if (*p)
+            cols[n++] = p;
+        p = comma ? comma + 1 : NULL;
+    }
+    return n;
+}
+
+/* The files as one stream: the batches of each file in turn, every file with the first
+ * file's column names. */
+struct multi {
+    const char *const *files;
+    size_t nfiles, next;
+    floe_file_io *io;
+    floe_input_file *in;
+    floe_parquet_reader *reader;
+    struct ArrowArrayStream cur;
+    struct ArrowSchema first;
+};
+
+static void multi_close_current(struct multi *m)
+{
+    floe_arrow_stream_release(&m->cur);
+    floe_parquet_reader_free(m->reader);
+    floe_input_close(m->in);
+    m->reader = NULL;
+    m->in = NULL;
+}
+
+static int same_columns(const struct ArrowSchema *a, const struct ArrowSchema *b)
+{
+    if (a->n_children != b->n_children)
+        return 0;
+    for (int64_t i = 0; i < a->n_children; i++)
+        if (strcmp(a->children[i]->name ? a->children[i]->name : "",
+                   b->children[i]->name ? b->children[i]->name : "") != 0 ||
+            strcmp(a->children[i]->format, b->children[i]->format) != 0)
+            return 0;
+    return 1;
+}
+
+static int multi_open(struct multi *m, size_t i)
+{
+    const char *path = m->files[i];
+    struct ArrowSchema s;
+    memset(&s, 0, sizeof s);
+    int rc = m->io->open(&m->in, m->io, path);
+    if (!rc)
+        rc = floe_parquet_reader_open(&m->reader, m->in, NULL);
+    if (!rc)
+        rc = floe_parquet_reader_schema(&s, m->reader);
+    if (!rc && i == 0)
+        rc = floe_arrow_schema_copy(&m->first, &s);
+    if (!rc && i > 0 && !same_columns(&m->first, &s))
+        rc = floe_error_set(FLOE_EINVALID,
+                            "'%s' has other columns than '%s'; upsert files must share one "
+                            "schema",
+                            path, m->files[0]);
+    if (!rc)
+        rc = floe_parquet_reader_stream(&m->cur, m->reader);
+    floe_arrow_schema_release(&s);
+    if (rc) {
+        multi_close_current(m);
+        return floe_error_wrap(rc, "cannot read '%s' (Parquet expected)", path);
+    }
+    return 0;
+}
+
+static int multi_next(void *state, struct ArrowArray *out)
+{
+    struct multi *m = state;
+    memset(out, 0, sizeof *out);
+    for (;;) {
+        if (!m->reader) {
+            if (m->next >= m->nfiles)
+                return 0;
+            int rc = multi_open(m, m->next++);
+            if (rc)
+                return rc;
+        }
+        int rc = floe_arrow_stream_get_next(&m->cur, out);
+        if (rc)
+            return floe_error_wrap(rc, "reading '%s'", m->files[m->next - 1]);
+        if (out->release)
+            return 0;
+        multi_close_current(m);
+    }
+}
+
+static void multi_free(void *state)
+{
+    struct multi *m = state;
+    if (!m)
+        return;
+    multi_close_current(m);
+    floe_arrow_schema_release(&m->first);
+    floe_file_io_free(m->io);
+    free(m);
+}
+
+static int multi_stream(struct ArrowArrayStream *out, const char *const *files, size_t n)
+{
+    memset(out, 0, sizeof *out);
+    struct multi *m = calloc(1, sizeof *m);
+    if (!m)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    m->files = files;
+    m->nfiles = n;
+    struct ArrowSchema copy;
+    memset(&copy, 0, sizeof copy);
+    int rc = floe_posix_file_io_new(&m->io);
+    if (!rc)
+        rc = multi_open(m, m->next++);
+    if (!rc)
+        rc = floe_arrow_schema_copy(&copy, &m->first);
+    if (!rc && (rc = floe_arrow_stream_from_callback(out, &copy, multi_next, m, multi_free)))
+        floe_arrow_schema_release(&copy);
+    if (rc)
+        multi_free(m);
+    return rc;
+}
+
+static int print_result(const struct args *a, const floe_upsert_result *r)
+{
+    if (a->json) {
+        json_t *j = json_object();
+        if (!j)
+            return floe_cli_fail(floe_error_set(FLOE_ENOMEM, "out of memory"));
+        json_object_set_new(j, "table", json_string(a->table));
+        json_object_set_new(j, "dry_run", json_boolean(a->dry_run));
+        json_object_set_new(j, "snapshot_id",
+                            r->snapshot_id ? json_integer(r->snapshot_id) : json_null());
+        json_object_set_new(j, "inserted_rows", json_integer(r->inserted_rows));
+        json_object_set_new(j, "updated_rows", json_integer(r->updated_rows));
+        json_object_set_new(j, "unchanged_rows", json_integer(r->unchanged_rows));
+        json_object_set_new(j, "deleted_rows", json_integer(r->deleted_rows));
+        json_object_set_new(j, "files_rewritten", json_integer(r->files_rewritten));
+        json_object_set_new(j, "files_added", json_integer(r->files_added));
+        json_object_set_new(j, "files_scanned", json_integer(r->files_scanned));
+        json_object_set_new(j, "files_pruned", json_integer(r->files_pruned));
+        json_object_set_new(j, "attempts", json_integer(r->attempts));
+        int rc = floe_cli__print_json(j);
+        json_decref(j);
+        return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+    }
+    printf("%s%s: %" PRId64 " inserted, %" PRId64 " updated, %" PRId64 " unchanged, %" PRId64
+           " deleted; %" PRId64 " data files rewritten (%" PRId64 " read, %" PRId64 " pruned)",
+           a->dry_run ? "dry run, nothing changed: " : "", a->table, r->inserted_rows,
+           r->updated_rows, r->unchanged_rows, r->deleted_rows, r->files_rewritten,
+           r->files_scanned, r->files_pruned);
+    if (r->snapshot_id)
+        printf("; snapshot %" PRId64, r->snapshot_id);
+    printf("\n");
+    return FLOE_EXIT_OK;
+}
 
 int floe_cli_table_upsert(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "floe: 'table upsert' is not built yet\n");
-    return FLOE_EXIT_ERROR;
+    struct args a;
+    memset(&a, 0, sizeof a);
+    a.files = calloc((size_t)(argc > 0 ? argc : 1), sizeof *a.files);
+    if (!a.files)
+        return floe_cli_fail(floe_error_set(FLOE_ENOMEM, "out of memory"));
+    int prc = parse(&a, argc, argv);
+    if (prc) {
+        free(a.files);
+        return prc < 0 ? FLOE_EXIT_OK : prc;
+    }
+    char *on = strdup(a.on);
+    const char *cols[64];
+    size_t ncols = on ? split_cols(on, cols, 64) : 0;
+    if (!ncols) {
+        fprintf(stderr, "floe: table upsert: --on needs at least one column name\n");
+        free(on);
+        free(a.files);
+        return FLOE_EXIT_USAGE;
+    }
+    floe_manager_options mo = FLOE_MANAGER_OPTIONS_INIT;
+    mo.warehouse = a.warehouse;
+    floe_manager *m = NULL;
+    floe_table *t = NULL;
+    floe_upsert_result r;
+    memset(&r, 0, sizeof r);
+    floe_upsert_options o = FLOE_UPSERT_OPTIONS_INIT;
+    o.dry_run = a.dry_run;
+    o.delete_unmatched = a.delete_unmatched;
+    struct ArrowArrayStream s;
+    memset(&s, 0, sizeof s);
+    int rc = floe_manager_open(&m, &mo);
+    if (!rc)
+        rc = floe_manager_load_table(&t, m, a.table);
+    if (!rc)
+        rc = multi_stream(&s, a.files, a.nfiles);
+    if (!rc)
+        rc = floe_table_upsert(&r, t, &s, cols, ncols, &o);
+    if (s.release)
+        s.release(&s);
+    int exit_code = rc ? floe_cli_fail(rc) : print_result(&a, &r);
+    floe_table_free(t);
+    floe_manager_free(m);
+    free(on);
+    free(a.files);
+    return exit_code;
 }
