@@ -850,6 +850,7 @@ int floe_table_compact(floe_compact_result **out, floe_table *t, const floe_comp
         return floe_error_set(FLOE_EVERSION, "floe_compact_options version %u is not %d",
                               opts->version, FLOE_COMPACT_OPTIONS_VERSION);
     struct settings s;
+    memset(&s, 0, sizeof s);
     struct floe_manager_plan p;
     memset(&p, 0, sizeof p);
     struct group *groups = NULL;
