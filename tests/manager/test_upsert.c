@@ -527,6 +527,84 @@ static void test_upsert_honours_position_deletes_T061b(void **state)
     floe_manager_free(m);
 }
 
+/* The live data files read by DuckDB hold the rows floe's scan returns, after an upsert made
+ * through the CLI from a Parquet file floe wrote. */
+static void test_upsert_cli_result_read_by_duckdb_T061a(void **state)
+{
+    (void)state;
+    FLOE_REQUIRE_INTEROP();
+    const char *bin = floe_test_floe_bin();
+    if (!bin)
+        skip();
+    floe_manager *m = NULL;
+    floe_table *t = make_table(&m, "ups_duckdb", "region");
+    struct row *base = range_rows(0, 50);
+    append_rows(t, base, 50);
+    /* the source: ids 40..59 with v changed for even ids, written by floe as Parquet */
+    floe_manager *m2 = NULL;
+    floe_table *src_t = make_table(&m2, "ups_duckdb_src", NULL);
+    struct row *src = range_rows(40, 20);
+    for (size_t i = 0; i < 20; i += 2)
+        src[i].v += 1;
+    append_rows(src_t, src, 20);
+    char cmd[8192], file[4096];
+    snprintf(file, sizeof file, "%s/src.parquet", floe_manager_warehouse(m2));
+    snprintf(cmd, sizeof cmd,
+             "'%s' table scan db.t --format parquet --output '%s' --warehouse '%s'", bin, file,
+             floe_manager_warehouse(m2));
+    char *out = NULL;
+    assert_int_equal(floe_test_run(cmd, 1, &out), 0);
+    free(out);
+    snprintf(cmd, sizeof cmd, "'%s' table upsert db.t '%s' --on id --json --warehouse '%s'", bin,
+             file, floe_manager_warehouse(m));
+    assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+    json_error_t err;
+    json_t *j = json_loads(out, 0, &err);
+    if (!j)
+        fail_msg("upsert output: %s", out);
+    free(out);
+    assert_int_equal(json_integer_value(json_object_get(j, "inserted_rows")), 10);
+    assert_int_equal(json_integer_value(json_object_get(j, "updated_rows")), 5);
+    assert_int_equal(json_integer_value(json_object_get(j, "unchanged_rows")), 5);
+    json_decref(j);
+    assert_int_equal(floe_table_refresh(t), 0);
+    struct row *want = range_rows(0, 60);
+    for (size_t i = 40; i < 60; i += 2)
+        want[i].v += 1;
+    assert_rows(t, want, 60);
+    /* DuckDB over the live files (no delete files here) */
+    struct floe_manager_plan p;
+    memset(&p, 0, sizeof p);
+    assert_int_equal(floe_manager__plan(&p, t, NULL), 0);
+    size_t cap = 64, used = 0;
+    char *args = calloc(cap, 1);
+    assert_non_null(args);
+    for (size_t i = 0; i < p.count; i++) {
+        const char *path = floe_data_file_path(p.tasks[i].df);
+        size_t need = used + strlen(path) + 4;
+        if (need >= cap) {
+            cap = need * 2;
+            args = realloc(args, cap);
+            assert_non_null(args);
+        }
+        used += (size_t)snprintf(args + used, cap - used, "'%s' ", path);
+    }
+    floe_manager__plan_free(&p);
+    assert_int_equal(floe_test_node("manager_upsert.mjs", args, &out), 0);
+    free(args);
+    char *exp = rows_text(want, 60);
+    assert_string_equal(out, exp);
+    free(exp);
+    free(out);
+    free(want);
+    free(src);
+    free(base);
+    floe_table_free(src_t);
+    floe_manager_free(m2);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_upsert_rejects_bad_keys_T061c),
         cmocka_unit_test(test_upsert_prunes_files_by_key_bounds_T061b),
         cmocka_unit_test(test_upsert_honours_position_deletes_T061b),
+        cmocka_unit_test(test_upsert_cli_result_read_by_duckdb_T061a),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
