@@ -14,9 +14,17 @@
 #include <floe/arrow/builder.h>
 #include <floe/arrow/stream.h>
 #include <floe/arrow/value.h>
+#include <floe/arrow/schema.h>
 #include <floe/error.h>
+#include <floe/iceberg/manifest.h>
+#include <floe/parquet/writer.h>
 #include <floe/table.h>
 #include <floe/table_delete.h>
+#include <floe/table_inspect.h>
+
+#include "manager/deletes.h"
+#include "manager/manager_internal.h"
+#include "manager/write_internal.h"
 
 static floe_table *make_table(floe_manager **m, const char *wh, const char *partition_by)
 {
@@ -253,6 +261,135 @@ static void test_delete_dry_run_changes_nothing(void **state)
     floe_manager_free(m);
 }
 
+/* Commits a position delete file removing rows `pos` of data file `target` (a "delete"
+ * snapshot written with floe's Parquet and manifest writers). */
+static void commit_position_deletes(floe_table *t, const char *target, const int64_t *pos, size_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_arrow_schema_init(&schema, "+s", "", 0), 0);
+    assert_int_equal(floe_arrow_schema_alloc_children(&schema, 2), 0);
+    assert_int_equal(floe_arrow_schema_init(schema.children[0], "u", "file_path", 0), 0);
+    assert_int_equal(floe_arrow_schema_init(schema.children[1], "l", "pos", 0), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(b, 0), target), 0);
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 1), pos[i]), 0);
+    }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/data/pos-deletes.parquet", floe_table_location(t));
+    floe_output_file *f = NULL;
+    assert_int_equal(t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE), 0);
+    static const floe_parquet_field_id ids[2] = {{"file_path", FLOE_MANAGER_DELETE_FILE_PATH_ID},
+                                                 {"pos", FLOE_MANAGER_DELETE_POS_ID}};
+    floe_parquet_writer_options po = FLOE_PARQUET_WRITER_OPTIONS_INIT;
+    po.field_ids = ids;
+    po.n_field_ids = 2;
+    floe_parquet_writer *w = NULL;
+    assert_int_equal(floe_parquet_writer_open(&w, f, &schema, &po), 0);
+    assert_int_equal(floe_parquet_writer_write(w, &a), 0);
+    assert_int_equal(floe_parquet_writer_close(w, NULL), 0);
+    a.release(&a);
+    schema.release(&schema);
+    floe_input_file *in = NULL;
+    uint64_t size = 0;
+    assert_int_equal(t->m->io->open(&in, t->m->io, path), 0);
+    assert_int_equal(in->size(&size, in), 0);
+    floe_input_close(in);
+    floe_data_file *df = NULL;
+    assert_int_equal(floe_data_file_new(&df, FLOE_CONTENT_POSITION_DELETES, path, "PARQUET",
+                                        (int64_t)n, (int64_t)size),
+                     0);
+    assert_int_equal(floe_data_file_set_referenced_data_file(df, target), 0);
+
+    int64_t snap = 424242;
+    char mpath[4096];
+    snprintf(mpath, sizeof mpath, "%s/metadata/pos-deletes-m0.avro", floe_table_location(t));
+    assert_int_equal(t->m->io->create(&f, t->m->io, mpath, FLOE_CREATE_EXCLUSIVE), 0);
+    floe_manifest_writer_options mo = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+    mo.content = FLOE_MANIFEST_DELETES;
+    mo.snapshot_id = snap;
+    floe_manifest_writer *mw = NULL;
+    assert_int_equal(floe_manifest_writer_new(&mw, f, t->schema, t->spec, &mo), 0);
+    assert_int_equal(floe_manifest_writer_add(mw, df), 0);
+    floe_manifest_file *mf = NULL;
+    assert_int_equal(floe_manifest_writer_finish(&mf, mw), 0);
+    floe_manifest_writer_free(mw);
+    struct floe_manager_commit c;
+    memset(&c, 0, sizeof c);
+    c.operation = "delete";
+    c.snapshot_id = snap;
+    const floe_manifest_file *ms[1] = {mf};
+    c.manifests = ms;
+    c.manifest_count = 1;
+    floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
+    d.added_delete_files = 1;
+    d.added_position_delete_files = 1;
+    d.added_position_deletes = (int64_t)n;
+    d.added_files_size = (int64_t)size;
+    c.delta = d;
+    int64_t sid = 0;
+    unsigned int attempts = 0;
+    if (floe_manager__commit_snapshot(&sid, &attempts, t, &c, "test-pos-deletes"))
+        fail_msg("commit deletes: %s", floe_error_last());
+    floe_manifest_file_free(mf);
+    floe_data_file_free(df);
+}
+
+static void test_delete_honours_existing_delete_files(void **state)
+{
+    (void)state;
+    floe_manager *m = NULL;
+    floe_table *t = make_table(&m, floe_test_tmpdir("del_posdel"), NULL);
+    append(t, 0, 20); /* one file, row position = id */
+    floe_scan_plan *p = NULL;
+    assert_int_equal(floe_table_plan(&p, t, NULL), 0);
+    assert_int_equal(p->task_count, 1);
+    char target[4096];
+    snprintf(target, sizeof target, "%s", p->tasks[0].path);
+    floe_scan_plan_free(p);
+    const int64_t pos[] = {2, 3, 15};
+    commit_position_deletes(t, target, pos, 3);
+    assert_int_equal(count(t, NULL, -1, NULL), 17);
+    /* the delete file shows in the metadata tables */
+    json_t *rows = NULL;
+    assert_int_equal(floe_table_inspect(&rows, t, "partitions"), 0);
+    assert_int_equal(json_array_size(rows), 1);
+    json_t *r0 = json_array_get(rows, 0);
+    assert_int_equal(json_integer_value(json_object_get(r0, "position_delete_file_count")), 1);
+    assert_int_equal(json_integer_value(json_object_get(r0, "position_delete_record_count")), 3);
+    assert_int_equal(json_integer_value(json_object_get(r0, "record_count")), 20);
+    json_decref(rows);
+    assert_int_equal(floe_table_inspect(&rows, t, "files"), 0);
+    assert_int_equal(json_array_size(rows), 2);
+    json_decref(rows);
+
+    /* a whole-file match counts only the live rows */
+    floe_delete_options o = FLOE_DELETE_OPTIONS_INIT;
+    o.dry_run = 1;
+    floe_write_result r;
+    assert_int_equal(floe_table_delete_rows(&r, t, "id >= 0", &o), 0);
+    assert_int_equal(r.deleted_records, 17);
+    assert_int_equal(r.deleted_files, 1);
+    /* a partial match: ids 2 and 3 were deleted already, 0, 1 and 4 go now */
+    assert_int_equal(floe_table_delete_rows(&r, t, "id < 5", &o), 0);
+    assert_int_equal(r.deleted_records, 3);
+    assert_int_equal(floe_table_delete_rows(&r, t, "id < 5", NULL), 0);
+    assert_int_equal(r.deleted_records, 3);
+    assert_int_equal(r.added_files, 1);
+    assert_int_equal(r.added_records, 14);
+    int64_t sum = 0;
+    assert_int_equal(count(t, NULL, -1, &sum), 14);
+    /* 5..19 without 15 */
+    assert_int_equal(sum, sum_range(5, 20, 1) - 15);
+    assert_int_equal(count(t, "id = 15", -1, NULL), 0);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* DuckDB read_parquet over the live data files: "rows sum" */
 static char *duckdb_count_sum(floe_table *t)
 {
@@ -372,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_delete_part_of_files_rewrites_them),
         cmocka_unit_test(test_delete_matching_nothing_commits_no_snapshot),
         cmocka_unit_test(test_delete_dry_run_changes_nothing),
+        cmocka_unit_test(test_delete_honours_existing_delete_files),
         cmocka_unit_test(test_delete_live_files_read_by_duckdb_match_scan),
         cmocka_unit_test(test_cli_table_delete),
     };
