@@ -259,7 +259,7 @@ static void test_compact_fifty_appends_per_partition(void **state)
     floe_compact_result_free(r);
     assert_int_equal(floe_table_current_snapshot_id(t), cur);
 
-    if (getenv("FLOE_INTEROP_DIR") && getenv("NODE")) {
+    if (floe_test_interop_available()) {
         char *duck = duckdb_ids(t, floe_manager_warehouse(m));
         char *mine = ids_text(before, nb);
         assert_string_equal(duck, mine);
@@ -463,7 +463,7 @@ static void test_compact_applies_position_and_equality_deletes(void **state)
     assert_string_equal(summary_of(snap, "added-records"), "295");
     assert_string_equal(summary_of(snap, "deleted-records"), "300");
     json_decref(snap);
-    if (getenv("FLOE_INTEROP_DIR") && getenv("NODE")) {
+    if (floe_test_interop_available()) {
         char *duck = duckdb_ids(t, floe_manager_warehouse(m));
         char *mine = ids_text(want, nw);
         assert_string_equal(duck, mine);
@@ -598,6 +598,113 @@ static void test_compact_racing_overwrite_conflicts_and_cleans_up(void **state)
     floe_manager_free(m);
 }
 
+/* Commits a position delete of row 0 of the first file of the plan, through another handle. */
+static int delete_hook(floe_table *t, void *ctx)
+{
+    (void)t;
+    struct race *rc = ctx;
+    if (rc->calls++)
+        return 0;
+    floe_table *other = NULL;
+    assert_int_equal(floe_manager_load_table(&other, rc->m, "db.t"), 0);
+    floe_scan_plan *p = plan_of(other, -1);
+    const int64_t pos[1] = {0};
+    floe_data_file *df = pos_delete(other, p->tasks[0].path, pos, 1);
+    floe_scan_plan_free(p);
+    commit_deletes(other, &df, 1);
+    floe_table_free(other);
+    return 0;
+}
+
+static void test_compact_racing_new_delete_files_conflicts(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_race_deletes");
+    floe_table *t = create(m, NULL);
+    for (int i = 0; i < 5; i++)
+        append(t, i * 10, 10);
+    struct race race = {m, 0, 0};
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.before_commit = delete_hook;
+    o.before_commit_ctx = &race;
+    floe_compact_result *r = NULL;
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_ECONFLICT);
+    assert_non_null(strstr(floe_error_last(), "got new delete files"));
+    assert_int_equal(floe_table_refresh(t), 0);
+    json_t *snap = last_snapshot(t);
+    assert_string_equal(json_string_value(json_object_get(snap, "operation")), "delete");
+    json_decref(snap);
+    assert_int_equal(files_in(t, NULL), 5);
+    static int64_t ids[MAX_IDS];
+    assert_int_equal(scan_ids(ids, t, -1), 49);
+    /* run again: the file with the new delete is compacted with it applied */
+    if (floe_table_compact(&r, t, NULL))
+        fail_msg("compact: %s", floe_error_last());
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 1);
+    assert_int_equal(scan_ids(ids, t, -1), 49);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static void test_cli_compact_dry_run_json_and_rewrite(void **state)
+{
+    (void)state;
+    const char *bin = floe_test_floe_bin();
+    if (!bin)
+        skip();
+    floe_manager *m = open_mgr("compact_cli");
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 5; i++)
+        append(t, i * 10, 10);
+    int64_t cur = floe_table_current_snapshot_id(t);
+    const char *wh = floe_manager_warehouse(m);
+    char *cmd = fmt("'%s' table compact db.t --dry-run --json --warehouse '%s'", bin, wh);
+    char *out = NULL;
+    assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+    json_error_t err;
+    json_t *j = json_loads(out, 0, &err);
+    if (!j)
+        fail_msg("not JSON: %s", out);
+    assert_true(json_is_true(json_object_get(j, "dry-run")));
+    assert_int_equal(json_array_size(json_object_get(j, "groups")), 2);
+    assert_int_equal(json_integer_value(json_object_get(j, "rewritten-files")), 10);
+    json_decref(j);
+    free(out);
+    free(cmd);
+    assert_int_equal(floe_table_refresh(t), 0);
+    assert_int_equal(floe_table_current_snapshot_id(t), cur);
+    cmd = fmt("'%s' table compact db.t --min-input-files 6 --warehouse '%s'", bin, wh);
+    assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+    assert_non_null(strstr(out, "nothing to compact"));
+    free(out);
+    free(cmd);
+    cmd = fmt("'%s' table compact db.t --warehouse '%s'", bin, wh);
+    assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+    assert_non_null(strstr(out, "rewrote 10 data files of db.t into 2"));
+    free(out);
+    free(cmd);
+    cmd = fmt("'%s' table compact db.t --rewrite-manifests --warehouse '%s'", bin, wh);
+    assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+    free(out);
+    free(cmd);
+    assert_int_equal(floe_table_refresh(t), 0);
+    floe_scan_plan *p = plan_of(t, -1);
+    assert_int_equal(p->manifests_total, 1);
+    assert_int_equal(p->task_count, 2);
+    floe_scan_plan_free(p);
+    cmd = fmt("'%s' table compact db.t --target-file-size zero --warehouse '%s'", bin, wh);
+    assert_int_equal(floe_test_run(cmd, 1, &out), 2);
+    free(out);
+    free(cmd);
+    cmd = fmt("'%s' table compact db.missing --warehouse '%s'", bin, wh);
+    assert_int_equal(floe_test_run(cmd, 1, &out), 3);
+    free(out);
+    free(cmd);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* ---- dry run, manifests ---- */
 
 static void test_compact_dry_run_changes_nothing(void **state)
@@ -686,6 +793,8 @@ int main(void)
         cmocka_unit_test(test_compact_applies_position_and_equality_deletes),
         cmocka_unit_test(test_compact_racing_append_keeps_both),
         cmocka_unit_test(test_compact_racing_overwrite_conflicts_and_cleans_up),
+        cmocka_unit_test(test_compact_racing_new_delete_files_conflicts),
+        cmocka_unit_test(test_cli_compact_dry_run_json_and_rewrite),
         cmocka_unit_test(test_compact_dry_run_changes_nothing),
         cmocka_unit_test(test_rewrite_manifests_merges_with_same_rows),
     };
