@@ -45,11 +45,15 @@ static int keep_manifest(const floe_manifest_file *mf, void *ctx)
 static int revalidate(floe_table *t, void *ctx)
 {
     const struct del_ctx *c = ctx;
+    /* floe_manager__commit_snapshot calls this before it refreshes the table */
+    int rc = floe_table_refresh(t);
+    if (rc)
+        return rc;
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
     so.filter = c->filter;
     struct floe_manager_plan p;
     memset(&p, 0, sizeof p);
-    int rc = floe_manager__plan(&p, t, &so);
+    rc = floe_manager__plan(&p, t, &so);
     if (rc)
         return rc;
     size_t found = 0, mfound = 0;

@@ -390,6 +390,42 @@ static void test_delete_honours_existing_delete_files(void **state)
     floe_manager_free(m);
 }
 
+static void test_delete_retries_conflicts_only_when_still_valid(void **state)
+{
+    (void)state;
+    floe_manager *m = NULL;
+    floe_table *t = make_table(&m, floe_test_tmpdir("del_conflict"), NULL);
+    floe_table *other = NULL;
+    assert_int_equal(floe_manager_load_table(&other, m, "db.t"), 0);
+    append(t, 0, 20);
+    assert_int_equal(floe_table_refresh(other), 0);
+    /* a concurrent append of rows that cannot match: the delete retries and commits */
+    append(other, 1000, 10);
+    floe_write_result r;
+    if (floe_table_delete_rows(&r, t, "id < 5", NULL))
+        fail_msg("delete: %s", floe_error_last());
+    assert_int_equal(r.attempts, 2);
+    assert_int_equal(r.deleted_records, 5);
+    assert_int_equal(count(t, NULL, -1, NULL), 25);
+    /* a concurrent append of rows that may match: retrying would keep them, so it fails */
+    assert_int_equal(floe_table_refresh(other), 0);
+    append(other, 2, 2);
+    size_t snaps = snapshot_count(other);
+    int rc = floe_table_delete_rows(&r, t, "id < 10", NULL);
+    if (rc != FLOE_ECONFLICT)
+        fail_msg("expected a conflict, got %d: %s", rc, floe_error_last());
+    assert_int_equal(floe_table_refresh(t), 0);
+    assert_int_equal(snapshot_count(t), snaps);
+    assert_int_equal(count(t, "id < 10", -1, NULL), 5 + 2);
+    /* run again on the refreshed table, it removes them all */
+    assert_int_equal(floe_table_delete_rows(&r, t, "id < 10", NULL), 0);
+    assert_int_equal(r.deleted_records, 7);
+    assert_int_equal(count(t, NULL, -1, NULL), 20);
+    floe_table_free(other);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* DuckDB read_parquet over the live data files: "rows sum" */
 static char *duckdb_count_sum(floe_table *t)
 {
@@ -510,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_delete_matching_nothing_commits_no_snapshot),
         cmocka_unit_test(test_delete_dry_run_changes_nothing),
         cmocka_unit_test(test_delete_honours_existing_delete_files),
+        cmocka_unit_test(test_delete_retries_conflicts_only_when_still_valid),
         cmocka_unit_test(test_delete_live_files_read_by_duckdb_match_scan),
         cmocka_unit_test(test_cli_table_delete),
     };
