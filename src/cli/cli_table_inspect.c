@@ -11,6 +11,7 @@
 #include <floe/table_inspect.h>
 
 #include "base/alloc.h"
+#include "base/timeconv.h"
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 
@@ -73,10 +74,15 @@ static const json_t *lookup(const json_t *row, const char *column)
     return json_object_get(json_object_get(row, head), dot + 1);
 }
 
-/* Text of a cell. (transfer full, floe_free()) */
-static char *cell(const json_t *v)
+/* Text of a cell; "*_at" columns (ms since the epoch) as UTC times. (transfer full,
+ * floe_free()) */
+static char *cell(const json_t *v, const char *column)
 {
-    char buf[32];
+    char buf[64];
+    size_t len = strlen(column);
+    if (json_is_integer(v) && len > 3 && strcmp(column + len - 3, "_at") == 0 &&
+        floe_format_timestamp(buf, sizeof buf, json_integer_value(v), 3, 1) == 0)
+        return floe_strdup(buf);
     if (!v || json_is_null(v))
         return floe_strdup("-");
     if (json_is_string(v))
@@ -105,7 +111,7 @@ static int print_table(const json_t *rows, const char *const *cols)
     for (size_t c = 0; !rc && c < ncol; c++) {
         text[c] = floe_strdup(cols[c]);
         for (size_t r = 0; r < nrow; r++)
-            text[(r + 1) * ncol + c] = cell(lookup(json_array_get(rows, r), cols[c]));
+            text[(r + 1) * ncol + c] = cell(lookup(json_array_get(rows, r), cols[c]), cols[c]);
     }
     for (size_t i = 0; !rc && i < (nrow + 1) * ncol; i++) {
         if (!text[i]) {
