@@ -355,14 +355,52 @@ static void upsert_free(struct upsert *u)
     floe_free(u->hi);
 }
 
-/* Filter text "k1 >= lo and k1 <= hi and ..." over the source key range, or NULL (no source
- * rows, or delete_unmatched: every file is read). */
+/* Up to this many keys of a single join column are listed as `k in (...)`, which also prunes
+ * partitions of transforms that do not keep order (bucket). */
+#define IN_LIST_MAX 1000
+
+/* `k in (every source key)` for a single join column with few keys, else NULL. */
+static int in_list(floe_expr **out, const struct upsert *u)
+{
+    *out = NULL;
+    if (u->nkeys != 1 || u->used > IN_LIST_MAX)
+        return 0;
+    const struct ucol *c = &u->cols[u->keys[0]];
+    floe_literal *lits = floe_calloc(u->used ? u->used : 1, sizeof *lits);
+    if (!lits)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    size_t n = 0;
+    int rc = 0;
+    for (size_t bi = 0; !rc && bi < u->nbatches; bi++) {
+        const struct ArrowArray *b = &u->batches[bi];
+        for (int64_t r = 0; !rc && r < b->length && n < u->used; r++)
+            rc = floe_manager__arrow_literal_typed(&lits[n++], c->type, &c->src_at,
+                                                   b->children[c->src], b->offset + r);
+    }
+    if (!rc)
+        rc = floe_expr_predicate(out, FLOE_EXPR_IN, c->name, lits, n);
+    floe_free(lits);
+    return rc;
+}
+
+/* Filter text "k1 >= lo and k1 <= hi and ..." over the source key range (with a single join
+ * column and few keys, "k in (...)"), or NULL (no source rows, or delete_unmatched: every
+ * file is read). */
 static int bounds_filter(char **out, const struct upsert *u)
 {
     *out = NULL;
     if (!u->any || u->o->delete_unmatched)
         return 0;
-    floe_expr *all = floe_expr_true();
+    floe_expr *all = NULL;
+    int irc = in_list(&all, u);
+    if (irc)
+        return irc;
+    if (all) {
+        irc = floe_expr_to_string(out, all);
+        floe_expr_free(all);
+        return irc;
+    }
+    all = floe_expr_true();
     int rc = all ? 0 : floe_error_set(FLOE_ENOMEM, "out of memory");
     for (size_t k = 0; !rc && k < u->nkeys; k++) {
         const char *name = u->cols[u->keys[k]].name;

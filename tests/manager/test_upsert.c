@@ -417,6 +417,27 @@ static void test_upsert_prunes_files_by_key_bounds_T061b(void **state)
     floe_manager_free(m);
 }
 
+static void test_upsert_prunes_bucket_partitions_by_key_list_T061b(void **state)
+{
+    (void)state;
+    floe_manager *m = NULL;
+    floe_table *t = make_table(&m, "ups_bucket", "bucket(8, id)");
+    struct row *base = range_rows(0, 200);
+    append_rows(t, base, 200);
+    struct row src[1] = {base[77]};
+    src[0].v = 1;
+    floe_upsert_result r;
+    assert_int_equal(upsert(&r, t, src, 1, ON_ID, 1, 0, 0), 0);
+    assert_int_equal(r.files_scanned, 1); /* only the bucket of id 77 */
+    assert_true(r.files_pruned >= 1);
+    assert_int_equal(r.updated_rows, 1);
+    base[77].v = 1;
+    assert_rows(t, base, 200);
+    free(base);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* Commits a position delete file removing rows `pos` of data file `path`. */
 static void delete_positions(floe_table *t, const char *path, const int64_t *pos, size_t n)
 {
@@ -615,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_upsert_composite_keys_T061a),
         cmocka_unit_test(test_upsert_rejects_bad_keys_T061c),
         cmocka_unit_test(test_upsert_prunes_files_by_key_bounds_T061b),
+        cmocka_unit_test(test_upsert_prunes_bucket_partitions_by_key_list_T061b),
         cmocka_unit_test(test_upsert_honours_position_deletes_T061b),
         cmocka_unit_test(test_upsert_cli_result_read_by_duckdb_T061a),
     };
