@@ -592,7 +592,7 @@ static int match_file(uint8_t **drop, int64_t *deleted, struct upsert *u,
             if (rc)
                 break;
             struct slot *s = NULL;
-            if (!is_null) {
+            if (!is_null && u->used) {
                 size_t n = u->arena.len - start;
                 s = slot_find(u, hash_bytes(arena_at(u, start), n), arena_at(u, start), n);
                 if (!s->used)

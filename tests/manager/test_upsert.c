@@ -329,6 +329,33 @@ static void test_upsert_delete_unmatched_T061b(void **state)
     floe_manager_free(m);
 }
 
+static void test_upsert_empty_source_deletes_everything_unmatched_T061b(void **state)
+{
+    (void)state;
+    floe_manager *m = NULL;
+    floe_table *t = make_table(&m, "ups_empty", "region");
+    struct row *base = range_rows(0, 10);
+    append_rows(t, base, 10);
+    floe_upsert_result r;
+    /* without delete_unmatched an empty source changes nothing */
+    assert_int_equal(upsert(&r, t, base, 0, ON_ID, 1, 0, 0), 0);
+    assert_int_equal(r.snapshot_id, 0);
+    assert_int_equal(r.files_scanned, 0);
+    assert_int_equal(upsert(&r, t, base, 0, ON_ID, 1, 1, 1), 0);
+    assert_int_equal(r.deleted_rows, 10);
+    assert_int_equal(r.snapshot_id, 0);
+    assert_rows(t, base, 10);
+    assert_int_equal(upsert(&r, t, base, 0, ON_ID, 1, 1, 0), 0);
+    assert_int_equal(r.deleted_rows, 10);
+    assert_int_equal(r.files_rewritten, 2);
+    assert_int_equal(r.files_added, 0);
+    assert_rows(t, NULL, 0);
+    assert_string_equal(summary(t, "total-records"), "0");
+    free(base);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 static void test_upsert_composite_keys_T061a(void **state)
 {
     (void)state;
@@ -633,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_upsert_updates_only_changed_rows_T061a),
         cmocka_unit_test(test_upsert_mixed_and_dry_run_T061a),
         cmocka_unit_test(test_upsert_delete_unmatched_T061b),
+        cmocka_unit_test(test_upsert_empty_source_deletes_everything_unmatched_T061b),
         cmocka_unit_test(test_upsert_composite_keys_T061a),
         cmocka_unit_test(test_upsert_rejects_bad_keys_T061c),
         cmocka_unit_test(test_upsert_prunes_files_by_key_bounds_T061b),
