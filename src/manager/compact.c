@@ -76,12 +76,17 @@ struct group {
     int has_deletes;
 };
 
-static const struct floe_manager_plan *sort_plan;
+/* A candidate file for sorting: its task and the task's index in the plan. */
+struct candidate {
+    const struct floe_manager_task *k;
+    size_t index;
+};
 
+/* By partition, then largest first (first-fit decreasing), then path for a stable order. */
 static int by_partition_size(const void *a, const void *b)
 {
-    const struct floe_manager_task *x = &sort_plan->tasks[*(const size_t *)a];
-    const struct floe_manager_task *y = &sort_plan->tasks[*(const size_t *)b];
+    const struct floe_manager_task *x = ((const struct candidate *)a)->k;
+    const struct floe_manager_task *y = ((const struct candidate *)b)->k;
     int c = strcmp(x->partition ? x->partition : "", y->partition ? y->partition : "");
     if (c)
         return c;
@@ -146,19 +151,26 @@ static int plan_groups(struct group **out, size_t *nout, const struct floe_manag
     *nout = 0;
     int32_t spec_id = floe_partition_spec_id(t->spec);
     size_t *c = floe_calloc(p->count + 1, sizeof *c);
-    if (!c)
+    struct candidate *cand = floe_calloc(p->count + 1, sizeof *cand);
+    if (!c || !cand) {
+        floe_free(c);
+        floe_free(cand);
         return floe_error_set(FLOE_ENOMEM, "out of memory");
+    }
     size_t n = 0;
     for (size_t i = 0; i < p->count; i++) {
         const struct floe_manager_task *k = &p->tasks[i];
         if (k->spec_id != spec_id)
             continue;
-        if (floe_data_file_size(k->df) < s->min_size || k->delete_count)
-            c[n++] = i;
+        if (floe_data_file_size(k->df) < s->min_size || k->delete_count) {
+            cand[n].k = k;
+            cand[n++].index = i;
+        }
     }
-    sort_plan = p;
-    qsort(c, n, sizeof *c, by_partition_size);
-    sort_plan = NULL;
+    qsort(cand, n, sizeof *cand, by_partition_size);
+    for (size_t i = 0; i < n; i++)
+        c[i] = cand[i].index;
+    floe_free(cand);
     int rc = 0;
     for (size_t i = 0; !rc && i < n;) {
         size_t j = i + 1;
