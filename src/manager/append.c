@@ -1291,12 +1291,13 @@ int floe_manager__commit_snapshot(int64_t *snapshot_id, unsigned int *attempts, 
         rc = commit_once(t, c, id, attempt, write_id);
         if (rc != FLOE_ECONFLICT || attempt > t->m->commit_retries)
             break;
-        if (c->revalidate && (rc = c->revalidate(t, c->keep_ctx)))
-            break;
         floe_log(FLOE_LOG_INFO, "commit conflict, retrying on the refreshed table", "table",
                  t->ident, NULL);
         sleep_for(attempt, t->m, &rng);
         if ((rc = floe_table_refresh(t)))
+            break;
+        /* the check runs on the refreshed table, as write_internal.h promises */
+        if (c->revalidate && (rc = c->revalidate(t, c->keep_ctx)))
             break;
     }
     if (rc == FLOE_ECONFLICT)
