@@ -389,6 +389,9 @@ struct compact_ctx {
     int64_t snap_id;
     char write_id[FLOE_UUID_STR_LEN];
     unsigned int rebuild; /* attempt counter for the rewritten manifests' names */
+    /* position delete files dropped (their row counts are left out of the summary: writers
+     * of delete files do not all record total-position-deletes) */
+    int64_t dropped_deletes;
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -454,9 +457,25 @@ static void drop_rewritten(struct compact_ctx *c, int remove)
 }
 
 /* Rewrites manifest `mf`: the inputs DELETED, every other live entry EXISTING. */
+/* Whether entry `df` of a manifest of `content` leaves the table with the inputs: an input
+ * itself, or a position delete file scoped to one input (it cannot match any other file). */
+static int goes_with_inputs(const struct compact_ctx *c, floe_manifest_content content,
+                            const floe_data_file *df)
+{
+    if (content == FLOE_MANIFEST_DATA)
+        return input_index(c, floe_data_file_path(df)) >= 0;
+    const char *ref = floe_data_file_referenced_data_file(df);
+    return floe_data_file_content(df) == FLOE_CONTENT_POSITION_DELETES && ref &&
+           input_index(c, ref) >= 0;
+}
+
+/* Rewrites manifest `mf` with the entries going with the inputs DELETED and every other live
+ * entry EXISTING. A delete manifest with no such entry is left as it is (*out NULL). */
 static int rewrite_manifest(floe_manifest_file **out, struct compact_ctx *c,
                             const floe_manifest_file *mf, size_t index)
 {
+    *out = NULL;
+    int64_t dropped = 0;
     floe_table *t = c->t;
     floe_input_file *in = NULL;
     floe_manifest_reader *r = NULL;
@@ -475,6 +494,7 @@ static int rewrite_manifest(floe_manifest_file **out, struct compact_ctx *c,
     if (!rc) {
         floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
         o.snapshot_id = c->snap_id;
+        o.content = mf->content;
         rc = floe_manifest_writer_new(&w, f, floe_manifest_reader_schema(r),
                                       floe_manifest_reader_spec(r), &o);
     }
@@ -485,15 +505,20 @@ static int rewrite_manifest(floe_manifest_file **out, struct compact_ctx *c,
             break;
         if (e.status == FLOE_ENTRY_DELETED)
             continue;
-        if (input_index(c, floe_data_file_path(e.data_file)) >= 0)
+        if (goes_with_inputs(c, mf->content, e.data_file)) {
+            dropped++;
             rc = floe_manifest_writer_delete(w, e.data_file, e.sequence_number,
                                              e.file_sequence_number);
-        else
+        } else {
             rc = floe_manifest_writer_existing(w, e.data_file, e.snapshot_id, e.sequence_number,
                                                e.file_sequence_number);
+        }
     }
-    if (!rc)
+    /* an unfinished writer aborts its file */
+    if (!rc && (mf->content == FLOE_MANIFEST_DATA || dropped))
         rc = floe_manifest_writer_finish(out, w);
+    if (!rc && mf->content != FLOE_MANIFEST_DATA)
+        c->dropped_deletes += dropped;
     floe_manifest_writer_free(w);
     floe_manifest_reader_free(r);
     floe_input_close(in);
@@ -533,18 +558,20 @@ static int build_on(struct compact_ctx *c, const struct floe_manager_plan *p)
                                 "data file '%s' of '%s' was removed while it was being "
                                 "compacted; run the compaction again",
                                 c->inputs[i], c->t->ident);
+    c->dropped_deletes = 0;
     for (size_t mi = 0; !rc && mi < p->manifest_count; mi++) {
-        if (!affected[mi])
+        int deletes = p->manifests[mi]->content == FLOE_MANIFEST_DELETES;
+        if (!affected[mi] && !deletes)
             continue;
-        char *dup = floe_strdup(p->manifests[mi]->path);
-        if (!dup) {
+        floe_manifest_file *mf = NULL;
+        rc = rewrite_manifest(&mf, c, p->manifests[mi], mi);
+        if (rc || !mf)
+            continue;
+        c->rewritten[c->nrewritten++] = mf;
+        if (!(c->drop[c->ndrop] = floe_strdup(p->manifests[mi]->path)))
             rc = floe_error_set(FLOE_ENOMEM, "out of memory");
-            break;
-        }
-        c->drop[c->ndrop++] = dup;
-        rc = rewrite_manifest(&c->rewritten[c->nrewritten], c, p->manifests[mi], mi);
-        if (!rc)
-            c->nrewritten++;
+        else
+            c->ndrop++;
     }
     floe_free(seen);
     floe_free(affected);
@@ -629,6 +656,7 @@ static int commit_replace(int64_t *snap_out, unsigned int *attempts, struct comp
         cm.revalidate = stop_on_conflict;
         cm.keep_ctx = c;
         cm.delta = *delta;
+        cm.delta.removed_delete_files = c->dropped_deletes;
         int64_t id = 0;
         unsigned int one = 0;
         rc = floe_manager__commit_snapshot(&id, &one, t, &cm, c->write_id);

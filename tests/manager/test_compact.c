@@ -462,6 +462,9 @@ static void test_compact_applies_position_and_equality_deletes(void **state)
     assert_string_equal(json_string_value(json_object_get(snap, "operation")), "replace");
     assert_string_equal(summary_of(snap, "added-records"), "295");
     assert_string_equal(summary_of(snap, "deleted-records"), "300");
+    /* the position delete file was scoped to a rewritten file: it goes; the equality one stays */
+    assert_string_equal(summary_of(snap, "removed-delete-files"), "1");
+    assert_string_equal(summary_of(snap, "total-delete-files"), "1");
     json_decref(snap);
     if (floe_test_interop_available()) {
         char *duck = duckdb_ids(t, floe_manager_warehouse(m));
@@ -643,6 +646,10 @@ static void test_compact_racing_new_delete_files_conflicts(void **state)
     floe_compact_result_free(r);
     assert_int_equal(files_in(t, NULL), 1);
     assert_int_equal(scan_ids(ids, t, -1), 49);
+    snap = last_snapshot(t);
+    assert_string_equal(summary_of(snap, "removed-delete-files"), "1");
+    assert_string_equal(summary_of(snap, "total-delete-files"), "0");
+    json_decref(snap);
     floe_table_free(t);
     floe_manager_free(m);
 }
