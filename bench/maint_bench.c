@@ -237,6 +237,10 @@ static int bench_orphans(const char *wh, const char *name, int64_t orphans)
     if (floe_table_remove_orphan_files(&r, t, &o))
         return die("remove orphans");
     double secs = now() - t0;
+    /* anything deleted besides the planted files is named, so that it can be checked */
+    for (size_t i = 0; i < r->file_count; i++)
+        if (!strstr(r->files[i], "/data/orphan-"))
+            fprintf(stderr, "maint_bench: also deleted (not planted): %s\n", r->files[i]);
     printf("{\"mode\": \"orphans\", \"table\": \"bench.%s\", \"orphans_planted\": %" PRId64
            ", \"files_deleted\": %zu, \"delete_failures\": %zu, \"seconds\": %.3f, "
            "\"peak_rss_kb\": %ld}\n",
