@@ -188,8 +188,8 @@ FLOE_API int floe_table_arrow_schema(struct ArrowSchema *out, const floe_table *
 
 /* ---- writes ---- */
 
-/** Version of floe_write_options. */
-#define FLOE_WRITE_OPTIONS_VERSION 1
+/** Version of floe_write_options (2 added `branch`; version 1 structs are still accepted). */
+#define FLOE_WRITE_OPTIONS_VERSION 2
 
 /** Options of floe_table_append() and floe_table_overwrite(). */
 typedef struct floe_write_options {
@@ -197,12 +197,18 @@ typedef struct floe_write_options {
     const char *const *snapshot_property_keys;   /**< extra snapshot summary keys, or NULL */
     const char *const *snapshot_property_values; /**< values for snapshot_property_keys */
     size_t snapshot_property_count;              /**< number of snapshot properties */
+    /**
+     * Branch to commit to, or NULL for main (version >= 2). The branch must exist
+     * (floe_table_manage_ref()); its head is the parent and main is left untouched.
+     * Honoured by floe_table_append() and floe_table_append_streams().
+     */
+    const char *branch;
 } floe_write_options;
 
 /** Initializer for floe_write_options. */
 #define FLOE_WRITE_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        FLOE_WRITE_OPTIONS_VERSION, NULL, NULL, 0                                                  \
+        FLOE_WRITE_OPTIONS_VERSION, NULL, NULL, 0, NULL                                            \
     }
 
 /** What a write did. */

@@ -52,9 +52,11 @@ static void usage(FILE *out)
             "  rename FROM TO              rename or move a table\n"
             "  register TABLE METADATA_FILE\n"
             "                              register an existing metadata file as a table\n"
-            "  append TABLE FILE...        append Parquet or CSV files as one snapshot (.csv:\n"
+            "  append TABLE FILE... [--branch NAME]\n"
+            "                              append Parquet or CSV files as one snapshot (.csv:\n"
             "                              header row, columns matched by name, values typed\n"
-            "                              by the table schema)\n"
+            "                              by the table schema); --branch commits to an\n"
+            "                              existing branch instead of main\n"
             "  overwrite TABLE FILE... [--filter EXPR]\n"
             "                              replace the table (or the rows matching EXPR) with\n"
             "                              the files' rows\n"
@@ -98,7 +100,7 @@ typedef struct args {
     const char *pos[MAX_POS];
     int npos;
     const char *warehouse, *schema, *like, *partition_by, *sort_by, *filter, *columns, *ref, *as_of,
-        *format, *output;
+        *format, *output, *branch;
     const char *keys[MAX_PROPS], *vals[MAX_PROPS];
     char *kv_copies[MAX_PROPS];
     size_t nprops;
@@ -115,7 +117,7 @@ static const struct {
     {"--sort-by", offsetof(args, sort_by)},     {"--filter", offsetof(args, filter)},
     {"--columns", offsetof(args, columns)},     {"--ref", offsetof(args, ref)},
     {"--as-of", offsetof(args, as_of)},         {"--format", offsetof(args, format)},
-    {"--output", offsetof(args, output)},
+    {"--output", offsetof(args, output)},       {"--branch", offsetof(args, branch)},
 };
 
 static int parse_ll(long long *out, const char *s)
@@ -883,6 +885,15 @@ static int cmd_describe(floe_table *t, const args *a)
 static int cmd_write(floe_table *t, const args *a, int overwrite)
 {
     int n = a->npos - 1, rc = 0, opened = 0;
+    /* the library's overwrite plans against main only, so a branch overwrite is refused
+     * rather than silently committed to main */
+    if (overwrite && a->branch && strcmp(a->branch, FLOE_MAIN_BRANCH) != 0)
+        return floe_cli_fail(floe_error_set(FLOE_EUNSUPPORTED,
+                                            "overwrite --branch %s: overwriting a branch is not "
+                                            "supported yet; append to the branch instead",
+                                            a->branch));
+    floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
+    wo.branch = a->branch;
     struct ArrowArrayStream *streams = calloc((size_t)n, sizeof *streams);
     struct ArrowArrayStream **ptrs = calloc((size_t)n, sizeof *ptrs);
     pq_input *pq = calloc((size_t)n, sizeof *pq);
@@ -900,8 +911,8 @@ static int cmd_write(floe_table *t, const args *a, int overwrite)
     floe_write_result r;
     memset(&r, 0, sizeof r);
     if (!rc)
-        rc = overwrite ? floe_table_overwrite_streams(&r, t, ptrs, (size_t)n, a->filter, NULL)
-                       : floe_table_append_streams(&r, t, ptrs, (size_t)n, NULL);
+        rc = overwrite ? floe_table_overwrite_streams(&r, t, ptrs, (size_t)n, a->filter, &wo)
+                       : floe_table_append_streams(&r, t, ptrs, (size_t)n, &wo);
     if (tty)
         fprintf(stderr, "\r\033[K");
     for (int i = 0; i < opened; i++) {

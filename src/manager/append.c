@@ -1194,7 +1194,24 @@ static int sleep_for(unsigned int attempt, const floe_manager *m, uint64_t *rng)
 static int commit_once(floe_table *t, const struct floe_manager_commit *c, int64_t snapshot_id,
                        unsigned int attempt, const char *write_id)
 {
-    const floe_snapshot *parent = floe_table_metadata_current_snapshot(t->md);
+    const char *branch = c->branch ? c->branch : FLOE_MAIN_BRANCH;
+    const floe_snapshot *parent = NULL;
+    if (c->branch) {
+        /* re-read on every attempt: a retry runs on the refreshed metadata */
+        const floe_snapshot_ref *head = floe_table_metadata_ref(t->md, c->branch);
+        if (!head || head->type != FLOE_REF_BRANCH)
+            return floe_error_set(FLOE_ENOTFOUND,
+                                  "table '%s' has no branch '%s'; create it with "
+                                  "`floe table branch %s create %s`",
+                                  t->ident, c->branch, t->ident, c->branch);
+        parent = floe_table_metadata_snapshot_by_id(t->md, head->snapshot_id);
+        if (!parent)
+            return floe_error_set(FLOE_ECORRUPT,
+                                  "branch '%s' of '%s' points at missing snapshot %lld", c->branch,
+                                  t->ident, (long long)head->snapshot_id);
+    } else {
+        parent = floe_table_metadata_current_snapshot(t->md);
+    }
     int64_t parent_id = parent ? floe_snapshot_id(parent) : FLOE_SNAPSHOT_ID_NONE;
     int64_t seq = floe_table_metadata_last_sequence_number(t->md) + 1;
     floe_manifest_list *plist = NULL;
@@ -1260,9 +1277,9 @@ static int commit_once(floe_table *t, const struct floe_manager_commit *c, int64
     }
     floe_snapshot_ref ref = FLOE_SNAPSHOT_REF_INIT;
     ref.snapshot_id = snapshot_id;
-    if (!rc && !(rc = floe_requirement_assert_ref_snapshot_id(&req, FLOE_MAIN_BRANCH, parent_id)) &&
+    if (!rc && !(rc = floe_requirement_assert_ref_snapshot_id(&req, branch, parent_id)) &&
         !(rc = floe_update_add_snapshot(&upd[0], snap)) &&
-        !(rc = floe_update_set_snapshot_ref(&upd[1], FLOE_MAIN_BRANCH, &ref)))
+        !(rc = floe_update_set_snapshot_ref(&upd[1], branch, &ref)))
         rc = floe_manager__commit(t, &req, 1, upd, 2);
     if (rc && rc != FLOE_ECOMMITUNKNOWN && list_written)
         t->m->io->remove(t->m->io, list_path);
@@ -1360,6 +1377,9 @@ int floe_table_append_streams(floe_write_result *result, floe_table *t,
             c.extra_keys = opts->snapshot_property_keys;
             c.extra_values = opts->snapshot_property_values;
             c.extra_count = opts->snapshot_property_count;
+            /* main by name is the default path, which also serves a table without snapshots */
+            if (opts->version >= 2 && opts->branch && strcmp(opts->branch, FLOE_MAIN_BRANCH) != 0)
+                c.branch = opts->branch;
         }
         rc = floe_manager__commit_snapshot(&snap_id, &attempts, t, &c, write_id);
         if (rc && rc != FLOE_ECOMMITUNKNOWN && mf)

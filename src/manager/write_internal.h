@@ -41,6 +41,8 @@ struct floe_manager_commit {
     const char *const *extra_keys;
     const char *const *extra_values;
     size_t extra_count;
+    /* branch to commit to (must exist); NULL = main */
+    const char *branch;
 };
 
 /* Writes every batch of the stream to partitioned data files. On failure nothing is left. */
