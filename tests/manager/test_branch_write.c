@@ -1,0 +1,290 @@
+/* Writing to a branch: appends with floe_write_options.branch commit on the branch head
+ * (parent, assert-ref-snapshot-id, set-snapshot-ref of the branch) and leave main alone;
+ * an unknown branch is FLOE_ENOTFOUND; the CLI's `append --branch` and `scan --ref`. */
+#include "test_support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include <floe/arrow/builder.h>
+#include <floe/arrow/stream.h>
+#include <floe/arrow/value.h>
+#include <floe/error.h>
+#include <floe/table.h>
+
+static void batch_of(struct ArrowArrayStream *s, floe_table *t, int64_t start, int64_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (int64_t i = start; i < start + n; i++)
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    assert_int_equal(floe_arrow_stream_from_batches(s, &schema, &a, 1), 0);
+}
+
+/* Rows and the sum of ids seen by a scan of `ref` (NULL = main). */
+static int64_t scan_count(floe_table *t, const char *ref, int64_t *sum)
+{
+    floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
+    so.ref = ref;
+    struct ArrowArrayStream s;
+    if (floe_table_scan(&s, t, &so))
+        fail_msg("scan %s: %s", ref ? ref : "main", floe_error_last());
+    int64_t n = 0, total = 0;
+    for (;;) {
+        struct ArrowArray b;
+        assert_int_equal(floe_arrow_stream_get_next(&s, &b), 0);
+        if (!b.release)
+            break;
+        for (int64_t i = 0; i < b.length; i++)
+            total += floe_arrow_get_int64(b.children[0], b.offset + i);
+        n += b.length;
+        b.release(&b);
+    }
+    s.release(&s);
+    *sum = total;
+    return n;
+}
+
+static int64_t append(floe_table *t, const char *branch, int64_t start, int64_t n)
+{
+    struct ArrowArrayStream s;
+    batch_of(&s, t, start, n);
+    floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
+    wo.branch = branch;
+    floe_write_result r;
+    int rc = floe_table_append(&r, t, &s, &wo);
+    s.release(&s);
+    if (rc)
+        fail_msg("append to %s: %s", branch ? branch : "main", floe_error_last());
+    assert_int_equal(r.added_records, n);
+    return r.snapshot_id;
+}
+
+/* The parent of snapshot `id`, -1 when it has none. */
+static int64_t parent_of(floe_table *t, int64_t id)
+{
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    int64_t parent = -2;
+    size_t i;
+    json_t *s;
+    json_array_foreach(snaps, i, s)
+    {
+        if (json_integer_value(json_object_get(s, "snapshot-id")) != id)
+            continue;
+        json_t *p = json_object_get(s, "parent-snapshot-id");
+        parent = json_is_integer(p) ? json_integer_value(p) : -1;
+    }
+    json_decref(snaps);
+    if (parent == -2)
+        fail_msg("snapshot %lld not listed", (long long)id);
+    return parent;
+}
+
+static floe_manager *open_wh(const char *dir)
+{
+    floe_manager_options o = FLOE_MANAGER_OPTIONS_INIT;
+    o.warehouse = dir;
+    floe_manager *m = NULL;
+    if (floe_manager_open(&m, &o))
+        fail_msg("open: %s", floe_error_last());
+    return m;
+}
+
+static void test_append_to_branch_leaves_main_alone(void **state)
+{
+    (void)state;
+    floe_manager *m = open_wh(floe_test_tmpdir("branch_write_lib"));
+    assert_int_equal(floe_manager_create_namespace(m, "db", NULL, 0), 0);
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null";
+    floe_table *t = NULL;
+    assert_int_equal(floe_manager_create_table(&t, m, "db.t", &co), 0);
+
+    int64_t base = append(t, NULL, 1, 10); /* ids 1..10, sum 55 */
+    assert_int_equal(floe_table_manage_ref(t, FLOE_REF_CREATE, 0, "dev", -1), 0);
+
+    int64_t b1 = append(t, "dev", 100, 5); /* 100..104, sum 510 */
+    int64_t b2 = append(t, "dev", 200, 3); /* 200..202, sum 603 */
+    assert_int_equal(parent_of(t, b1), base);
+    assert_int_equal(parent_of(t, b2), b1);
+    assert_int_equal(floe_table_current_snapshot_id(t), base);
+
+    int64_t sum = 0;
+    assert_int_equal(scan_count(t, NULL, &sum), 10);
+    assert_int_equal(sum, 55);
+    assert_int_equal(scan_count(t, "dev", &sum), 18);
+    assert_int_equal(sum, 55 + 510 + 603);
+
+    /* main moves on from its own head; the branch keeps its rows */
+    int64_t m1 = append(t, NULL, 1000, 2); /* 1000, 1001 */
+    assert_int_equal(parent_of(t, m1), base);
+    assert_int_equal(floe_table_current_snapshot_id(t), m1);
+    assert_int_equal(scan_count(t, NULL, &sum), 12);
+    assert_int_equal(sum, 55 + 2001);
+    assert_int_equal(scan_count(t, "dev", &sum), 18);
+    assert_int_equal(sum, 55 + 510 + 603);
+
+    /* a fresh load sees the same refs; "main" by name is main */
+    floe_table *again = NULL;
+    assert_int_equal(floe_manager_load_table(&again, m, "db.t"), 0);
+    assert_int_equal(scan_count(again, "dev", &sum), 18);
+    int64_t m2 = append(again, "main", 5000, 1);
+    assert_int_equal(parent_of(again, m2), m1);
+    int64_t b3 = append(again, "dev", 300, 1);
+    assert_int_equal(parent_of(again, b3), b2);
+    assert_int_equal(scan_count(again, NULL, &sum), 13);
+    assert_int_equal(scan_count(again, "dev", &sum), 19);
+    floe_table_free(again);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static void test_stale_handle_retries_on_branch_head(void **state)
+{
+    (void)state;
+    floe_manager *m = open_wh(floe_test_tmpdir("branch_write_retry"));
+    assert_int_equal(floe_manager_create_namespace(m, "db", NULL, 0), 0);
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null";
+    floe_table *a = NULL, *b = NULL;
+    assert_int_equal(floe_manager_create_table(&a, m, "db.t", &co), 0);
+    append(a, NULL, 1, 1);
+    assert_int_equal(floe_table_manage_ref(a, FLOE_REF_CREATE, 0, "dev", -1), 0);
+    assert_int_equal(floe_manager_load_table(&b, m, "db.t"), 0);
+    int64_t first = append(a, "dev", 10, 1);
+    /* b still sees the old branch head: its commit conflicts, refreshes, re-reads the head */
+    struct ArrowArrayStream s;
+    batch_of(&s, b, 20, 1);
+    floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
+    wo.branch = "dev";
+    floe_write_result r;
+    assert_int_equal(floe_table_append(&r, b, &s, &wo), 0);
+    s.release(&s);
+    assert_true(r.attempts >= 2);
+    assert_int_equal(parent_of(b, r.snapshot_id), first);
+    int64_t sum = 0;
+    assert_int_equal(scan_count(b, "dev", &sum), 3);
+    assert_int_equal(sum, 31);
+    assert_int_equal(scan_count(b, NULL, &sum), 1);
+    floe_table_free(a);
+    floe_table_free(b);
+    floe_manager_free(m);
+}
+
+static void test_unknown_branch_is_not_found(void **state)
+{
+    (void)state;
+    floe_manager *m = open_wh(floe_test_tmpdir("branch_write_missing"));
+    assert_int_equal(floe_manager_create_namespace(m, "db", NULL, 0), 0);
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null";
+    floe_table *t = NULL;
+    assert_int_equal(floe_manager_create_table(&t, m, "db.t", &co), 0);
+    int64_t base = append(t, NULL, 1, 2);
+    struct ArrowArrayStream s;
+    batch_of(&s, t, 7, 1);
+    floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
+    wo.branch = "nope";
+    assert_int_equal(floe_table_append(NULL, t, &s, &wo), FLOE_ENOTFOUND);
+    s.release(&s);
+    assert_non_null(strstr(floe_error_last(), "nope"));
+    /* nothing committed, main unchanged */
+    assert_int_equal(floe_table_refresh(t), 0);
+    assert_int_equal(floe_table_current_snapshot_id(t), base);
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    assert_int_equal(json_array_size(snaps), 1);
+    json_decref(snaps);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static int cli(char **out, const char *wh, const char *args)
+{
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd, "FLOE_LOG_LEVEL=error '%s' %s --warehouse '%s'", floe_test_floe_bin(),
+             args, wh);
+    return floe_test_run(cmd, 1, out);
+}
+
+static void test_cli_append_branch_then_scan_ref(void **state)
+{
+    (void)state;
+    if (!floe_test_floe_bin())
+        skip();
+    const char *wh = floe_test_tmpdir("branch_write_cli");
+    char csv[4096], pq[4096], args[8192];
+    snprintf(csv, sizeof csv, "%s/a.csv", wh);
+    snprintf(pq, sizeof pq, "%s/f.parquet", wh);
+    const char *text = "id\n7\n8\n";
+    assert_int_equal(floe_test_write_file(csv, text, strlen(text)), 0);
+    char *out = NULL;
+    assert_int_equal(cli(&out, wh, "namespace create db"), 0);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table create db.t --schema 'id long'"), 0);
+    free(out);
+    snprintf(args, sizeof args, "table append db.t '%s'", csv);
+    assert_int_equal(cli(&out, wh, args), 0);
+    free(out);
+    /* a Parquet file of rows 7, 8 written by floe itself */
+    snprintf(args, sizeof args, "table scan db.t --format parquet --output '%s'", pq);
+    assert_int_equal(cli(&out, wh, args), 0);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table branch db.t create b"), 0);
+    free(out);
+    snprintf(args, sizeof args, "table append db.t '%s' --branch b", pq);
+    int rc = cli(&out, wh, args);
+    if (rc != 0)
+        fail_msg("append --branch: exit %d: %s", rc, out ? out : "");
+    free(out);
+
+    assert_int_equal(cli(&out, wh, "table scan db.t --ref b --format csv"), 0);
+    int sevens = 0;
+    for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
+        sevens++;
+    assert_int_equal(sevens, 2);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
+    sevens = 0;
+    for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
+        sevens++;
+    assert_int_equal(sevens, 1);
+    free(out);
+
+    snprintf(args, sizeof args, "table append db.t '%s' --branch nope", pq);
+    rc = cli(&out, wh, args);
+    assert_int_not_equal(rc, 0);
+    assert_non_null(strstr(out, "nope"));
+    free(out);
+    /* the library's overwrite cannot target a branch yet: refused, not sent to main */
+    snprintf(args, sizeof args, "table overwrite db.t '%s' --branch b", pq);
+    rc = cli(&out, wh, args);
+    assert_int_not_equal(rc, 0);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
+    sevens = 0;
+    for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
+        sevens++;
+    assert_int_equal(sevens, 1);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_append_to_branch_leaves_main_alone),
+        cmocka_unit_test(test_stale_handle_retries_on_branch_head),
+        cmocka_unit_test(test_unknown_branch_is_not_found),
+        cmocka_unit_test(test_cli_append_branch_then_scan_ref),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
