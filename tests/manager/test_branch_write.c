@@ -210,9 +210,11 @@ static void test_unknown_branch_is_not_found(void **state)
 
 static int cli(char **out, const char *wh, const char *args)
 {
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd, "FLOE_LOG_LEVEL=error '%s' %s --warehouse '%s'", floe_test_floe_bin(),
-             args, wh);
+    char cmd[16384];
+    int k = snprintf(cmd, sizeof cmd, "FLOE_LOG_LEVEL=error '%s' %s --warehouse '%s'",
+                     floe_test_floe_bin(), args, wh);
+    if (k < 0 || (size_t)k >= sizeof cmd)
+        fail_msg("command too long: %s", args);
     return floe_test_run(cmd, 1, out);
 }
 
