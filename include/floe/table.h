@@ -200,7 +200,7 @@ typedef struct floe_write_options {
     /**
      * Branch to commit to, or NULL for main (version >= 2). The branch must exist
      * (floe_table_manage_ref()); its head is the parent and main is left untouched.
-     * Honoured by floe_table_append() and floe_table_append_streams().
+     * Honoured by floe_table_append*() and floe_table_overwrite*().
      */
     const char *branch;
 } floe_write_options;

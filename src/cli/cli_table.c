@@ -57,9 +57,9 @@ static void usage(FILE *out)
             "                              header row, columns matched by name, values typed\n"
             "                              by the table schema); --branch commits to an\n"
             "                              existing branch instead of main\n"
-            "  overwrite TABLE FILE... [--filter EXPR]\n"
+            "  overwrite TABLE FILE... [--filter EXPR] [--branch NAME]\n"
             "                              replace the table (or the rows matching EXPR) with\n"
-            "                              the files' rows\n"
+            "                              the files' rows (on a branch with --branch)\n"
             "  scan TABLE [--columns a,b] [--filter EXPR] [--snapshot ID | --as-of TIME |\n"
             "             --ref NAME] [--format table|csv|json|parquet] [--output FILE]\n"
             "             [--limit N]     read rows (parquet output needs --output)\n"
@@ -885,13 +885,6 @@ static int cmd_describe(floe_table *t, const args *a)
 static int cmd_write(floe_table *t, const args *a, int overwrite)
 {
     int n = a->npos - 1, rc = 0, opened = 0;
-    /* the library's overwrite plans against main only, so a branch overwrite is refused
-     * rather than silently committed to main */
-    if (overwrite && a->branch && strcmp(a->branch, FLOE_MAIN_BRANCH) != 0)
-        return floe_cli_fail(floe_error_set(FLOE_EUNSUPPORTED,
-                                            "overwrite --branch %s: overwriting a branch is not "
-                                            "supported yet; append to the branch instead",
-                                            a->branch));
     floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
     wo.branch = a->branch;
     struct ArrowArrayStream *streams = calloc((size_t)n, sizeof *streams);

@@ -13,6 +13,7 @@
 #include <floe/error.h>
 #include <floe/iceberg/manifest.h>
 #include <floe/iceberg/metadata.h>
+#include <floe/iceberg/snapshot.h>
 #include <floe/parquet/reader.h>
 #include <floe/trace.h>
 
@@ -288,6 +289,12 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
     struct ow_ctx ctx = {NULL, 0};
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
     so.filter = filter;
+    /* On a branch other than main, plan against the branch head and commit to the branch. */
+    const char *branch =
+        opts && opts->version >= 2 && opts->branch && strcmp(opts->branch, FLOE_MAIN_BRANCH) != 0
+            ? opts->branch
+            : NULL;
+    so.ref = branch;
     int64_t deleted_records = 0, deleted_file_records = 0, deleted_files = 0, deleted_bytes = 0,
             snap_id = 0;
     unsigned int attempts = 0;
@@ -389,6 +396,7 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
         c.keep_manifest = keep_manifest;
         c.revalidate = refuse_retry;
         c.keep_ctx = &ctx;
+        c.branch = branch;
         floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
         d.added_data_files = (int64_t)total_added;
         d.added_records = added.records + rewritten.records;

@@ -267,10 +267,17 @@ static void test_cli_append_branch_then_scan_ref(void **state)
     assert_int_not_equal(rc, 0);
     assert_non_null(strstr(out, "nope"));
     free(out);
-    /* the library's overwrite cannot target a branch yet: refused, not sent to main */
+    /* overwrite on the branch: the branch becomes the file's rows (one 7), main is untouched */
     snprintf(args, sizeof args, "table overwrite db.t '%s' --branch b", pq);
     rc = cli(&out, wh, args);
-    assert_int_not_equal(rc, 0);
+    if (rc != 0)
+        fail_msg("overwrite --branch: exit %d: %s", rc, out ? out : "");
+    free(out);
+    assert_int_equal(cli(&out, wh, "table scan db.t --ref b --format csv"), 0);
+    sevens = 0;
+    for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
+        sevens++;
+    assert_int_equal(sevens, 1);
     free(out);
     assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
     sevens = 0;
