@@ -26,6 +26,7 @@
 #include <floe/table.h>
 #include <floe/table_compact.h>
 
+#include "manager_test_util.h"
 #include "manager/deletes.h"
 #include "manager/manager_internal.h"
 #include "manager/write_internal.h"
@@ -325,24 +326,8 @@ static int64_t write_parquet(floe_table *t, const char *path, struct ArrowSchema
 /* A position delete file deleting positions pos[0..n) of data file `target`. */
 static floe_data_file *pos_delete(floe_table *t, const char *target, const int64_t *pos, size_t n)
 {
-    struct ArrowSchema schema;
-    assert_int_equal(floe_arrow_schema_init(&schema, "+s", "", 0), 0);
-    assert_int_equal(floe_arrow_schema_alloc_children(&schema, 2), 0);
-    assert_int_equal(floe_arrow_schema_init(schema.children[0], "u", "file_path", 0), 0);
-    assert_int_equal(floe_arrow_schema_init(schema.children[1], "l", "pos", 0), 0);
-    floe_arrow_builder *b = NULL;
-    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(b, 0), target), 0);
-        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 1), pos[i]), 0);
-    }
-    struct ArrowArray a;
-    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
-    floe_arrow_builder_free(b);
-    static const floe_parquet_field_id ids[2] = {{"file_path", FLOE_MANAGER_DELETE_FILE_PATH_ID},
-                                                 {"pos", FLOE_MANAGER_DELETE_POS_ID}};
     char *path = fmt("%s/data/pos-del.parquet", floe_table_location(t));
-    int64_t size = write_parquet(t, path, &schema, &a, ids, 2);
+    int64_t size = floe_mtest_write_position_deletes(t, path, &target, 1, pos, n);
     floe_data_file *df = NULL;
     assert_int_equal(
         floe_data_file_new(&df, FLOE_CONTENT_POSITION_DELETES, path, "PARQUET", (int64_t)n, size),

@@ -24,6 +24,7 @@
 #include <floe/parquet/writer.h>
 #include <floe/table.h>
 
+#include "manager_test_util.h"
 #include "manager/deletes.h"
 #include "manager/manager_internal.h"
 #include "manager/scan_plan.h"
@@ -383,41 +384,11 @@ static void test_untranslatable_filters_return_the_right_rows(void **state)
 static void delete_positions(struct fixture *f, const int64_t *pos, size_t n)
 {
     floe_table *t = f->t;
-    struct ArrowSchema schema;
-    assert_int_equal(floe_arrow_schema_init(&schema, "+s", "", 0), 0);
-    assert_int_equal(floe_arrow_schema_alloc_children(&schema, 2), 0);
-    assert_int_equal(floe_arrow_schema_init(schema.children[0], "u", "file_path", 0), 0);
-    assert_int_equal(floe_arrow_schema_init(schema.children[1], "l", "pos", 0), 0);
-    floe_arrow_builder *b = NULL;
-    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(b, 0), f->data), 0);
-        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 1), pos[i]), 0);
-    }
-    struct ArrowArray a;
-    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
-    floe_arrow_builder_free(b);
-
     char path[4096];
     snprintf(path, sizeof path, "%s/data/pos-deletes.parquet", floe_table_location(t));
+    const char *target = f->data;
+    int64_t size = floe_mtest_write_position_deletes(t, path, &target, 1, pos, n);
     floe_output_file *out = NULL;
-    assert_int_equal(t->m->io->create(&out, t->m->io, path, FLOE_CREATE_EXCLUSIVE), 0);
-    static const floe_parquet_field_id ids[2] = {{"file_path", FLOE_MANAGER_DELETE_FILE_PATH_ID},
-                                                 {"pos", FLOE_MANAGER_DELETE_POS_ID}};
-    floe_parquet_writer_options wo = FLOE_PARQUET_WRITER_OPTIONS_INIT;
-    wo.field_ids = ids;
-    wo.n_field_ids = 2;
-    floe_parquet_writer *w = NULL;
-    assert_int_equal(floe_parquet_writer_open(&w, out, &schema, &wo), 0);
-    assert_int_equal(floe_parquet_writer_write(w, &a), 0);
-    assert_int_equal(floe_parquet_writer_close(w, NULL), 0);
-    a.release(&a);
-    schema.release(&schema);
-    floe_input_file *in = NULL;
-    assert_int_equal(t->m->io->open(&in, t->m->io, path), 0);
-    uint64_t size = 0;
-    assert_int_equal(in->size(&size, in), 0);
-    floe_input_close(in);
 
     floe_data_file *df = NULL;
     assert_int_equal(floe_data_file_new(&df, FLOE_CONTENT_POSITION_DELETES, path, "PARQUET",
