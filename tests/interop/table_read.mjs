@@ -1,0 +1,601 @@
+// An Iceberg (format v2) table reader independent of floe: the metadata JSON parsed here, the
+// manifest list and manifests read with avsc, the data and delete files read with DuckDB.
+//   node table_read.mjs read METADATA.json [--snapshot ID | --ref NAME]
+//       the live data and delete files of the snapshot (default: the current one) and its rows
+//       projected onto the table's current schema by field id, deletes applied:
+//       {"snapshot_id","columns","files","delete_files","rows","count","problems"}; rows are
+//       arrays of DuckDB's text form of each value (UTC), sorted.
+//   node table_read.mjs compare METADATA.json SCAN.parquet|SCAN.csv [--snapshot ID | --ref NAME]
+//                       [--files FILES.json] [--expect-count N]
+//       the same read, compared with another reader's rows (floe's scan output, columns by name,
+//       typed by the current schema) with EXCEPT ALL both ways, and with the live files of
+//       `floe table files --json` when given: {"ok", "count", "other_count", "missing",
+//       "extra", ...}; ok is false and "problems" says why on any difference.
+//   node table_read.mjs expired OLD_METADATA.json NEW_METADATA.json
+//       after snapshot expiry: every file some snapshot of NEW reaches must exist; every data,
+//       delete, manifest and manifest list file only expired snapshots reached must be gone.
+//   node table_read.mjs gen OUT.parquet FROM TO COLUMNS [--v-offset K]
+//       rows i in [FROM, TO) written with DuckDB; COLUMNS is a comma list of id, v, name (or
+//       label), amount, d, ts, score, each optionally NAME=DUCKDB_TYPE to cast.
+// Also checked on every read: each file's rows match its partition tuple (identity, bucket,
+// truncate, year/month/day/hour transforms computed here), each record_count matches the file,
+// and the snapshot summary's totals match the live files. Prints one JSON document.
+import { existsSync, readFileSync } from 'node:fs';
+import avsc from 'avsc';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { BigLong, codecs, parseExactJson } from './avro_common.mjs';
+
+const db = await DuckDBInstance.create(':memory:', { threads: '1' });
+const c = await db.connect();
+await c.run(`SET TimeZone = 'UTC'`);
+const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
+const qi = (s) => `"${String(s).replace(/"/g, '""')}"`;
+const rowsOf = async (sql) => (await c.runAndReadAll(sql)).getRows();
+const text = (v) =>
+  typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : JSON.stringify(v);
+
+const POS_PATH_ID = 2147483546;
+const POS_POS_ID = 2147483545;
+const DELETED = 2;
+const ADDED = 1;
+
+function readAvro(path) {
+  return new Promise((resolve, reject) => {
+    const out = { meta: {}, records: [] };
+    const typeHook = (t) => (t === 'long' || (t && t.type === 'long') ? BigLong : undefined);
+    const dec = avsc.createFileDecoder(path, {
+      codecs,
+      parseHook: (schema) => avsc.Type.forSchema(schema, { typeHook }),
+    });
+    dec.on('metadata', (type, codec, header) => {
+      for (const [k, v] of Object.entries(header.meta)) out.meta[k] = v.toString('utf8');
+    });
+    dec.on('data', (r) => out.records.push(r));
+    dec.on('end', () => resolve(out));
+    dec.on('error', reject);
+  });
+}
+
+function duckType(t) {
+  if (typeof t !== 'string') throw new Error(`nested type ${JSON.stringify(t)} is not supported`);
+  const simple = {
+    boolean: 'BOOLEAN',
+    int: 'INTEGER',
+    long: 'BIGINT',
+    float: 'FLOAT',
+    double: 'DOUBLE',
+    date: 'DATE',
+    time: 'TIME',
+    timestamp: 'TIMESTAMP',
+    timestamptz: 'TIMESTAMPTZ',
+    timestamp_ns: 'TIMESTAMP_NS',
+    timestamptz_ns: 'TIMESTAMPTZ',
+    string: 'VARCHAR',
+    uuid: 'UUID',
+    binary: 'BLOB',
+  };
+  if (simple[t]) return simple[t];
+  const dec = /^decimal\((\d+),\s*(\d+)\)$/.exec(t);
+  if (dec) return `DECIMAL(${dec[1]},${dec[2]})`;
+  if (/^fixed\[\d+\]$/.test(t)) return 'BLOB';
+  throw new Error(`unknown Iceberg type ${t}`);
+}
+
+function loadMetadata(path) {
+  const md = parseExactJson(readFileSync(path, 'utf8'));
+  if (Number(md['format-version']) !== 2) throw new Error(`${path}: format-version is not 2`);
+  return md;
+}
+
+function currentSchema(md) {
+  const id = md['current-schema-id'];
+  const s = md.schemas.find((x) => x['schema-id'] === id);
+  if (!s) throw new Error(`current-schema-id ${id} not in schemas`);
+  return s;
+}
+
+function pickSnapshot(md, opts) {
+  let id;
+  if (opts.snapshot !== undefined) id = BigInt(opts.snapshot);
+  else if (opts.ref !== undefined) {
+    const r = md.refs?.[opts.ref];
+    if (!r) throw new Error(`no ref ${opts.ref}`);
+    id = r['snapshot-id'];
+  } else {
+    id = md['current-snapshot-id'];
+    if (id === undefined || id === null || id === -1n) return null;
+  }
+  const snap = (md.snapshots ?? []).find((s) => s['snapshot-id'] === id);
+  if (!snap) throw new Error(`snapshot ${id} not in metadata`);
+  return snap;
+}
+
+// Live entries of a snapshot: data and delete files with their data sequence numbers and specs.
+async function liveFiles(snap, problems) {
+  const list = await readAvro(snap['manifest-list']);
+  const data = [];
+  const deletes = [];
+  const manifests = [];
+  for (const m of list.records) {
+    manifests.push(m.manifest_path);
+    const man = await readAvro(m.manifest_path);
+    const mseq = m.sequence_number ?? 0n;
+    for (const e of man.records) {
+      if (e.status === DELETED) continue;
+      let seq = e.sequence_number;
+      if (seq === null || seq === undefined) {
+        if (e.status !== ADDED) problems.push(`${m.manifest_path}: EXISTING entry without sequence number`);
+        seq = mseq;
+      }
+      const df = e.data_file;
+      const f = {
+        path: df.file_path,
+        content: df.content ?? 0,
+        format: df.file_format,
+        seq,
+        spec: m.partition_spec_id,
+        partition: df.partition ?? {},
+        records: df.record_count,
+        equality_ids: df.equality_ids ?? null,
+        referenced: df.referenced_data_file ?? null,
+      };
+      if ((m.content ?? 0) === 0 && f.content !== 0)
+        problems.push(`${f.path}: delete file in a data manifest`);
+      if ((m.content ?? 0) === 1 && f.content === 0)
+        problems.push(`${f.path}: data file in a delete manifest`);
+      (f.content === 0 ? data : deletes).push(f);
+    }
+  }
+  const seen = new Set();
+  for (const f of [...data, ...deletes]) {
+    if (seen.has(f.path)) problems.push(`${f.path}: live in more than one entry`);
+    seen.add(f.path);
+  }
+  return { data, deletes, manifests };
+}
+
+// field id -> column name in a Parquet file (top level only).
+async function fileColumns(path) {
+  const r = await rowsOf(`SELECT name, field_id FROM parquet_schema(${q(path)})`);
+  const map = new Map();
+  for (const [name, id] of r.slice(1)) if (id !== null) map.set(Number(id), name);
+  return map;
+}
+
+const partKey = (f) =>
+  `${f.spec}|${Object.keys(f.partition)
+    .map((k) => `${k}=${text(f.partition[k])}`)
+    .join(',')}`;
+
+function murmur3(bytes) {
+  let h = 0;
+  const n = bytes.length;
+  const m1 = 0xcc9e2d51;
+  const m2 = 0x1b873593;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    let k = bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24);
+    k = Math.imul(k, m1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, m2);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  const rest = n & 3;
+  if (rest === 3) k ^= bytes[i + 2] << 16;
+  if (rest >= 2) k ^= bytes[i + 1] << 8;
+  if (rest >= 1) {
+    k ^= bytes[i];
+    k = Math.imul(k, m1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, m2);
+    h ^= k;
+  }
+  h ^= n;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+// The source value as a JS primitive (BigInt for integer-like types, string for strings) and
+// the SQL expression that yields it; null when this reader does not check the type.
+function sourceExpr(type, col) {
+  if (['int', 'long'].includes(type)) return `CAST(${col} AS BIGINT)`;
+  if (type === 'date') return `CAST(date_diff('day', DATE '1970-01-01', ${col}) AS BIGINT)`;
+  if (['timestamp', 'timestamptz'].includes(type)) return `epoch_us(${col})`;
+  if (type === 'string') return `CAST(${col} AS VARCHAR)`;
+  return null;
+}
+
+const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+
+function civilFromDays(days) {
+  const d = new Date(Number(days) * 86400000);
+  return [d.getUTCFullYear(), d.getUTCMonth()];
+}
+
+// Applies a partition transform to a source value; undefined when not checked here.
+function applyTransform(transform, type, v) {
+  if (v === null) return null;
+  const timeLike = ['timestamp', 'timestamptz'].includes(type);
+  const days = () => (type === 'date' ? v : floorDiv(v, 86400000000n));
+  if (transform === 'identity') return v;
+  if (transform === 'void') return null;
+  let m = /^bucket\[(\d+)\]$/.exec(transform);
+  if (m) {
+    let bytes;
+    if (typeof v === 'bigint') {
+      bytes = Buffer.alloc(8);
+      bytes.writeBigInt64LE(v);
+    } else bytes = Buffer.from(v, 'utf8');
+    return BigInt((murmur3(bytes) & 0x7fffffff) % Number(m[1]));
+  }
+  m = /^truncate\[(\d+)\]$/.exec(transform);
+  if (m) {
+    const w = BigInt(m[1]);
+    if (typeof v === 'bigint') return v - (((v % w) + w) % w);
+    return Array.from(v).slice(0, Number(w)).join('');
+  }
+  if (transform === 'day' && (timeLike || type === 'date')) return days();
+  if (transform === 'hour' && timeLike) return floorDiv(v, 3600000000n);
+  if ((transform === 'month' || transform === 'year') && (timeLike || type === 'date')) {
+    const [y, mo] = civilFromDays(days());
+    return BigInt(transform === 'year' ? y - 1970 : (y - 1970) * 12 + mo);
+  }
+  return undefined;
+}
+
+function partValue(p) {
+  if (p === null || p === undefined) return null;
+  if (typeof p === 'number') return BigInt(p);
+  return p;
+}
+
+// Checks that every row of a data file maps to the file's partition tuple.
+async function checkPartition(f, spec, schema, cols, problems) {
+  const exprs = [];
+  const checks = [];
+  for (const pf of spec.fields) {
+    const src = schema.fields.find((x) => x.id === pf['source-id']);
+    if (!src || !Object.hasOwn(f.partition, pf.name)) continue;
+    const name = cols.get(Number(pf['source-id']));
+    const e = name === undefined ? 'NULL' : sourceExpr(src.type, qi(name));
+    if (e === null) continue;
+    checks.push({ pf, type: src.type, i: exprs.length });
+    exprs.push(e);
+  }
+  if (!checks.length) return;
+  const distinct = await rowsOf(`SELECT DISTINCT ${exprs.join(', ')} FROM read_parquet(${q(f.path)})`);
+  for (const row of distinct) {
+    for (const ch of checks) {
+      const got = applyTransform(ch.pf.transform, ch.type, row[ch.i]);
+      if (got === undefined) continue;
+      const want = partValue(f.partition[ch.pf.name]);
+      if (text(got) !== text(want)) {
+        problems.push(
+          `${f.path}: value ${text(row[ch.i])} of ${ch.pf.name} (${ch.pf.transform}) gives ` +
+            `${text(got)}, the manifest says ${text(want)}`,
+        );
+        return;
+      }
+    }
+  }
+}
+
+// Reads a snapshot into table `into` (columns c0.. typed by the current schema).
+async function readSnapshot(md, opts, into = 'ref') {
+  const problems = [];
+  const schema = currentSchema(md);
+  const fields = schema.fields.map((f) => ({ id: Number(f.id), name: f.name, type: duckType(f.type) }));
+  const colDefs = fields.map((f, i) => `c${i} ${f.type}`).join(', ');
+  await c.run(`CREATE OR REPLACE TABLE ${into} (${colDefs})`);
+  const snap = pickSnapshot(md, opts);
+  const out = {
+    snapshot_id: snap ? snap['snapshot-id'].toString() : null,
+    columns: fields.map((f) => f.name),
+    files: [],
+    delete_files: [],
+    manifests: [],
+    problems,
+  };
+  if (!snap) return out;
+  const { data, deletes, manifests } = await liveFiles(snap, problems);
+  out.manifests = manifests;
+  out.files = data.map((f) => f.path).sort();
+  out.delete_files = deletes.map((f) => f.path).sort();
+  const specs = new Map((md['partition-specs'] ?? []).map((s) => [Number(s['spec-id']), s]));
+  const deleteCols = new Map();
+  for (const d of deletes) {
+    if (!existsSync(d.path)) throw new Error(`delete file ${d.path} is missing`);
+    deleteCols.set(d.path, await fileColumns(d.path));
+  }
+  for (const f of data) {
+    if (String(f.format).toUpperCase() !== 'PARQUET') throw new Error(`${f.path}: format ${f.format}`);
+    if (!existsSync(f.path)) throw new Error(`data file ${f.path} is missing`);
+    const cols = await fileColumns(f.path);
+    const spec = specs.get(Number(f.spec));
+    if (!spec) problems.push(`${f.path}: unknown partition spec ${f.spec}`);
+    else await checkPartition(f, spec, schema, cols, problems);
+    const n = (await rowsOf(`SELECT count(*) FROM read_parquet(${q(f.path)})`))[0][0];
+    if (BigInt(n) !== BigInt(f.records))
+      problems.push(`${f.path}: record_count ${f.records}, the file has ${n} rows`);
+    const proj = fields.map((fd, i) => {
+      const name = cols.get(fd.id);
+      return name === undefined ? `CAST(NULL AS ${fd.type}) AS c${i}` : `CAST(t.${qi(name)} AS ${fd.type}) AS c${i}`;
+    });
+    let where = 'true';
+    for (const d of deletes) {
+      const dcols = deleteCols.get(d.path);
+      if (d.content === 1) {
+        if (d.seq < f.seq || partKey(d) !== partKey(f)) continue;
+        if (d.referenced !== null && d.referenced !== f.path) continue;
+        const pc = dcols.get(POS_PATH_ID);
+        const pp = dcols.get(POS_POS_ID);
+        if (pc === undefined || pp === undefined) throw new Error(`${d.path}: no file_path/pos field ids`);
+        where += ` AND NOT EXISTS (SELECT 1 FROM read_parquet(${q(d.path)}) p
+            WHERE p.${qi(pc)} = ${q(f.path)} AND p.${qi(pp)} = t.file_row_number)`;
+      } else if (d.content === 2) {
+        const dspec = specs.get(Number(d.spec));
+        const global = dspec && dspec.fields.length === 0;
+        if (d.seq <= f.seq || (!global && partKey(d) !== partKey(f))) continue;
+        const on = [];
+        for (const id of d.equality_ids ?? []) {
+          const dc = dcols.get(Number(id));
+          if (dc === undefined) throw new Error(`${d.path}: no column with field id ${id}`);
+          const tc = cols.get(Number(id));
+          on.push(`e.${qi(dc)} IS NOT DISTINCT FROM ${tc === undefined ? 'NULL' : `t.${qi(tc)}`}`);
+        }
+        if (!on.length) throw new Error(`${d.path}: equality delete without equality_ids`);
+        where += ` AND NOT EXISTS (SELECT 1 FROM read_parquet(${q(d.path)}) e WHERE ${on.join(' AND ')})`;
+      } else {
+        throw new Error(`${d.path}: content ${d.content}`);
+      }
+    }
+    await c.run(`INSERT INTO ${into} SELECT ${proj.join(', ')}
+        FROM read_parquet(${q(f.path)}, file_row_number = true) t WHERE ${where}`);
+  }
+  const sum = snap.summary ?? {};
+  const check = (key, value) => {
+    if (sum[key] !== undefined && BigInt(sum[key]) !== BigInt(value))
+      problems.push(`summary ${key} is ${sum[key]}, the live files say ${value}`);
+  };
+  check('total-data-files', data.length);
+  check('total-delete-files', deletes.length);
+  check(
+    'total-records',
+    data.reduce((a, f) => a + BigInt(f.records), 0n),
+  );
+  return out;
+}
+
+async function textRows(table, n) {
+  const cols = Array.from({ length: n }, (_, i) => `CAST(c${i} AS VARCHAR)`);
+  const r = await rowsOf(`SELECT ${cols.join(', ') || 'NULL'} FROM ${table}`);
+  return r.map((row) => row.slice(0, n)).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
+
+function parseOpts(args) {
+  const o = { pos: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--snapshot') o.snapshot = args[++i];
+    else if (a === '--ref') o.ref = args[++i];
+    else if (a === '--files') o.files = args[++i];
+    else if (a === '--expect-count') o.expect = Number(args[++i]);
+    else if (a === '--v-offset') o.vOffset = Number(args[++i]);
+    else if (a === '--prev') o.prev = args[++i];
+    else if (a === '--minus') o.minus = args[++i];
+    else if (a === '--minus-keys') o.minusKeys = args[++i];
+    else if (a === '--on') o.on = args[++i].split(',');
+    else if (a === '--plus') (o.plus ??= []).push(args[++i]);
+    else o.pos.push(a);
+  }
+  return o;
+}
+
+async function count(table) {
+  return Number((await rowsOf(`SELECT count(*) FROM ${table}`))[0][0]);
+}
+
+// A Parquet or CSV file as rows of the current schema: columns by name, cast to the current
+// types, absent columns NULL.
+async function fileRows(path, fields) {
+  const src = path.endsWith('.csv')
+    ? `read_csv(${q(path)}, header = true, all_varchar = true)`
+    : `read_parquet(${q(path)})`;
+  const names = (await c.runAndReadAll(`SELECT * FROM ${src} LIMIT 0`)).columnNames();
+  const proj = fields.map((f, i) =>
+    names.includes(f.name) ? `CAST(${qi(f.name)} AS ${f.type}) AS c${i}` : `CAST(NULL AS ${f.type}) AS c${i}`,
+  );
+  return { names, sql: `SELECT ${proj.join(', ')} FROM ${src}` };
+}
+
+// What the snapshot should hold, from an earlier one: --prev ID (or "empty"), without the rows
+// matching --minus SQL (over current column names) or sharing an --on key with --minus-keys
+// FILE, plus the rows of each --plus FILE.
+async function expected(md, opts, fields) {
+  const named = fields.map((f, i) => `c${i} AS ${qi(f.name)}`).join(', ');
+  const back = fields.map((f, i) => `${qi(f.name)} AS c${i}`).join(', ');
+  if (opts.prev === 'empty')
+    await c.run(`CREATE TABLE base AS SELECT * FROM ref WHERE false`);
+  else await readSnapshot(md, { snapshot: opts.prev }, 'base');
+  let sql = `SELECT ${back} FROM (SELECT ${named} FROM base) b WHERE true`;
+  if (opts.minus) sql += ` AND NOT coalesce((${opts.minus}), false)`;
+  if (opts.minusKeys) {
+    const k = await fileRows(opts.minusKeys, fields);
+    const on = opts.on.map((col) => `k.${qi(col)} IS NOT DISTINCT FROM b.${qi(col)}`).join(' AND ');
+    sql += ` AND NOT EXISTS (SELECT 1 FROM (SELECT ${named} FROM (${k.sql})) k WHERE ${on})`;
+  }
+  await c.run(`CREATE TABLE expected AS ${sql}`);
+  for (const p of opts.plus ?? []) await c.run(`INSERT INTO expected ${(await fileRows(p, fields)).sql}`);
+  await c.run(`CREATE TABLE exp_missing AS SELECT * FROM expected EXCEPT ALL SELECT * FROM ref`);
+  await c.run(`CREATE TABLE exp_extra AS SELECT * FROM ref EXCEPT ALL SELECT * FROM expected`);
+  const n = fields.length;
+  return {
+    expected_count: await count('expected'),
+    not_read: await count('exp_missing'),
+    unexpected: await count('exp_extra'),
+    not_read_sample: (await textRows('exp_missing', n)).slice(0, 5),
+    unexpected_sample: (await textRows('exp_extra', n)).slice(0, 5),
+  };
+}
+
+async function compare(opts) {
+  const [metaPath, scanPath] = opts.pos;
+  const md = loadMetadata(metaPath);
+  const r = await readSnapshot(md, opts);
+  const schema = currentSchema(md);
+  const n = schema.fields.length;
+  const fields = schema.fields.map((f) => ({ name: f.name, type: duckType(f.type) }));
+  let src;
+  if (scanPath.endsWith('.csv')) {
+    const types = fields.map((f) => `${q(f.name)}: ${q(f.type)}`).join(', ');
+    src = `read_csv(${q(scanPath)}, header = true, columns = {${types}})`;
+  } else src = `read_parquet(${q(scanPath)})`;
+  const names = (await c.runAndReadAll(`SELECT * FROM ${src} LIMIT 0`)).columnNames();
+  const problems = r.problems;
+  if (JSON.stringify(names) !== JSON.stringify(fields.map((f) => f.name)))
+    problems.push(`scan columns ${JSON.stringify(names)}, the current schema has ${JSON.stringify(r.columns)}`);
+  const proj = fields.map((f, i) =>
+    names.includes(f.name) ? `CAST(${qi(f.name)} AS ${f.type}) AS c${i}` : `CAST(NULL AS ${f.type}) AS c${i}`,
+  );
+  await c.run(`CREATE TABLE other AS SELECT ${proj.join(', ') || '1 AS c0'} FROM ${src}`);
+  await c.run(`CREATE TABLE missing AS SELECT * FROM ref EXCEPT ALL SELECT * FROM other`);
+  await c.run(`CREATE TABLE extra AS SELECT * FROM other EXCEPT ALL SELECT * FROM ref`);
+  const out = {
+    ok: false,
+    snapshot_id: r.snapshot_id,
+    count: await count('ref'),
+    other_count: await count('other'),
+    files: r.files.length,
+    delete_files: r.delete_files.length,
+    manifests: r.manifests.length,
+    missing: await count('missing'),
+    extra: await count('extra'),
+    missing_sample: (await textRows('missing', n)).slice(0, 5),
+    extra_sample: (await textRows('extra', n)).slice(0, 5),
+    problems,
+  };
+  if (out.missing || out.extra)
+    problems.push(`rows differ: ${out.missing} only in this reader, ${out.extra} only in the scan`);
+  if (opts.prev !== undefined) {
+    const e = await expected(md, opts, fields);
+    Object.assign(out, e);
+    if (e.not_read || e.unexpected)
+      problems.push(
+        `snapshot differs from the expected change of ${opts.prev}: ${e.not_read} expected rows ` +
+          `not read, ${e.unexpected} rows not expected`,
+      );
+  }
+  if (opts.expect !== undefined && out.count !== opts.expect)
+    problems.push(`expected ${opts.expect} rows, read ${out.count}`);
+  if (opts.files) {
+    const listed = JSON.parse(readFileSync(opts.files, 'utf8'));
+    const dataSet = [...new Set(listed.map((f) => f.path))].sort();
+    const delSet = [...new Set(listed.flatMap((f) => (f['delete-files'] ?? []).map((d) => d.path ?? d)))].sort();
+    if (JSON.stringify(dataSet) !== JSON.stringify(r.files))
+      problems.push(
+        `files --json lists ${JSON.stringify(dataSet.filter((p) => !r.files.includes(p)))} not live, ` +
+          `misses live ${JSON.stringify(r.files.filter((p) => !dataSet.includes(p)))}`,
+      );
+    if (JSON.stringify(delSet) !== JSON.stringify(r.delete_files))
+      problems.push(`files --json delete files ${JSON.stringify(delSet)}, live ${JSON.stringify(r.delete_files)}`);
+  }
+  out.ok = problems.length === 0;
+  return out;
+}
+
+// Every file a snapshot of the metadata reaches: manifest lists, manifests, data and deletes.
+async function reachable(md) {
+  const all = new Set();
+  for (const s of md.snapshots ?? []) {
+    all.add(s['manifest-list']);
+    const { data, deletes, manifests } = await liveFiles(s, []);
+    for (const p of manifests) all.add(p);
+    for (const f of [...data, ...deletes]) all.add(f.path);
+  }
+  return all;
+}
+
+async function expired(opts) {
+  const [oldPath, newPath] = opts.pos;
+  const before = await reachable(loadMetadata(oldPath));
+  const after = await reachable(loadMetadata(newPath));
+  const missing = [...after].filter((p) => !existsSync(p)).sort();
+  const left = [...before].filter((p) => !after.has(p) && existsSync(p)).sort();
+  const gone = [...before].filter((p) => !after.has(p)).length;
+  const problems = [];
+  if (missing.length) problems.push(`reachable files missing: ${JSON.stringify(missing)}`);
+  if (left.length) problems.push(`files only expired snapshots reached are still there: ${JSON.stringify(left)}`);
+  return { ok: problems.length === 0, before: before.size, after: after.size, unreachable: gone, problems };
+}
+
+async function gen(opts) {
+  const [out, from, to, columns] = opts.pos;
+  const k = opts.vOffset ?? 0;
+  const exprs = {
+    id: 'i::BIGINT',
+    v: `((i % 100) + ${k})::INTEGER`,
+    name: `CASE WHEN i % 13 = 0 THEN NULL ELSE 'n' || (i % 7)::VARCHAR END`,
+    amount: '(i * 0.25)::DECIMAL(10,2)',
+    d: `DATE '2024-01-01' + (i % 40)::INTEGER`,
+    ts: `TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * INTERVAL 37 SECOND + (i % 3) * INTERVAL 1 MICROSECOND`,
+    score: `CASE WHEN i % 11 = 0 THEN NULL ELSE i / 8.0 END::DOUBLE`,
+  };
+  exprs.label = exprs.name;
+  const sel = columns.split(',').map((spec) => {
+    const [name, type] = spec.split('=');
+    if (!exprs[name]) throw new Error(`gen: unknown column ${name}`);
+    return `${type ? `CAST(${exprs[name]} AS ${type})` : exprs[name]} AS ${qi(name)}`;
+  });
+  await c.run(`COPY (SELECT ${sel.join(', ')} FROM range(${Number(from)}, ${Number(to)}) t(i))
+      TO ${q(out)} (FORMAT parquet)`);
+  return { written: Number(to) - Number(from) };
+}
+
+// The spec's bucket hash examples (Appendix B), so a wrong hash here cannot pass silently.
+function selftest() {
+  const long = (v) => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(v);
+    return b;
+  };
+  const days = BigInt((Date.UTC(2017, 10, 16) / 86400000) | 0);
+  const got = [
+    murmur3(long(34n)),
+    murmur3(long(days)),
+    murmur3(Buffer.from('iceberg', 'utf8')),
+    murmur3(Buffer.from([0, 1, 2, 3])),
+  ];
+  const want = [2017239379, -653330422, 1210000089, -188683207];
+  return { ok: JSON.stringify(got) === JSON.stringify(want), got, want };
+}
+
+const [mode, ...rest] = process.argv.slice(2);
+const opts = parseOpts(rest);
+const bigJson = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x));
+try {
+  let result;
+  if (mode === 'read') {
+    const r = await readSnapshot(loadMetadata(opts.pos[0]), opts);
+    r.rows = await textRows('ref', r.columns.length);
+    r.count = r.rows.length;
+    result = r;
+  } else if (mode === 'compare') result = await compare(opts);
+  else if (mode === 'expired') result = await expired(opts);
+  else if (mode === 'gen') result = await gen(opts);
+  else if (mode === 'selftest') result = selftest();
+  else {
+    console.error('usage: table_read.mjs read|compare|expired|gen ... (see the header comment)');
+    process.exit(2);
+  }
+  console.log(bigJson(result));
+} catch (e) {
+  console.log(bigJson({ ok: false, error: String(e.stack ?? e) }));
+  process.exit(1);
+}
