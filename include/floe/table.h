@@ -188,8 +188,9 @@ FLOE_API int floe_table_arrow_schema(struct ArrowSchema *out, const floe_table *
 
 /* ---- writes ---- */
 
-/** Version of floe_write_options (2 added `branch`; version 1 structs are still accepted). */
-#define FLOE_WRITE_OPTIONS_VERSION 2
+/** Version of floe_write_options (2 added `branch`, 3 `union_by_name`; older versions are
+ *  still accepted). */
+#define FLOE_WRITE_OPTIONS_VERSION 3
 
 /** Options of floe_table_append() and floe_table_overwrite(). */
 typedef struct floe_write_options {
@@ -203,12 +204,19 @@ typedef struct floe_write_options {
      * Honoured by floe_table_append*() and floe_table_overwrite*().
      */
     const char *branch;
+    /**
+     * Non-zero (version >= 3): before writing, evolve the table schema to accept the input
+     * (floe_table_union_by_name()): columns the input has and the table lacks are added as
+     * optional, narrower table types are promoted to the input's. The schema change is its
+     * own commit; it stays when the write then fails.
+     */
+    int union_by_name;
 } floe_write_options;
 
 /** Initializer for floe_write_options. */
 #define FLOE_WRITE_OPTIONS_INIT                                                                    \
     {                                                                                              \
-        FLOE_WRITE_OPTIONS_VERSION, NULL, NULL, 0, NULL                                            \
+        FLOE_WRITE_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0                                         \
     }
 
 /** What a write did. */
@@ -364,6 +372,19 @@ typedef int (*floe_table_spec_fn)(floe_spec_update *update, void *ctx);
  */
 FLOE_API int floe_table_alter_schema(floe_table *t, floe_table_schema_fn fn, void *ctx,
                                      int allow_incompatible);
+
+/**
+ * Evolves the table schema to accept rows of the Arrow struct schema `input` (union by name,
+ * nested too): its columns the table lacks are added as optional, table types narrower than
+ * the input's are promoted (int to long, float to double, decimal precision), required
+ * columns the input has as nullable become optional. Columns the input lacks are kept.
+ * Nothing is committed when the table already accepts `input`.
+ * @param input (transfer none) e.g. the schema of an ArrowArrayStream
+ * @param changed (optional) set to 1 when a new schema was committed, else 0
+ * @return 0, FLOE_ESCHEMA (a column whose type can neither be kept nor promoted, naming it),
+ *         FLOE_EINVALID, FLOE_ECONFLICT (retries exhausted)
+ */
+FLOE_API int floe_table_union_by_name(floe_table *t, const struct ArrowSchema *input, int *changed);
 
 /**
  * Evolves the default partition spec as floe_table_alter_schema() does the schema. Data

@@ -14,8 +14,8 @@
 
 FLOE_BEGIN_DECLS
 
-/** Version of floe_delete_options. */
-#define FLOE_DELETE_OPTIONS_VERSION 1
+/** Version of floe_delete_options (2 added `branch`; version 1 structs are still accepted). */
+#define FLOE_DELETE_OPTIONS_VERSION 2
 
 /** Options of floe_table_delete_rows(). */
 typedef struct floe_delete_options {
@@ -24,12 +24,15 @@ typedef struct floe_delete_options {
     const char *const *snapshot_property_keys;   /**< extra snapshot summary keys, or NULL */
     const char *const *snapshot_property_values; /**< values for snapshot_property_keys */
     size_t snapshot_property_count;              /**< number of snapshot properties */
+    /** Branch to delete from, or NULL for main (version >= 2): the rows of the branch head are
+     *  deleted and the snapshot is committed to the branch; main is left untouched. */
+    const char *branch;
 } floe_delete_options;
 
 /** Initializer for floe_delete_options (a real delete, no extra properties). */
 #define FLOE_DELETE_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        FLOE_DELETE_OPTIONS_VERSION, 0, NULL, NULL, 0                                              \
+        FLOE_DELETE_OPTIONS_VERSION, 0, NULL, NULL, 0, NULL                                        \
     }
 
 /**

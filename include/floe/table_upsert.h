@@ -16,8 +16,9 @@
 
 FLOE_BEGIN_DECLS
 
-/** Version of floe_upsert_options. */
-#define FLOE_UPSERT_OPTIONS_VERSION 1
+/** Version of floe_upsert_options (2 added `branch` and `union_by_name`; version 1 structs
+ *  are still accepted). */
+#define FLOE_UPSERT_OPTIONS_VERSION 2
 
 /** Options of floe_table_upsert(). */
 typedef struct floe_upsert_options {
@@ -29,12 +30,18 @@ typedef struct floe_upsert_options {
     const char *const *snapshot_property_keys;   /**< extra snapshot summary keys, or NULL */
     const char *const *snapshot_property_values; /**< values for snapshot_property_keys */
     size_t snapshot_property_count;              /**< number of snapshot properties */
+    /** Branch to upsert into, or NULL for main (version >= 2): rows are matched against the
+     *  branch head and the snapshot is committed to the branch; main is left untouched. */
+    const char *branch;
+    /** Non-zero (version >= 2): first evolve the table schema to accept the source
+     *  (floe_table_union_by_name(); a commit of its own, kept if the upsert then fails). */
+    int union_by_name;
 } floe_upsert_options;
 
 /** Initializer for floe_upsert_options. */
 #define FLOE_UPSERT_OPTIONS_INIT                                                                   \
     {                                                                                              \
-        FLOE_UPSERT_OPTIONS_VERSION, 0, 0, NULL, NULL, 0                                           \
+        FLOE_UPSERT_OPTIONS_VERSION, 0, 0, NULL, NULL, 0, NULL, 0                                  \
     }
 
 /** What an upsert did (or, with dry_run, would do). */

@@ -30,11 +30,11 @@
 #include <floe/table.h>
 
 #include "base/timeconv.h"
+#include "cli/cli_input.h"
 #include "cli/commands.h"
 
-#define MAX_POS        64
-#define MAX_PROPS      64
-#define CSV_BATCH_ROWS 8192
+#define MAX_POS   64
+#define MAX_PROPS 64
 
 static void usage(FILE *out)
 {
@@ -52,12 +52,14 @@ static void usage(FILE *out)
             "  rename FROM TO              rename or move a table\n"
             "  register TABLE METADATA_FILE\n"
             "                              register an existing metadata file as a table\n"
-            "  append TABLE FILE... [--branch NAME]\n"
+            "  append TABLE FILE... [--branch NAME] [--union-by-name]\n"
             "                              append Parquet or CSV files as one snapshot (.csv:\n"
             "                              header row, columns matched by name, values typed\n"
             "                              by the table schema); --branch commits to an\n"
-            "                              existing branch instead of main\n"
-            "  overwrite TABLE FILE... [--filter EXPR] [--branch NAME]\n"
+            "                              existing branch instead of main; --union-by-name\n"
+            "                              first adds the Parquet files' new columns and\n"
+            "                              widens narrower column types (own commit)\n"
+            "  overwrite TABLE FILE... [--filter EXPR] [--branch NAME] [--union-by-name]\n"
             "                              replace the table (or the rows matching EXPR) with\n"
             "                              the files' rows (on a branch with --branch)\n"
             "  scan TABLE [--columns a,b] [--filter EXPR] [--snapshot ID | --as-of TIME |\n"
@@ -105,7 +107,7 @@ typedef struct args {
     char *kv_copies[MAX_PROPS];
     size_t nprops;
     long long snapshot, limit;
-    int json, purge, if_not_exists;
+    int json, purge, if_not_exists, union_by_name;
 } args;
 
 static const struct {
@@ -163,6 +165,8 @@ static int parse(args *a, int argc, char **argv)
             a->purge = 1;
         } else if (strcmp(s, "--if-not-exists") == 0) {
             a->if_not_exists = 1;
+        } else if (strcmp(s, "--union-by-name") == 0) {
+            a->union_by_name = 1;
         } else if ((strcmp(s, "--snapshot") == 0 || strcmp(s, "--limit") == 0) && i + 1 < argc) {
             long long v;
             if (parse_ll(&v, argv[i + 1]) || v < 0) {
@@ -207,12 +211,6 @@ static int print_json(json_t *j)
     printf("%s\n", s);
     free(s);
     return FLOE_EXIT_OK;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
 /* ---- value formatting ---- */
@@ -370,414 +368,6 @@ static void format_value(FILE *f, const struct ArrowSchema *s, const struct Arro
     fprintf(f, kind == OUT_JSON ? "\"%s\"" : "%s", buf);
 }
 
-/* ---- CSV input ---- */
-
-typedef struct csv_state {
-    FILE *f;
-    const char *path;
-    struct ArrowSchema schema; /* table schema */
-    int64_t *col_of_field;     /* CSV column per table column, -1 absent */
-    size_t ncsv;
-    int64_t line; /* line number of the record being read (1-based) */
-    char **fields;
-    size_t nfields, cap_fields;
-    int *quoted;
-    char *buf;
-    size_t buf_len, buf_cap;
-    size_t *starts;
-    int eof;
-} csv_state;
-
-static int buf_put(csv_state *c, char ch)
-{
-    if (c->buf_len + 1 >= c->buf_cap) {
-        size_t cap = c->buf_cap ? c->buf_cap * 2 : 256;
-        char *b = realloc(c->buf, cap);
-        if (!b)
-            return -1;
-        c->buf = b;
-        c->buf_cap = cap;
-    }
-    c->buf[c->buf_len++] = ch;
-    return 0;
-}
-
-static int field_end(csv_state *c, int quoted, size_t start)
-{
-    if (c->nfields == c->cap_fields) {
-        size_t cap = c->cap_fields ? c->cap_fields * 2 : 16;
-        size_t *s = realloc(c->starts, cap * sizeof *s);
-        int *q = realloc(c->quoted, cap * sizeof *q);
-        if (s)
-            c->starts = s;
-        if (q)
-            c->quoted = q;
-        if (!s || !q)
-            return -1;
-        c->cap_fields = cap;
-    }
-    c->quoted[c->nfields] = quoted;
-    c->starts[c->nfields] = start;
-    if (buf_put(c, '\0'))
-        return -1;
-    c->nfields++;
-    return 0;
-}
-
-/* Reads one record into c->buf (fields NUL-separated). Returns 1 for a record, 0 at end,
- * -1 on error (message set). */
-static int csv_record(csv_state *c, int64_t *lines_read)
-{
-    c->nfields = 0;
-    c->buf_len = 0;
-    int ch, quoted = 0, in_quotes = 0, any = 0;
-    *lines_read = 1;
-    size_t start = 0;
-    for (;;) {
-        ch = fgetc(c->f);
-        if (ch == EOF) {
-            if (in_quotes) {
-                floe_error_set(FLOE_EINVALID, "%s line %" PRId64 ": unterminated quoted field",
-                               c->path, c->line);
-                return -1;
-            }
-            if (!any)
-                return 0;
-            break;
-        }
-        any = 1;
-        if (in_quotes) {
-            if (ch == '"') {
-                int next = fgetc(c->f);
-                if (next == '"') {
-                    if (buf_put(c, '"'))
-                        return -1;
-                    continue;
-                }
-                in_quotes = 0;
-                if (next != EOF)
-                    ungetc(next, c->f);
-                continue;
-            }
-            if (ch == '\n')
-                (*lines_read)++;
-            if (buf_put(c, (char)ch))
-                return -1;
-            continue;
-        }
-        if (ch == '"' && c->buf_len == start) {
-            in_quotes = quoted = 1;
-            continue;
-        }
-        if (ch == ',') {
-            if (field_end(c, quoted, start))
-                return -1;
-            start = c->buf_len;
-            quoted = 0;
-            continue;
-        }
-        if (ch == '\r')
-            continue;
-        if (ch == '\n')
-            break;
-        if (buf_put(c, (char)ch))
-            return -1;
-    }
-    if (field_end(c, quoted, start))
-        return -1;
-    return 1;
-}
-
-static const char *csv_field(const csv_state *c, size_t i)
-{
-    return c->buf + c->starts[i];
-}
-
-static int parse_decimal(floe_decimal128 *out, const char *s, int scale)
-{
-    int neg = 0;
-    if (*s == '-' || *s == '+')
-        neg = *s++ == '-';
-    uint64_t hi = 0, lo = 0;
-    int frac = -1, digits = 0;
-    for (; *s; s++) {
-        if (*s == '.' && frac < 0) {
-            frac = 0;
-            continue;
-        }
-        if (*s < '0' || *s > '9')
-            return -1;
-        if (frac >= 0 && frac == scale)
-            return -1; /* more fraction digits than the scale */
-        if (frac >= 0)
-            frac++;
-        /* (hi, lo) = (hi, lo) * 10 + digit */
-        unsigned __int128 v = ((unsigned __int128)hi << 64) | lo;
-        v = v * 10 + (unsigned)(*s - '0');
-        hi = (uint64_t)(v >> 64);
-        lo = (uint64_t)v;
-        if (++digits > 38)
-            return -1;
-    }
-    if (digits == 0)
-        return -1;
-    for (int k = frac < 0 ? 0 : frac; k < scale; k++) {
-        unsigned __int128 v = ((unsigned __int128)hi << 64) | lo;
-        v *= 10;
-        hi = (uint64_t)(v >> 64);
-        lo = (uint64_t)v;
-    }
-    if (neg) {
-        hi = ~hi;
-        lo = ~lo + 1;
-        if (lo == 0)
-            hi++;
-    }
-    out->hi = hi;
-    out->lo = lo;
-    return 0;
-}
-
-static int csv_append_value(floe_arrow_builder *b, const struct ArrowSchema *s, const char *v)
-{
-    floe_arrow_type t = FLOE_ARROW_TYPE_INIT;
-    if (floe_arrow_type_from_schema(&t, s))
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    switch (t.id) {
-    case FLOE_ARROW_TYPE_BOOL:
-        if (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
-            return floe_arrow_builder_append_bool(b, 1);
-        if (strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
-            return floe_arrow_builder_append_bool(b, 0);
-        return -1;
-    case FLOE_ARROW_TYPE_INT32:
-    case FLOE_ARROW_TYPE_INT64: {
-        long long x = strtoll(v, &end, 10);
-        if (errno || end == v || *end ||
-            (t.id == FLOE_ARROW_TYPE_INT32 && (x < INT32_MIN || x > INT32_MAX)))
-            return -1;
-        return floe_arrow_builder_append_int(b, x);
-    }
-    case FLOE_ARROW_TYPE_FLOAT32:
-    case FLOE_ARROW_TYPE_FLOAT64: {
-        double x = strtod(v, &end);
-        if (end == v || *end)
-            return -1;
-        return floe_arrow_builder_append_double(b, x);
-    }
-    case FLOE_ARROW_TYPE_DECIMAL128: {
-        floe_decimal128 d;
-        if (parse_decimal(&d, v, t.scale))
-            return -1;
-        return floe_arrow_builder_append_decimal128(b, d);
-    }
-    case FLOE_ARROW_TYPE_DATE32: {
-        int32_t days;
-        if (floe_parse_date(&days, v))
-            return -1;
-        return floe_arrow_builder_append_int(b, days);
-    }
-    case FLOE_ARROW_TYPE_TIME64: {
-        int64_t us;
-        if (floe_parse_time_us(&us, v))
-            return -1;
-        return floe_arrow_builder_append_int(b, us);
-    }
-    case FLOE_ARROW_TYPE_TIMESTAMP: {
-        int64_t x;
-        int had = 0;
-        int rc = t.unit == FLOE_ARROW_TIME_UNIT_NANO ? floe_parse_timestamp_ns(&x, v, &had)
-                                                     : floe_parse_timestamp_us(&x, v, &had);
-        if (rc)
-            return -1;
-        return floe_arrow_builder_append_int(b, x);
-    }
-    case FLOE_ARROW_TYPE_UTF8:
-        return floe_arrow_builder_append_bytes(b, v, strlen(v));
-    case FLOE_ARROW_TYPE_BINARY:
-        return floe_arrow_builder_append_bytes(b, v, strlen(v));
-    default:
-        return -1;
-    }
-}
-
-static int csv_next(void *state, struct ArrowArray *out)
-{
-    csv_state *c = state;
-    memset(out, 0, sizeof *out);
-    if (c->eof)
-        return 0;
-    floe_arrow_builder *b = NULL;
-    int rc = floe_arrow_builder_new(&b, &c->schema);
-    if (rc)
-        return rc;
-    int64_t rows = 0;
-    while (!rc && rows < CSV_BATCH_ROWS) {
-        int64_t lines = 0;
-        int r = csv_record(c, &lines);
-        if (r < 0) {
-            rc = floe_error_last_code() ? floe_error_last_code() : FLOE_ENOMEM;
-            break;
-        }
-        if (r == 0) {
-            c->eof = 1;
-            break;
-        }
-        int64_t line = c->line;
-        c->line += lines;
-        if (c->nfields == 1 && csv_field(c, 0)[0] == '\0' && !c->quoted[0])
-            continue; /* blank line */
-        if (c->nfields != c->ncsv) {
-            rc =
-                floe_error_set(FLOE_EINVALID, "%s line %" PRId64 ": %zu fields, the header has %zu",
-                               c->path, line, c->nfields, c->ncsv);
-            break;
-        }
-        for (int64_t k = 0; !rc && k < c->schema.n_children; k++) {
-            const struct ArrowSchema *cs = c->schema.children[k];
-            floe_arrow_builder *cb = floe_arrow_builder_child(b, k);
-            int64_t src = c->col_of_field[k];
-            const char *v = src >= 0 ? csv_field(c, (size_t)src) : "";
-            /* an empty unquoted field is null; "" is an empty string */
-            int is_null = src < 0 || (v[0] == '\0' && !c->quoted[src]);
-            if (is_null) {
-                if (!(cs->flags & ARROW_FLAG_NULLABLE))
-                    rc = floe_error_set(FLOE_EINVALID,
-                                        "%s line %" PRId64 ": column '%s' is required but empty",
-                                        c->path, line, cs->name);
-                else
-                    rc = floe_arrow_builder_append_null(cb);
-                continue;
-            }
-            if (csv_append_value(cb, cs, v))
-                rc = floe_error_set(FLOE_EINVALID,
-                                    "%s line %" PRId64 ": column '%s': '%.64s' is not a valid "
-                                    "value of Arrow type '%s'",
-                                    c->path, line, cs->name, v, cs->format);
-        }
-        if (!rc)
-            rows++;
-    }
-    if (!rc && rows > 0)
-        rc = floe_arrow_builder_finish_batch(b, out, NULL);
-    floe_arrow_builder_free(b);
-    return rc;
-}
-
-static void csv_free(void *state)
-{
-    csv_state *c = state;
-    if (!c)
-        return;
-    if (c->f)
-        fclose(c->f);
-    floe_arrow_schema_release(&c->schema);
-    free(c->col_of_field);
-    free(c->buf);
-    free(c->starts);
-    free(c->quoted);
-    free(c);
-}
-
-static int csv_stream(struct ArrowArrayStream *out, floe_table *t, const char *path)
-{
-    csv_state *c = calloc(1, sizeof *c);
-    if (!c)
-        return floe_error_set(FLOE_ENOMEM, "out of memory");
-    c->path = path;
-    c->line = 1;
-    int rc = floe_table_arrow_schema(&c->schema, t);
-    if (!rc && !(c->f = fopen(path, "rb")))
-        rc = floe_error_set(errno == ENOENT ? FLOE_ENOTFOUND : FLOE_EIO, "cannot open '%s': %s",
-                            path, strerror(errno));
-    int64_t lines = 0;
-    if (!rc) {
-        int r = csv_record(c, &lines);
-        if (r <= 0)
-            rc = r < 0
-                     ? FLOE_EINVALID
-                     : floe_error_set(FLOE_EINVALID, "%s: empty file, expected a header row", path);
-        c->line += lines;
-    }
-    if (!rc) {
-        c->ncsv = c->nfields;
-        c->col_of_field = malloc(sizeof *c->col_of_field * (size_t)(c->schema.n_children + 1));
-        if (!c->col_of_field)
-            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
-        for (int64_t k = 0; !rc && k < c->schema.n_children; k++) {
-            c->col_of_field[k] = -1;
-            for (size_t j = 0; j < c->ncsv; j++)
-                if (strcmp(csv_field(c, j), c->schema.children[k]->name) == 0)
-                    c->col_of_field[k] = (int64_t)j;
-            if (c->col_of_field[k] < 0 && !(c->schema.children[k]->flags & ARROW_FLAG_NULLABLE))
-                rc = floe_error_set(FLOE_ESCHEMA,
-                                    "%s: required column '%s' of '%s' is not in the header", path,
-                                    c->schema.children[k]->name, floe_table_identifier(t));
-        }
-        for (size_t j = 0; !rc && j < c->ncsv; j++) {
-            int found = 0;
-            for (int64_t k = 0; k < c->schema.n_children; k++)
-                found |= c->col_of_field[k] == (int64_t)j;
-            if (!found)
-                rc = floe_error_set(FLOE_ESCHEMA, "%s line 1: column '%s' is not in table '%s'",
-                                    path, csv_field(c, j), floe_table_identifier(t));
-        }
-    }
-    struct ArrowSchema copy;
-    memset(&copy, 0, sizeof copy);
-    if (!rc)
-        rc = floe_arrow_schema_copy(&copy, &c->schema);
-    if (!rc && (rc = floe_arrow_stream_from_callback(out, &copy, csv_next, c, csv_free)))
-        floe_arrow_schema_release(&copy);
-    if (rc)
-        csv_free(c);
-    return rc;
-}
-
-/* ---- Parquet input ---- */
-
-typedef struct pq_input {
-    floe_file_io *io;
-    floe_input_file *in;
-    floe_parquet_reader *reader;
-} pq_input;
-
-static void pq_close(pq_input *p)
-{
-    floe_parquet_reader_free(p->reader);
-    floe_input_close(p->in);
-    floe_file_io_free(p->io);
-    memset(p, 0, sizeof *p);
-}
-
-static int pq_open(pq_input *p, const char *path)
-{
-    memset(p, 0, sizeof *p);
-    int rc = floe_posix_file_io_new(&p->io);
-    if (!rc)
-        rc = p->io->open(&p->in, p->io, path);
-    if (!rc)
-        rc = floe_parquet_reader_open(&p->reader, p->in, NULL);
-    if (rc)
-        pq_close(p);
-    return rc;
-}
-
-static int input_stream(struct ArrowArrayStream *out, pq_input *pq, floe_table *t, const char *path)
-{
-    memset(pq, 0, sizeof *pq);
-    if (ends_with(path, ".csv"))
-        return csv_stream(out, t, path);
-    int rc = pq_open(pq, path);
-    if (!rc)
-        rc = floe_parquet_reader_stream(out, pq->reader);
-    if (rc)
-        rc = floe_error_wrap(rc, "cannot read '%s' (Parquet or .csv expected)", path);
-    return rc;
-}
-
 /* ---- subcommands ---- */
 
 static int cmd_create(floe_manager *m, const args *a)
@@ -790,13 +380,10 @@ static int cmd_create(floe_manager *m, const args *a)
         return FLOE_EXIT_USAGE;
     }
     if (a->like) {
-        pq_input pq;
         struct ArrowSchema s;
-        memset(&s, 0, sizeof s);
-        if (!(rc = pq_open(&pq, a->like)) && !(rc = floe_parquet_reader_schema(&s, pq.reader)))
+        if (!(rc = floe_cli__parquet_schema(&s, a->like)))
             rc = floe_table_schema_json_from_arrow(&like_json, &s);
         floe_arrow_schema_release(&s);
-        pq_close(&pq);
         if (rc)
             return floe_cli_fail(floe_error_wrap(rc, "--like '%s'", a->like));
     }
@@ -887,13 +474,13 @@ static int cmd_write(floe_table *t, const args *a, int overwrite)
     int n = a->npos - 1, rc = 0, opened = 0;
     floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
     wo.branch = a->branch;
+    wo.union_by_name = a->union_by_name;
     struct ArrowArrayStream *streams = calloc((size_t)n, sizeof *streams);
     struct ArrowArrayStream **ptrs = calloc((size_t)n, sizeof *ptrs);
-    pq_input *pq = calloc((size_t)n, sizeof *pq);
-    if (!streams || !ptrs || !pq)
+    if (!streams || !ptrs)
         rc = floe_error_set(FLOE_ENOMEM, "out of memory");
     for (int i = 0; !rc && i < n; i++) {
-        rc = input_stream(&streams[i], &pq[i], t, a->pos[i + 1]);
+        rc = floe_cli__input_stream(&streams[i], t, a->pos[i + 1]);
         ptrs[i] = &streams[i];
         opened = i + 1;
     }
@@ -908,13 +495,10 @@ static int cmd_write(floe_table *t, const args *a, int overwrite)
                        : floe_table_append_streams(&r, t, ptrs, (size_t)n, &wo);
     if (tty)
         fprintf(stderr, "\r\033[K");
-    for (int i = 0; i < opened; i++) {
+    for (int i = 0; i < opened; i++)
         floe_arrow_stream_release(&streams[i]);
-        pq_close(&pq[i]);
-    }
     free(streams);
     free(ptrs);
-    free(pq);
     if (rc)
         return floe_cli_fail(rc);
     printf("%s %s: %" PRId64 " rows in %" PRId64 " files", floe_table_identifier(t),

@@ -1,5 +1,5 @@
-/* `floe table delete TABLE --filter EXPR [--dry-run] [--warehouse DIR] [--json]`: removes the
- * rows matching a filter (copy-on-write, floe_table_delete_rows). */
+/* `floe table delete TABLE --filter EXPR [--branch NAME] [--dry-run] [--warehouse DIR] [--json]`:
+ * removes the rows matching a filter (copy-on-write, floe_table_delete_rows). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +16,8 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: floe table delete TABLE --filter EXPR [--dry-run] [--warehouse DIR] [--json]\n"
+            "usage: floe table delete TABLE --filter EXPR [--branch NAME] [--dry-run]\n"
+            "                         [--warehouse DIR] [--json]\n"
             "\n"
             "Deletes the rows of TABLE matching EXPR (e.g. \"region = 'us' and id < 10\").\n"
             "Data files whose rows all match are dropped; files where only some rows match are\n"
@@ -24,6 +25,7 @@ static void usage(FILE *out)
             "whole files were dropped, else \"overwrite\"); none when no row matches.\n"
             "\n"
             "  --filter EXPR     rows to delete (required)\n"
+            "  --branch NAME     delete from an existing branch (main stays as it is)\n"
             "  --dry-run         report what would be deleted; change nothing\n"
             "  --warehouse DIR   warehouse directory (default ./warehouse or $FLOE_WAREHOUSE)\n"
             "  --json            print the result as a JSON object\n"
@@ -34,7 +36,7 @@ static void usage(FILE *out)
 }
 
 struct args {
-    const char *table, *filter, *warehouse;
+    const char *table, *filter, *warehouse, *branch;
     int dry_run, json;
 };
 
@@ -51,13 +53,16 @@ static int parse(struct args *a, int argc, char **argv)
             a->dry_run = 1;
         } else if (strcmp(s, "--json") == 0) {
             a->json = 1;
-        } else if (strcmp(s, "--filter") == 0 || strcmp(s, "--warehouse") == 0) {
+        } else if (strcmp(s, "--filter") == 0 || strcmp(s, "--warehouse") == 0 ||
+                   strcmp(s, "--branch") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "floe: table delete: %s needs a value\n", s);
                 return FLOE_EXIT_USAGE;
             }
             if (s[2] == 'f')
                 a->filter = argv[++i];
+            else if (s[2] == 'b')
+                a->branch = argv[++i];
             else
                 a->warehouse = argv[++i];
         } else if (s[0] == '-' && s[1]) {
@@ -86,6 +91,7 @@ static int print_result(const struct args *a, const floe_write_result *r)
             return floe_cli_fail(floe_error_set(FLOE_ENOMEM, "out of memory"));
         json_object_set_new(j, "table", json_string(a->table));
         json_object_set_new(j, "filter", json_string(a->filter));
+        json_object_set_new(j, "branch", json_string(a->branch ? a->branch : "main"));
         json_object_set_new(j, "dry_run", json_boolean(a->dry_run));
         json_object_set_new(j, "snapshot_id",
                             r->snapshot_id ? json_integer(r->snapshot_id) : json_null());
@@ -128,6 +134,7 @@ int floe_cli_table_delete(int argc, char **argv)
     memset(&r, 0, sizeof r);
     floe_delete_options o = FLOE_DELETE_OPTIONS_INIT;
     o.dry_run = a.dry_run;
+    o.branch = a.branch;
     int rc = floe_manager_open(&m, &mo);
     if (!rc)
         rc = floe_manager_load_table(&t, m, a.table);

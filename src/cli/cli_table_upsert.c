@@ -1,7 +1,7 @@
-/* `floe table upsert TABLE FILE... --on COL[,COL] [--delete-unmatched] [--dry-run] [--json]
- * [--warehouse DIR]`: upserts the rows of Parquet files by join columns (floe_table_upsert).
- * The files are read in order as one source; CSV input is not accepted here (the CSV reader
- * of `floe table append` is private to cli_table.c). */
+/* `floe table upsert TABLE FILE... --on COL[,COL] [--delete-unmatched] [--branch NAME]
+ * [--union-by-name] [--dry-run] [--json] [--warehouse DIR]`: upserts the rows of Parquet or
+ * CSV files by join columns (floe_table_upsert). The files are read in order as one source
+ * (cli_input.c). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,14 +9,12 @@
 
 #include <jansson.h>
 
-#include <floe/arrow/schema.h>
 #include <floe/arrow/stream.h>
 #include <floe/error.h>
-#include <floe/io.h>
-#include <floe/parquet/reader.h>
 #include <floe/table.h>
 #include <floe/table_upsert.h>
 
+#include "cli/cli_input.h"
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 
@@ -24,17 +22,23 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: floe table upsert TABLE FILE... --on COL[,COL...] [--delete-unmatched]\n"
-            "                         [--dry-run] [--json] [--warehouse DIR]\n"
+            "                         [--branch NAME] [--union-by-name] [--dry-run] [--json]\n"
+            "                         [--warehouse DIR]\n"
             "\n"
-            "Upserts the rows of the Parquet FILEs into TABLE, matching rows by the --on\n"
+            "Upserts the rows of the Parquet or CSV FILEs into TABLE, matching rows by the --on\n"
             "columns: rows whose key is not in the table are inserted, rows whose key is in the\n"
             "table replace it when a non-key value differs (unchanged rows cause no write).\n"
             "Source keys must be unique and not null. Only data files whose partition and key\n"
             "bounds may hold a source key are read. One snapshot is committed; none when\n"
-            "nothing changes. CSV input is not supported: convert it to Parquet first.\n"
+            "nothing changes. The files must share one schema. A .csv file has a header row;\n"
+            "its columns are matched by name and typed by the table schema, and table columns\n"
+            "it lacks are null (so matched rows get null there).\n"
             "\n"
             "  --on COL[,COL]      join columns (required), present in the table and the files\n"
             "  --delete-unmatched  also delete table rows whose key is not in the files\n"
+            "  --branch NAME       upsert into an existing branch (main stays as it is)\n"
+            "  --union-by-name     first evolve the schema to accept the files (Parquet): add\n"
+            "                      their new columns, widen narrower types (own commit)\n"
             "  --dry-run           report what would change; change nothing\n"
             "  --json              print the result as a JSON object\n"
             "  --warehouse DIR     warehouse directory (default ./warehouse or $FLOE_WAREHOUSE)\n"
@@ -45,10 +49,10 @@ static void usage(FILE *out)
 }
 
 struct args {
-    const char *table, *on, *warehouse;
+    const char *table, *on, *warehouse, *branch;
     const char **files;
     size_t nfiles;
-    int delete_unmatched, dry_run, json;
+    int delete_unmatched, dry_run, json, union_by_name;
 };
 
 /* Returns -1 when help was printed, FLOE_EXIT_USAGE on a bad command line, 0 otherwise. */
@@ -65,13 +69,18 @@ static int parse(struct args *a, int argc, char **argv)
             a->json = 1;
         } else if (strcmp(s, "--delete-unmatched") == 0) {
             a->delete_unmatched = 1;
-        } else if (strcmp(s, "--on") == 0 || strcmp(s, "--warehouse") == 0) {
+        } else if (strcmp(s, "--union-by-name") == 0) {
+            a->union_by_name = 1;
+        } else if (strcmp(s, "--on") == 0 || strcmp(s, "--warehouse") == 0 ||
+                   strcmp(s, "--branch") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "floe: table upsert: %s needs a value\n", s);
                 return FLOE_EXIT_USAGE;
             }
             if (s[2] == 'o')
                 a->on = argv[++i];
+            else if (s[2] == 'b')
+                a->branch = argv[++i];
             else
                 a->warehouse = argv[++i];
         } else if (s[0] == '-' && s[1]) {
@@ -87,16 +96,6 @@ static int parse(struct args *a, int argc, char **argv)
         fprintf(stderr, "floe: table upsert: TABLE, at least one FILE and --on COL are required "
                         "(see floe table upsert --help)\n");
         return FLOE_EXIT_USAGE;
-    }
-    for (size_t i = 0; i < a->nfiles; i++) {
-        size_t n = strlen(a->files[i]);
-        if (n >= 4 && strcmp(a->files[i] + n - 4, ".csv") == 0) {
-            fprintf(stderr,
-                    "floe: table upsert: '%s': CSV input is not supported by upsert; convert it "
-                    "to Parquet (e.g. with DuckDB) and pass the .parquet file\n",
-                    a->files[i]);
-            return FLOE_EXIT_USAGE;
-        }
     }
     return 0;
 }
@@ -121,120 +120,6 @@ static size_t split_cols(char *buf, const char **cols, size_t cap)
     return n;
 }
 
-/* The files as one stream: the batches of each file in turn, every file with the first
- * file's column names. */
-struct multi {
-    const char *const *files;
-    size_t nfiles, next;
-    floe_file_io *io;
-    floe_input_file *in;
-    floe_parquet_reader *reader;
-    struct ArrowArrayStream cur;
-    struct ArrowSchema first;
-};
-
-static void multi_close_current(struct multi *m)
-{
-    floe_arrow_stream_release(&m->cur);
-    floe_parquet_reader_free(m->reader);
-    floe_input_close(m->in);
-    m->reader = NULL;
-    m->in = NULL;
-}
-
-static int same_columns(const struct ArrowSchema *a, const struct ArrowSchema *b)
-{
-    if (a->n_children != b->n_children)
-        return 0;
-    for (int64_t i = 0; i < a->n_children; i++)
-        if (strcmp(a->children[i]->name ? a->children[i]->name : "",
-                   b->children[i]->name ? b->children[i]->name : "") != 0 ||
-            strcmp(a->children[i]->format, b->children[i]->format) != 0)
-            return 0;
-    return 1;
-}
-
-static int multi_open(struct multi *m, size_t i)
-{
-    const char *path = m->files[i];
-    struct ArrowSchema s;
-    memset(&s, 0, sizeof s);
-    int rc = m->io->open(&m->in, m->io, path);
-    if (!rc)
-        rc = floe_parquet_reader_open(&m->reader, m->in, NULL);
-    if (!rc)
-        rc = floe_parquet_reader_schema(&s, m->reader);
-    if (!rc && i == 0)
-        rc = floe_arrow_schema_copy(&m->first, &s);
-    if (!rc && i > 0 && !same_columns(&m->first, &s))
-        rc = floe_error_set(FLOE_EINVALID,
-                            "'%s' has other columns than '%s'; upsert files must share one "
-                            "schema",
-                            path, m->files[0]);
-    if (!rc)
-        rc = floe_parquet_reader_stream(&m->cur, m->reader);
-    floe_arrow_schema_release(&s);
-    if (rc) {
-        multi_close_current(m);
-        return floe_error_wrap(rc, "cannot read '%s' (Parquet expected)", path);
-    }
-    return 0;
-}
-
-static int multi_next(void *state, struct ArrowArray *out)
-{
-    struct multi *m = state;
-    memset(out, 0, sizeof *out);
-    for (;;) {
-        if (!m->reader) {
-            if (m->next >= m->nfiles)
-                return 0;
-            int rc = multi_open(m, m->next++);
-            if (rc)
-                return rc;
-        }
-        int rc = floe_arrow_stream_get_next(&m->cur, out);
-        if (rc)
-            return floe_error_wrap(rc, "reading '%s'", m->files[m->next - 1]);
-        if (out->release)
-            return 0;
-        multi_close_current(m);
-    }
-}
-
-static void multi_free(void *state)
-{
-    struct multi *m = state;
-    if (!m)
-        return;
-    multi_close_current(m);
-    floe_arrow_schema_release(&m->first);
-    floe_file_io_free(m->io);
-    free(m);
-}
-
-static int multi_stream(struct ArrowArrayStream *out, const char *const *files, size_t n)
-{
-    memset(out, 0, sizeof *out);
-    struct multi *m = calloc(1, sizeof *m);
-    if (!m)
-        return floe_error_set(FLOE_ENOMEM, "out of memory");
-    m->files = files;
-    m->nfiles = n;
-    struct ArrowSchema copy;
-    memset(&copy, 0, sizeof copy);
-    int rc = floe_posix_file_io_new(&m->io);
-    if (!rc)
-        rc = multi_open(m, m->next++);
-    if (!rc)
-        rc = floe_arrow_schema_copy(&copy, &m->first);
-    if (!rc && (rc = floe_arrow_stream_from_callback(out, &copy, multi_next, m, multi_free)))
-        floe_arrow_schema_release(&copy);
-    if (rc)
-        multi_free(m);
-    return rc;
-}
-
 static int print_result(const struct args *a, const floe_upsert_result *r)
 {
     if (a->json) {
@@ -242,6 +127,7 @@ static int print_result(const struct args *a, const floe_upsert_result *r)
         if (!j)
             return floe_cli_fail(floe_error_set(FLOE_ENOMEM, "out of memory"));
         json_object_set_new(j, "table", json_string(a->table));
+        json_object_set_new(j, "branch", json_string(a->branch ? a->branch : "main"));
         json_object_set_new(j, "dry_run", json_boolean(a->dry_run));
         json_object_set_new(j, "snapshot_id",
                             r->snapshot_id ? json_integer(r->snapshot_id) : json_null());
@@ -299,13 +185,15 @@ int floe_cli_table_upsert(int argc, char **argv)
     floe_upsert_options o = FLOE_UPSERT_OPTIONS_INIT;
     o.dry_run = a.dry_run;
     o.delete_unmatched = a.delete_unmatched;
+    o.branch = a.branch;
+    o.union_by_name = a.union_by_name;
     struct ArrowArrayStream s;
     memset(&s, 0, sizeof s);
     int rc = floe_manager_open(&m, &mo);
     if (!rc)
         rc = floe_manager_load_table(&t, m, a.table);
     if (!rc)
-        rc = multi_stream(&s, a.files, a.nfiles);
+        rc = floe_cli__inputs_stream(&s, t, a.files, a.nfiles);
     if (!rc)
         rc = floe_table_upsert(&r, t, &s, cols, ncols, &o);
     if (s.release)

@@ -1,6 +1,10 @@
 /* Schema and partition evolution through the manager: a schema_update / spec_update started
  * on the current metadata, filled by the caller's function, committed with the requirements
  * it produces; on conflict the function is re-applied to the refreshed metadata. */
+#include <string.h>
+
+#include <floe/arrow/schema.h>
+#include <floe/arrow/stream.h>
 #include <floe/error.h>
 #include <floe/iceberg/schema_update.h>
 #include <floe/iceberg/spec_update.h>
@@ -8,6 +12,7 @@
 #include "base/alloc.h"
 #include "manager/maintenance.h"
 #include "manager/manager_internal.h"
+#include "manager/write_internal.h"
 
 struct alter_ctx {
     floe_table_schema_fn schema_fn;
@@ -91,4 +96,50 @@ int floe_table_alter_partition(floe_table *t, floe_table_spec_fn fn, void *ctx)
         return floe_error_set(FLOE_EINVALID, "floe_table_alter_partition: NULL change function");
     struct alter_ctx a = {NULL, fn, ctx, 0};
     return floe_manager__commit_change(t, "alter-partition", build_spec, &a);
+}
+
+struct union_ctx {
+    const struct ArrowSchema *input;
+};
+
+static int union_fn(floe_schema_update *u, void *vctx)
+{
+    const struct union_ctx *c = vctx;
+    return floe_schema_update_union_by_name_arrow(u, c->input);
+}
+
+int floe_table_union_by_name(floe_table *t, const struct ArrowSchema *input, int *changed)
+{
+    if (changed)
+        *changed = 0;
+    if (!t || !input || !input->format)
+        return floe_error_set(FLOE_EINVALID, "floe_table_union_by_name: NULL table or schema");
+    if (strcmp(input->format, "+s") != 0)
+        return floe_error_set(FLOE_EINVALID,
+                              "floe_table_union_by_name: the input of '%s' is not a struct of "
+                              "columns (Arrow format '%s')",
+                              t->ident, input->format);
+    int32_t before = floe_table_metadata_current_schema_id(t->md);
+    struct union_ctx c = {input};
+    struct alter_ctx a = {union_fn, NULL, &c, 0};
+    int rc = floe_manager__commit_change(t, "union-by-name", build_schema, &a);
+    if (!rc && changed)
+        *changed = floe_table_metadata_current_schema_id(t->md) != before;
+    return rc;
+}
+
+int floe_manager__union_streams(floe_table *t, struct ArrowArrayStream *const *streams, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct ArrowSchema s;
+        memset(&s, 0, sizeof s);
+        int rc = floe_arrow_stream_get_schema(streams[i], &s);
+        if (!rc)
+            rc = floe_table_union_by_name(t, &s, NULL);
+        floe_arrow_schema_release(&s);
+        if (rc)
+            return floe_error_wrap(rc, "evolving the schema of '%s' to accept input %zu", t->ident,
+                                   i + 1);
+    }
+    return 0;
 }

@@ -486,13 +486,17 @@ static int build_map(struct column_map *cm, const struct ArrowSchema *table,
                 found = i;
         if (found < 0)
             return floe_error_set(
-                FLOE_ESCHEMA, "input column '%s' is not in the schema of table '%s'", name, ident);
+                FLOE_ESCHEMA,
+                "input column '%s' is not in the schema of table '%s' (add it first, or write "
+                "with union by name: --union-by-name, floe_write_options.union_by_name)",
+                name, ident);
         int compat = formats_compatible(table->children[found]->format, input->children[j]->format);
         cm->cast[found] = compat == 2;
         if (!compat)
             return floe_error_set(FLOE_ESCHEMA,
                                   "input column '%s' has Arrow type '%s' but table '%s' expects "
-                                  "'%s'",
+                                  "'%s' (a wider input type can be taken with union by name: "
+                                  "--union-by-name, floe_write_options.union_by_name)",
                                   name, input->children[j]->format, ident,
                                   table->children[found]->format);
     }
@@ -1190,6 +1194,25 @@ static int sleep_for(unsigned int attempt, const floe_manager *m, uint64_t *rng)
     return 0;
 }
 
+int floe_manager__check_branch(const floe_table *t, const char *branch)
+{
+    const floe_snapshot_ref *head = floe_table_metadata_ref(t->md, branch);
+    if (head && head->type != FLOE_REF_BRANCH)
+        return floe_error_set(FLOE_EINVALID,
+                              "'%s' of table '%s' is a tag, which cannot be written to; write to "
+                              "a branch (`floe table branch %s create NAME --snapshot ID`)",
+                              branch, t->ident, t->ident);
+    if (!head)
+        return floe_error_set(FLOE_ENOTFOUND,
+                              "table '%s' has no branch '%s'; create it with "
+                              "`floe table branch %s create %s`",
+                              t->ident, branch, t->ident, branch);
+    if (!floe_table_metadata_snapshot_by_id(t->md, head->snapshot_id))
+        return floe_error_set(FLOE_ECORRUPT, "branch '%s' of '%s' points at missing snapshot %lld",
+                              branch, t->ident, (long long)head->snapshot_id);
+    return 0;
+}
+
 /* Writes a manifest list + snapshot for one attempt and commits it. */
 static int commit_once(floe_table *t, const struct floe_manager_commit *c, int64_t snapshot_id,
                        unsigned int attempt, const char *write_id)
@@ -1198,17 +1221,11 @@ static int commit_once(floe_table *t, const struct floe_manager_commit *c, int64
     const floe_snapshot *parent = NULL;
     if (c->branch) {
         /* re-read on every attempt: a retry runs on the refreshed metadata */
-        const floe_snapshot_ref *head = floe_table_metadata_ref(t->md, c->branch);
-        if (!head || head->type != FLOE_REF_BRANCH)
-            return floe_error_set(FLOE_ENOTFOUND,
-                                  "table '%s' has no branch '%s'; create it with "
-                                  "`floe table branch %s create %s`",
-                                  t->ident, c->branch, t->ident, c->branch);
-        parent = floe_table_metadata_snapshot_by_id(t->md, head->snapshot_id);
-        if (!parent)
-            return floe_error_set(FLOE_ECORRUPT,
-                                  "branch '%s' of '%s' points at missing snapshot %lld", c->branch,
-                                  t->ident, (long long)head->snapshot_id);
+        int brc = floe_manager__check_branch(t, c->branch);
+        if (brc)
+            return brc;
+        parent = floe_table_metadata_snapshot_by_id(
+            t->md, floe_table_metadata_ref(t->md, c->branch)->snapshot_id);
     } else {
         parent = floe_table_metadata_current_snapshot(t->md);
     }
@@ -1353,6 +1370,11 @@ int floe_table_append_streams(floe_write_result *result, floe_table *t,
     char write_id[FLOE_UUID_STR_LEN];
     uint8_t u[16];
     int rc = floe_uuid_v4(u);
+    if (!rc && opts && opts->version >= 2 && opts->branch &&
+        strcmp(opts->branch, FLOE_MAIN_BRANCH) != 0)
+        rc = floe_manager__check_branch(t, opts->branch);
+    if (!rc && opts && opts->version >= 3 && opts->union_by_name)
+        rc = floe_manager__union_streams(t, streams, count);
     if (!rc) {
         floe_uuid_format(write_id, u);
         rc = floe_manager__write_streams(&w, t, streams, count);

@@ -23,6 +23,7 @@ struct del_ctx {
     const char **seen; /* every file the plan matched, removed or not (borrowed) */
     size_t nseen;
     const char *filter;
+    const char *branch; /* NULL = main */
 };
 
 static int in_list(const char *const *v, size_t n, const char *s)
@@ -51,6 +52,7 @@ static int revalidate(floe_table *t, void *ctx)
         return rc;
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
     so.filter = c->filter;
+    so.ref = c->branch;
     struct floe_manager_plan p;
     memset(&p, 0, sizeof p);
     rc = floe_manager__plan(&p, t, &so);
@@ -122,9 +124,14 @@ int floe_table_delete_rows(floe_write_result *out, floe_table *t, const char *fi
                               "floe_table_delete_rows: a filter is required (to empty '%s', "
                               "overwrite it instead)",
                               t->ident);
-    if (opts && opts->version != FLOE_DELETE_OPTIONS_VERSION)
+    if (opts && (opts->version < 1 || opts->version > FLOE_DELETE_OPTIONS_VERSION))
         return floe_error_set(FLOE_EINVALID, "floe_delete_options: unknown version %u",
                               opts->version);
+    /* main by name takes the default path, which also serves a table without snapshots */
+    const char *branch =
+        opts && opts->version >= 2 && opts->branch && strcmp(opts->branch, FLOE_MAIN_BRANCH) != 0
+            ? opts->branch
+            : NULL;
     int dry_run = opts && opts->dry_run;
     floe_span *span = floe_span_start("floe.table.delete", NULL);
     floe_span_set_attr_str(span, "floe.table", t->ident);
@@ -138,6 +145,7 @@ int floe_table_delete_rows(floe_write_result *out, floe_table *t, const char *fi
     struct del_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.filter = filter;
+    ctx.branch = branch;
     int64_t deleted_records = 0, deleted_file_records = 0, deleted_files = 0, deleted_bytes = 0,
             snap_id = 0;
     unsigned int attempts = 0;
@@ -145,7 +153,10 @@ int floe_table_delete_rows(floe_write_result *out, floe_table *t, const char *fi
     memset(write_id, 0, sizeof write_id);
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
     so.filter = filter;
-    int rc = new_ids(&snap_id, write_id);
+    so.ref = branch;
+    int rc = branch ? floe_manager__check_branch(t, branch) : 0;
+    if (!rc)
+        rc = new_ids(&snap_id, write_id);
     if (!rc)
         rc = floe_manager__plan(&p, t, &so);
     if (!rc && (!(del = floe_calloc(p.count + 1, 1)) ||
@@ -210,6 +221,7 @@ int floe_table_delete_rows(floe_write_result *out, floe_table *t, const char *fi
         c.keep_manifest = keep_manifest;
         c.revalidate = revalidate;
         c.keep_ctx = &ctx;
+        c.branch = branch;
         floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
         d.added_data_files = (int64_t)rewritten.count;
         d.added_records = rewritten.records;

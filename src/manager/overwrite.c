@@ -311,6 +311,11 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
             snap_id = 1;
     }
     memset(&p, 0, sizeof p);
+    /* evolve first: the plan and the rewrites below then use the evolved schema */
+    if (!rc && branch)
+        rc = floe_manager__check_branch(t, branch);
+    if (!rc && opts && opts->version >= 3 && opts->union_by_name)
+        rc = floe_manager__union_streams(t, streams, count);
     if (!rc)
         rc = floe_manager__plan(&p, t, &so);
     if (!rc && !(del = floe_calloc(p.count + 1, 1)))

@@ -840,6 +840,14 @@ int floe_table_upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayS
         return floe_error_set(FLOE_EINVALID, "floe_table_upsert: at most 64 join columns");
     if (!opts)
         opts = &defaults;
+    if (opts->version < 1 || opts->version > FLOE_UPSERT_OPTIONS_VERSION)
+        return floe_error_set(FLOE_EINVALID, "floe_upsert_options: unknown version %u",
+                              opts->version);
+    /* main by name takes the default path, which also serves a table without snapshots */
+    const char *branch =
+        opts->version >= 2 && opts->branch && strcmp(opts->branch, FLOE_MAIN_BRANCH) != 0
+            ? opts->branch
+            : NULL;
     struct upsert u;
     memset(&u, 0, sizeof u);
     u.t = t;
@@ -860,7 +868,11 @@ int floe_table_upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayS
     int64_t deleted_file_records = 0, deleted_bytes = 0, snap_id = 0;
     char write_id[FLOE_UUID_STR_LEN];
     uint8_t uu[16];
-    int rc = floe_uuid_v4(uu);
+    int rc = branch ? floe_manager__check_branch(t, branch) : 0;
+    if (!rc && opts->version >= 2 && opts->union_by_name)
+        rc = floe_manager__union_streams(t, &source, 1);
+    if (!rc)
+        rc = floe_uuid_v4(uu);
     if (!rc) {
         floe_uuid_format(write_id, uu);
         snap_id = snapshot_id_of(uu);
@@ -870,6 +882,7 @@ int floe_table_upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayS
         rc = bounds_filter(&filter, &u);
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
     so.filter = filter;
+    so.ref = branch;
     /* nothing to match against: no plan needed unless unmatched rows are deleted */
     if (!rc && (u.any || opts->delete_unmatched))
         rc = floe_manager__plan(&p, t, &so);
@@ -966,6 +979,7 @@ int floe_table_upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayS
         c.keep_manifest = keep_manifest;
         c.revalidate = refuse_retry;
         c.keep_ctx = &ctx;
+        c.branch = branch;
         floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
         d.added_data_files = (int64_t)added.count;
         d.added_records = added.records;

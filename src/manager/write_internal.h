@@ -45,6 +45,9 @@ struct floe_manager_commit {
     const char *branch;
 };
 
+/* floe_table_union_by_name() with the schema of each stream in turn (defined in alter.c). */
+int floe_manager__union_streams(floe_table *t, struct ArrowArrayStream *const *streams, size_t n);
+
 /* Writes every batch of the stream to partitioned data files. On failure nothing is left. */
 int floe_manager__write_stream(struct floe_manager_written *out, floe_table *t,
                                struct ArrowArrayStream *stream);
@@ -63,6 +66,10 @@ int floe_manager__write_manifest(floe_manifest_file **out, floe_table *t, int64_
 /* The manifest list of `snap` (NULL snapshot: *out NULL). */
 int floe_manager__read_manifest_list(floe_manifest_list **out, floe_table *t,
                                      const floe_snapshot *snap);
+
+/* 0 when `branch` names a branch of the table (not a tag) whose head exists; else
+ * FLOE_ENOTFOUND / FLOE_EINVALID (a tag) / FLOE_ECORRUPT with a message saying what to do. */
+int floe_manager__check_branch(const floe_table *t, const char *branch);
 
 /* Commits a snapshot, retrying conflicts with backoff on the refreshed table. */
 int floe_manager__commit_snapshot(int64_t *snapshot_id, unsigned int *attempts, floe_table *t,

@@ -1,6 +1,7 @@
-/* Writing to a branch: appends with floe_write_options.branch commit on the branch head
- * (parent, assert-ref-snapshot-id, set-snapshot-ref of the branch) and leave main alone;
- * an unknown branch is FLOE_ENOTFOUND; the CLI's `append --branch` and `scan --ref`. */
+/* Writing to a branch: appends, overwrites, deletes and upserts with a branch option commit on
+ * the branch head (parent, assert-ref-snapshot-id, set-snapshot-ref of the branch) and leave
+ * main alone; an unknown branch is FLOE_ENOTFOUND, a tag FLOE_EINVALID; the CLI's `--branch`
+ * options and `scan --ref`. */
 #include "test_support.h"
 
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include <floe/arrow/value.h>
 #include <floe/error.h>
 #include <floe/table.h>
+#include <floe/table_delete.h>
+#include <floe/table_upsert.h>
 
 static void batch_of(struct ArrowArrayStream *s, floe_table *t, int64_t start, int64_t n)
 {
@@ -208,6 +211,96 @@ static void test_unknown_branch_is_not_found(void **state)
     floe_manager_free(m);
 }
 
+static int64_t snapshot_count(floe_table *t)
+{
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    int64_t n = (int64_t)json_array_size(snaps);
+    json_decref(snaps);
+    return n;
+}
+
+static void test_delete_and_upsert_on_branch_leave_main_alone(void **state)
+{
+    (void)state;
+    floe_manager *m = open_wh(floe_test_tmpdir("branch_write_rowlevel"));
+    assert_int_equal(floe_manager_create_namespace(m, "db", NULL, 0), 0);
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null";
+    floe_table *t = NULL;
+    assert_int_equal(floe_manager_create_table(&t, m, "db.t", &co), 0);
+    int64_t base = append(t, NULL, 1, 10); /* 1..10, sum 55 */
+    assert_int_equal(floe_table_manage_ref(t, FLOE_REF_CREATE, 0, "dev", -1), 0);
+
+    /* delete ids 1 and 2 on dev */
+    floe_delete_options dopt = FLOE_DELETE_OPTIONS_INIT;
+    dopt.branch = "dev";
+    floe_write_result dr;
+    if (floe_table_delete_rows(&dr, t, "id < 3", &dopt))
+        fail_msg("delete on dev: %s", floe_error_last());
+    assert_int_equal(dr.deleted_records, 2);
+    assert_int_equal(parent_of(t, dr.snapshot_id), base);
+    assert_int_equal(floe_table_current_snapshot_id(t), base);
+    int64_t sum = 0;
+    assert_int_equal(scan_count(t, "dev", &sum), 8);
+    assert_int_equal(sum, 55 - 3);
+    assert_int_equal(scan_count(t, NULL, &sum), 10);
+    assert_int_equal(sum, 55);
+
+    /* upsert ids 1..15 into dev: 1, 2 and 11..15 are new there, 3..10 unchanged */
+    struct ArrowArrayStream s;
+    batch_of(&s, t, 1, 15);
+    floe_upsert_options uo = FLOE_UPSERT_OPTIONS_INIT;
+    uo.branch = "dev";
+    const char *on[] = {"id"};
+    floe_upsert_result ur;
+    if (floe_table_upsert(&ur, t, &s, on, 1, &uo))
+        fail_msg("upsert on dev: %s", floe_error_last());
+    s.release(&s);
+    assert_int_equal(ur.inserted_rows, 7);
+    assert_int_equal(ur.unchanged_rows, 8);
+    assert_int_equal(parent_of(t, ur.snapshot_id), dr.snapshot_id);
+    assert_int_equal(scan_count(t, "dev", &sum), 15);
+    assert_int_equal(sum, 120);
+    /* main still has its ten rows and its head */
+    assert_int_equal(floe_table_current_snapshot_id(t), base);
+    assert_int_equal(scan_count(t, NULL, &sum), 10);
+    assert_int_equal(sum, 55);
+
+    /* the same upsert on main matches main's rows, not dev's */
+    batch_of(&s, t, 1, 15);
+    assert_int_equal(floe_table_upsert(&ur, t, &s, on, 1, NULL), 0);
+    s.release(&s);
+    assert_int_equal(ur.inserted_rows, 5);
+    assert_int_equal(ur.unchanged_rows, 10);
+    assert_int_equal(parent_of(t, ur.snapshot_id), base);
+
+    /* a tag or a missing branch is refused before anything is written */
+    int64_t before = snapshot_count(t);
+    assert_int_equal(floe_table_manage_ref(t, FLOE_REF_CREATE, 1, "v1", base), 0);
+    dopt.branch = "v1";
+    assert_int_equal(floe_table_delete_rows(NULL, t, "id = 4", &dopt), FLOE_EINVALID);
+    assert_non_null(strstr(floe_error_last(), "tag"));
+    dopt.branch = "nope";
+    assert_int_equal(floe_table_delete_rows(NULL, t, "id = 4", &dopt), FLOE_ENOTFOUND);
+    batch_of(&s, t, 1, 1);
+    uo.branch = "v1";
+    assert_int_equal(floe_table_upsert(NULL, t, &s, on, 1, &uo), FLOE_EINVALID);
+    s.release(&s);
+    assert_int_equal(snapshot_count(t), before);
+
+    /* version 1 option structs (no branch field) still work and mean main */
+    floe_delete_options v1 = FLOE_DELETE_OPTIONS_INIT;
+    v1.version = 1;
+    assert_int_equal(floe_table_delete_rows(&dr, t, "id = 15", &v1), 0);
+    assert_int_equal(dr.deleted_records, 1);
+    assert_int_equal(floe_table_current_snapshot_id(t), dr.snapshot_id);
+    v1.version = 99;
+    assert_int_equal(floe_table_delete_rows(NULL, t, "id = 14", &v1), FLOE_EINVALID);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 static int cli(char **out, const char *wh, const char *args)
 {
     char cmd[16384];
@@ -287,6 +380,90 @@ static void test_cli_append_branch_then_scan_ref(void **state)
     free(out);
 }
 
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static void test_cli_delete_and_upsert_csv_on_branch(void **state)
+{
+    (void)state;
+    if (!floe_test_floe_bin())
+        skip();
+    const char *wh = floe_test_tmpdir("branch_write_cli_rowlevel");
+    char a_csv[4096], u_csv[4096], args[8192];
+    snprintf(a_csv, sizeof a_csv, "%s/a.csv", wh);
+    snprintf(u_csv, sizeof u_csv, "%s/u.csv", wh);
+    const char *rows = "id,name\n1,a\n2,b\n3,c\n";
+    const char *ups = "name,id\nB,2\nc,3\nz,9\n"; /* columns in another order than the table */
+    assert_int_equal(floe_test_write_file(a_csv, rows, strlen(rows)), 0);
+    assert_int_equal(floe_test_write_file(u_csv, ups, strlen(ups)), 0);
+    char *out = NULL;
+    assert_int_equal(cli(&out, wh, "namespace create db"), 0);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table create db.t --schema 'id long not null, name string'"),
+                     0);
+    free(out);
+    snprintf(args, sizeof args, "table append db.t '%s'", a_csv);
+    assert_int_equal(cli(&out, wh, args), 0);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table branch db.t create dev"), 0);
+    free(out);
+
+    assert_int_equal(cli(&out, wh, "table delete db.t --filter 'id = 1' --branch dev --json"), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "deleted_records")), 1);
+    assert_string_equal(json_string_value(json_object_get(j, "branch")), "dev");
+    json_decref(j);
+    free(out);
+
+    /* a CSV upsert source: 2 changed, 3 unchanged, 9 new */
+    snprintf(args, sizeof args, "table upsert db.t '%s' --on id --branch dev --json", u_csv);
+    int rc = cli(&out, wh, args);
+    if (rc != 0)
+        fail_msg("upsert --branch: exit %d: %s", rc, out ? out : "");
+    j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "inserted_rows")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "updated_rows")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "unchanged_rows")), 1);
+    json_decref(j);
+    free(out);
+
+    assert_int_equal(cli(&out, wh, "table scan db.t --ref dev --format csv --filter 'id >= 0'"), 0);
+    assert_int_equal(count_lines(out), 1 + 3);
+    assert_non_null(strstr(out, "2,B\n"));
+    assert_non_null(strstr(out, "9,z\n"));
+    assert_null(strstr(out, "1,a\n"));
+    free(out);
+    assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
+    assert_int_equal(count_lines(out), 1 + 3);
+    assert_non_null(strstr(out, "1,a\n"));
+    assert_non_null(strstr(out, "2,b\n"));
+    free(out);
+
+    /* a tag is not a branch: exit 5, nothing changes */
+    assert_int_equal(cli(&out, wh, "table tag db.t create v1"), 0);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table delete db.t --filter 'id = 2' --branch v1"), 5);
+    assert_non_null(strstr(out, "tag"));
+    free(out);
+    snprintf(args, sizeof args, "table upsert db.t '%s' --on id --branch nope", u_csv);
+    assert_int_equal(cli(&out, wh, args), 3);
+    free(out);
+    assert_int_equal(cli(&out, wh, "table upsert --help"), 0);
+    assert_non_null(strstr(out, "--branch"));
+    assert_non_null(strstr(out, "CSV"));
+    free(out);
+    assert_int_equal(cli(&out, wh, "table delete --help"), 0);
+    assert_non_null(strstr(out, "--branch"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +471,8 @@ int main(void)
         cmocka_unit_test(test_stale_handle_retries_on_branch_head),
         cmocka_unit_test(test_unknown_branch_is_not_found),
         cmocka_unit_test(test_cli_append_branch_then_scan_ref),
+        cmocka_unit_test(test_delete_and_upsert_on_branch_leave_main_alone),
+        cmocka_unit_test(test_cli_delete_and_upsert_csv_on_branch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
