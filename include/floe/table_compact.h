@@ -18,8 +18,8 @@ FLOE_BEGIN_DECLS
 /** Default minimum number of files a group needs to be rewritten. */
 #define FLOE_COMPACT_MIN_INPUT_FILES_DEFAULT 5
 
-/** Version of floe_compact_options. */
-#define FLOE_COMPACT_OPTIONS_VERSION 1
+/** Version of floe_compact_options (2 added to_current_spec; version 1 is still accepted). */
+#define FLOE_COMPACT_OPTIONS_VERSION 2
 
 /** Options of floe_table_compact() and floe_table_rewrite_manifests(). */
 typedef struct floe_compact_options {
@@ -40,39 +40,50 @@ typedef struct floe_compact_options {
      *  (coordination and tests); a non-zero return aborts the compaction with that code. */
     int (*before_commit)(floe_table *t, void *ctx);
     void *before_commit_ctx; /**< passed to before_commit */
+    /** Non-zero (version >= 2): every data file written under an older partition spec is a
+     *  candidate whatever its size, and every group of them is rewritten, even a single file,
+     *  so that the table's live data ends up in the default spec. */
+    int to_current_spec;
 } floe_compact_options;
 
 /** Initializer for floe_compact_options (table defaults). */
 #define FLOE_COMPACT_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        FLOE_COMPACT_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL                                    \
+        FLOE_COMPACT_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL, 0                                 \
     }
 
 /** One group of files rewritten together (or, in a dry run, that would be). */
 typedef struct floe_compact_group {
-    char *partition;        /**< partition path, "" when unpartitioned */
-    int32_t spec_id;        /**< partition spec of the files */
+    char *partition;        /**< partition path (under spec_id), "" when unpartitioned */
+    int32_t spec_id;        /**< partition spec of the input files */
     char **input_files;     /**< data files rewritten */
     size_t input_count;     /**< entries of input_files */
     int64_t input_bytes;    /**< their total size */
     int64_t input_records;  /**< their record count (deleted rows included) */
     size_t delete_files;    /**< delete files applying to them */
     int64_t expected_files; /**< output files expected from the target size */
+    /** Spec the rows are written in: the table's default spec. When it differs from spec_id
+     *  the group's rows are partitioned anew and may land in several partitions. */
+    int32_t output_spec_id;
 } floe_compact_group;
 
 /** What a compaction (or manifest rewrite) did. */
 typedef struct floe_compact_result floe_compact_result;
 
 /**
- * Compacts the table's current snapshot: groups the candidate data files of the default
- * partition spec by partition, bin-packs them to the target size and rewrites each qualifying
- * group as new files, applying delete files, in one `replace` snapshot. On a commit conflict
- * the table is refreshed: when a file being rewritten was removed or got new delete files the
- * compaction fails with FLOE_ECONFLICT, deletes the files it wrote and leaves the table as it
- * is; otherwise the commit is rebuilt on the new snapshot and retried.
+ * Compacts the table's current snapshot: groups the candidate data files by partition spec and
+ * partition, bin-packs them to the target size and rewrites each qualifying group as new files,
+ * applying delete files, in one `replace` snapshot. Rows are read through the current schema
+ * by field id (files of older schema versions included) and written with the current schema
+ * and the default partition spec, so files of older specs move to the default one. On a commit
+ * conflict the table is refreshed: when a file being rewritten was removed or got new delete
+ * files the compaction fails with FLOE_ECONFLICT, deletes the files it wrote and leaves the
+ * table as it is; otherwise the commit is rebuilt on the new snapshot and retried.
  * @param out (transfer full) floe_compact_result_free()
  * @param opts NULL for defaults
- * @return 0 (also when nothing qualified: no snapshot), FLOE_EINVALID, FLOE_ECONFLICT, FLOE_EIO
+ * @return 0 (also when nothing qualified: no snapshot), FLOE_EINVALID, FLOE_ECONFLICT,
+ *         FLOE_EUNSUPPORTED (a file without field ids, or a nested column whose layout changed
+ *         since the file was written), FLOE_EIO
  */
 FLOE_API int floe_table_compact(floe_compact_result **out, floe_table *t,
                                 const floe_compact_options *opts);

@@ -1,6 +1,6 @@
 /* `floe table compact TABLE [--target-file-size BYTES] [--min-input-files N]
- * [--rewrite-manifests] [--dry-run] [--json] [--warehouse DIR]`: bin-packs small data files
- * (floe_table_compact) or merges manifests (floe_table_rewrite_manifests). */
+ * [--to-current-spec] [--rewrite-manifests] [--dry-run] [--json] [--warehouse DIR]`: bin-packs
+ * small data files (floe_table_compact) or merges manifests (floe_table_rewrite_manifests). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,21 +20,26 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: floe table compact TABLE [--target-file-size BYTES] [--min-input-files N]\n"
-            "                          [--rewrite-manifests] [--dry-run] [--json]\n"
-            "                          [--warehouse DIR]\n"
+            "                          [--to-current-spec] [--rewrite-manifests] [--dry-run]\n"
+            "                          [--json] [--warehouse DIR]\n"
             "\n"
             "Rewrites the small data files of each partition of TABLE into files of about the\n"
             "target size, dropping rows removed by delete files, as one \"replace\" snapshot\n"
             "(the table's rows do not change). Files below 75%% of the target are candidates;\n"
             "a group is rewritten when it has at least N files or its files carry delete files.\n"
+            "Files are grouped by partition spec and partition; every group is written with the\n"
+            "current schema and partitioned by the default spec, so files of an older spec\n"
+            "move to the default one (their rows may land in several new partitions).\n"
             "With --rewrite-manifests the manifests are merged (one per partition spec) instead.\n"
             "\n"
             "  --target-file-size BYTES  size of the files written (default: the table's\n"
             "                            write.target-file-size-bytes, else 512 MiB)\n"
             "  --min-input-files N       fewest files a group needs (default 5)\n"
+            "  --to-current-spec         also rewrite every file of an older partition spec,\n"
+            "                            whatever its size or count\n"
             "  --rewrite-manifests       merge manifests instead of data files\n"
-            "  --dry-run                 list the groups (partition, files, bytes, expected\n"
-            "                            output files); change nothing\n"
+            "  --dry-run                 list the groups (spec, partition, files, bytes,\n"
+            "                            expected output files); change nothing\n"
             "  --warehouse DIR           warehouse directory (default ./warehouse or\n"
             "                            $FLOE_WAREHOUSE)\n"
             "  --json                    print the result as a JSON object\n"
@@ -48,7 +53,7 @@ struct args {
     const char *table, *warehouse;
     int64_t target;
     int min_files;
-    int manifests, dry_run, json;
+    int manifests, dry_run, json, to_current_spec;
 };
 
 static int parse_number(int64_t *out, const char *s, const char *opt)
@@ -79,6 +84,8 @@ static int parse(struct args *a, int argc, char **argv)
             a->json = 1;
         } else if (strcmp(s, "--rewrite-manifests") == 0) {
             a->manifests = 1;
+        } else if (strcmp(s, "--to-current-spec") == 0) {
+            a->to_current_spec = 1;
         } else if (strcmp(s, "--target-file-size") == 0 || strcmp(s, "--min-input-files") == 0 ||
                    strcmp(s, "--warehouse") == 0) {
             if (i + 1 >= argc) {
@@ -134,10 +141,16 @@ static int print_result(const struct args *a, const floe_compact_result *r)
     if (!a->manifests)
         for (size_t i = 0; i < floe_compact_result_group_count(r); i++) {
             const floe_compact_group *g = floe_compact_result_group(r, i);
-            printf("group %zu: partition '%s': %zu files, %" PRId64 " bytes, %zu delete files "
-                   "-> %" PRId64 " expected files\n",
-                   i + 1, g->partition, g->input_count, g->input_bytes, g->delete_files,
-                   g->expected_files);
+            if (g->spec_id == g->output_spec_id)
+                printf("group %zu: spec %d partition '%s': %zu files, %" PRId64 " bytes, %zu "
+                       "delete files -> %" PRId64 " expected files\n",
+                       i + 1, (int)g->spec_id, g->partition, g->input_count, g->input_bytes,
+                       g->delete_files, g->expected_files);
+            else
+                printf("group %zu: spec %d partition '%s' (older spec, moved to spec %d): %zu "
+                       "files, %" PRId64 " bytes, %zu delete files -> %" PRId64 " expected files\n",
+                       i + 1, (int)g->spec_id, g->partition, (int)g->output_spec_id, g->input_count,
+                       g->input_bytes, g->delete_files, g->expected_files);
         }
     if (floe_compact_result_rewritten_files(r) == 0) {
         printf("nothing to compact in %s; nothing changed\n", a->table);
@@ -168,6 +181,7 @@ int floe_cli_table_compact(int argc, char **argv)
     o.dry_run = a.dry_run;
     o.target_file_size = a.target;
     o.min_input_files = a.min_files;
+    o.to_current_spec = a.to_current_spec;
     int rc = floe_manager_open(&m, &mo);
     if (!rc)
         rc = floe_manager_load_table(&t, m, a.table);

@@ -1,6 +1,7 @@
-/* Compaction: the small data files of each partition are bin-packed into groups of about the
- * target size and each group is rewritten as new files holding the live rows (delete files
- * applied), committed as a `replace` snapshot that removes the inputs. The commit retries on
+/* Compaction: the small data files of each partition (of any partition spec) are bin-packed
+ * into groups of about the target size and each group is rewritten as new files holding the
+ * live rows (delete files applied), read through the current schema and written in the default
+ * spec, committed as a `replace` snapshot that removes the inputs. The commit retries on
  * its own loop rather than the shared one: the base it commits on must be the base it checked,
  * so after a conflict the table is refreshed, the inputs are checked against the new snapshot
  * and the rewritten manifests are rebuilt from it before the next attempt. */
@@ -35,6 +36,8 @@ struct settings {
     int64_t target, min_size;
     int min_files;
     int force;
+    int to_current_spec;
+    int32_t spec_id; /* the default spec: what every group is written in */
 };
 
 static int resolve_settings(struct settings *s, const floe_table *t, const floe_compact_options *o)
@@ -63,12 +66,14 @@ static int resolve_settings(struct settings *s, const floe_table *t, const floe_
     s->min_files =
         o && o->min_input_files > 0 ? o->min_input_files : FLOE_COMPACT_MIN_INPUT_FILES_DEFAULT;
     s->force = o ? o->force : 0;
+    s->to_current_spec = o && o->version >= 2 ? o->to_current_spec != 0 : 0;
+    s->spec_id = floe_partition_spec_id(t->spec);
     return 0;
 }
 
 /* ---- grouping ---- */
 
-/* A planned group: indexes into the plan's tasks. */
+/* A planned group: indexes into the plan's tasks, all of one spec and partition. */
 struct group {
     size_t *tasks;
     size_t n;
@@ -82,11 +87,20 @@ struct candidate {
     size_t index;
 };
 
-/* By partition, then largest first (first-fit decreasing), then path for a stable order. */
+/* Same spec and partition. */
+static int same_partition(const struct floe_manager_task *x, const struct floe_manager_task *y)
+{
+    return x->spec_id == y->spec_id &&
+           strcmp(x->partition ? x->partition : "", y->partition ? y->partition : "") == 0;
+}
+
+/* By spec, partition, then largest first (first-fit decreasing), then path (stable order). */
 static int by_partition_size(const void *a, const void *b)
 {
     const struct floe_manager_task *x = ((const struct candidate *)a)->k;
     const struct floe_manager_task *y = ((const struct candidate *)b)->k;
+    if (x->spec_id != y->spec_id)
+        return x->spec_id < y->spec_id ? -1 : 1;
     int c = strcmp(x->partition ? x->partition : "", y->partition ? y->partition : "");
     if (c)
         return c;
@@ -103,8 +117,9 @@ static void groups_free(struct group *g, size_t n)
     floe_free(g);
 }
 
-/* Bins the candidates c[0..n) of one partition (largest first) first-fit into bins of at most
- * `target` bytes, appending the qualifying ones to *groups. */
+/* Bins the candidates c[0..n) of one spec and partition (largest first) first-fit into bins of
+ * at most `target` bytes, appending the qualifying ones to *groups. With to_current_spec every
+ * bin of an older spec qualifies, a single file too: moving it is the point. */
 static int pack_partition(struct group **groups, size_t *ng, const struct floe_manager_plan *p,
                           const size_t *c, size_t n, const struct settings *s)
 {
@@ -125,9 +140,10 @@ static int pack_partition(struct group **groups, size_t *ng, const struct floe_m
         bins[b].bytes += size;
         bins[b].has_deletes |= k->delete_count > 0;
     }
+    int move = n && s->to_current_spec && p->tasks[c[0]].spec_id != s->spec_id;
     for (size_t b = 0; !rc && b < nb; b++) {
-        int take =
-            bins[b].has_deletes || (int)bins[b].n >= s->min_files || (s->force && bins[b].n >= 2);
+        int take = move || bins[b].has_deletes || (int)bins[b].n >= s->min_files ||
+                   (s->force && bins[b].n >= 2);
         if (!take)
             continue;
         struct group *v = floe_realloc(*groups, (*ng + 1) * sizeof *v);
@@ -143,13 +159,14 @@ static int pack_partition(struct group **groups, size_t *ng, const struct floe_m
     return rc;
 }
 
-/* Groups the candidate files of the default spec, partition by partition. */
+/* Groups the candidate files by spec and partition. Files of older specs are candidates as
+ * those of the default one (small, or carrying deletes), or all of them with to_current_spec;
+ * their groups are written in the default spec like any other. */
 static int plan_groups(struct group **out, size_t *nout, const struct floe_manager_plan *p,
-                       const floe_table *t, const struct settings *s)
+                       const struct settings *s)
 {
     *out = NULL;
     *nout = 0;
-    int32_t spec_id = floe_partition_spec_id(t->spec);
     size_t *c = floe_calloc(p->count + 1, sizeof *c);
     struct candidate *cand = floe_calloc(p->count + 1, sizeof *cand);
     if (!c || !cand) {
@@ -160,9 +177,9 @@ static int plan_groups(struct group **out, size_t *nout, const struct floe_manag
     size_t n = 0;
     for (size_t i = 0; i < p->count; i++) {
         const struct floe_manager_task *k = &p->tasks[i];
-        if (k->spec_id != spec_id)
-            continue;
-        if (floe_data_file_size(k->df) < s->min_size || k->delete_count) {
+        int older = k->spec_id != s->spec_id;
+        if (floe_data_file_size(k->df) < s->min_size || k->delete_count ||
+            (older && s->to_current_spec)) {
             cand[n].k = k;
             cand[n++].index = i;
         }
@@ -174,8 +191,7 @@ static int plan_groups(struct group **out, size_t *nout, const struct floe_manag
     int rc = 0;
     for (size_t i = 0; !rc && i < n;) {
         size_t j = i + 1;
-        const char *pi = p->tasks[c[i]].partition ? p->tasks[c[i]].partition : "";
-        while (j < n && strcmp(pi, p->tasks[c[j]].partition ? p->tasks[c[j]].partition : "") == 0)
+        while (j < n && same_partition(&p->tasks[c[i]], &p->tasks[c[j]]))
             j++;
         rc = pack_partition(out, nout, p, c + i, j - i, s);
         i = j;
@@ -191,18 +207,24 @@ static int plan_groups(struct group **out, size_t *nout, const struct floe_manag
 
 /* ---- reading a group's live rows ---- */
 
-/* A stream of the live rows of several data files of the same column layout. */
+/* A stream of the live rows of several data files, read through the table's current schema:
+ * columns are matched by field id, so files written under older schema versions read with
+ * added columns as nulls, renamed columns under their new names, promoted types widened and
+ * dropped columns left out. Every batch has the current schema's columns. */
 struct group_stream {
     floe_table *t;
     struct floe_manager_plan *p;
     const struct group *g;
     size_t next;
-    struct ArrowSchema schema; /* the first file's; every file must match it */
+    struct ArrowSchema schema; /* the current schema's columns (with field ids) */
     /* the file being read */
     floe_input_file *in;
     floe_parquet_reader *reader;
     struct ArrowArrayStream fs;
     struct ArrowSchema fschema;
+    const char *path;
+    int64_t *map; /* per column of `schema`: the file's column of its field id, or -1 */
+    int direct;   /* the file's columns are the current ones: batches pass as they are */
     int64_t *positions;
     size_t npositions;
     struct floe_manager_delete **eq;
@@ -218,6 +240,10 @@ static void gs_close(struct group_stream *s)
     s->reader = NULL;
     floe_input_close(s->in);
     s->in = NULL;
+    floe_free(s->map);
+    s->map = NULL;
+    s->direct = 0;
+    s->path = NULL;
     floe_free(s->positions);
     s->positions = NULL;
     s->npositions = 0;
@@ -237,36 +263,115 @@ static void gs_free(void *state)
     floe_free(s);
 }
 
-/* Same columns (names, types, nesting) in the same order. */
-static int same_layout(const struct ArrowSchema *a, const struct ArrowSchema *b)
+static int32_t field_id_of(const struct ArrowSchema *f)
 {
-    if (strcmp(a->format, b->format) != 0 || a->n_children != b->n_children)
+    int32_t id = -1;
+    return floe_arrow_schema_field_id(&id, f) == 0 ? id : -1;
+}
+
+/* Same storage layout: formats and field ids alike at every level (names may differ: a
+ * renamed column keeps its id and its data). */
+static int same_shape(const struct ArrowSchema *want, const struct ArrowSchema *got)
+{
+    if (strcmp(want->format, got->format) != 0 || want->n_children != got->n_children ||
+        (want->dictionary == NULL) != (got->dictionary == NULL))
         return 0;
-    if ((a->name == NULL) != (b->name == NULL) || (a->name && strcmp(a->name, b->name) != 0))
-        return 0;
-    for (int64_t i = 0; i < a->n_children; i++)
-        if (!same_layout(a->children[i], b->children[i]))
+    for (int64_t i = 0; i < want->n_children; i++)
+        if (field_id_of(want->children[i]) != field_id_of(got->children[i]) ||
+            !same_shape(want->children[i], got->children[i]))
             return 0;
     return 1;
+}
+
+/* The child of struct schema `st` with field id `id`, or -1. */
+static int64_t child_by_id(const struct ArrowSchema *st, int32_t id)
+{
+    for (int64_t j = 0; id >= 0 && j < st->n_children; j++)
+        if (field_id_of(st->children[j]) == id)
+            return j;
+    return -1;
+}
+
+/* Appends values base + rows[0..n) of the file's column `col` (file field `fs`) to builder
+ * `b` of the current schema's field `ws`. Primitive promotions (int to long, float to double,
+ * wider decimals) are converted by the row helpers; struct fields are matched by field id, one
+ * row at a time; lists and maps must keep their layout. */
+static int project_column(floe_arrow_builder *b, const struct ArrowSchema *ws,
+                          const struct ArrowSchema *fs, const struct ArrowArray *col, int64_t base,
+                          const int64_t *rows, size_t n, const char *path)
+{
+    if ((ws->n_children == 0 && fs->n_children == 0 && !fs->dictionary) || same_shape(ws, fs))
+        return floe_manager__take_column(b, fs, col, base, rows, n);
+    if (strcmp(ws->format, "+s") != 0 || strcmp(fs->format, "+s") != 0)
+        return floe_error_set(FLOE_EUNSUPPORTED,
+                              "column '%s' of data file '%s' is a list or map whose layout "
+                              "changed since the file was written (format '%s', now '%s'); "
+                              "compaction cannot convert it",
+                              ws->name ? ws->name : "", path, fs->format, ws->format);
+    int64_t *map = floe_calloc((size_t)(ws->n_children ? ws->n_children : 1), sizeof *map);
+    if (!map)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    for (int64_t c = 0; c < ws->n_children; c++)
+        map[c] = child_by_id(fs, field_id_of(ws->children[c]));
+    int rc = 0;
+    for (size_t r = 0; !rc && r < n; r++) {
+        int64_t i = base + rows[r];
+        if (floe_arrow_is_null(col, i)) {
+            rc = floe_arrow_builder_append_null(b);
+            continue;
+        }
+        /* the struct's children are indexed with the struct's own offset applied */
+        const int64_t zero = 0;
+        for (int64_t c = 0; !rc && c < ws->n_children; c++) {
+            floe_arrow_builder *cb = floe_arrow_builder_child(b, c);
+            rc = map[c] < 0
+                     ? floe_arrow_builder_append_null(cb)
+                     : project_column(cb, ws->children[c], fs->children[map[c]],
+                                      col->children[map[c]], col->offset + i, &zero, 1, path);
+        }
+        if (!rc)
+            rc = floe_arrow_builder_append_struct(b);
+    }
+    floe_free(map);
+    return rc;
+}
+
+/* Maps the current schema's columns to the open file's by field id. */
+static int gs_map(struct group_stream *s)
+{
+    int64_t n = s->schema.n_children;
+    s->map = floe_calloc((size_t)(n ? n : 1), sizeof *s->map);
+    if (!s->map)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    int ids = 0;
+    for (int64_t j = 0; j < s->fschema.n_children; j++)
+        ids += field_id_of(s->fschema.children[j]) >= 0;
+    if (s->fschema.n_children && !ids)
+        return floe_error_set(FLOE_EUNSUPPORTED,
+                              "data file '%s' has no Iceberg field ids on its columns; "
+                              "compaction reads files by field id and cannot match its columns",
+                              s->path);
+    s->direct = s->fschema.n_children == n;
+    for (int64_t c = 0; c < n; c++) {
+        s->map[c] = child_by_id(&s->fschema, field_id_of(s->schema.children[c]));
+        if (s->map[c] != c || !same_shape(s->schema.children[c], s->fschema.children[c]))
+            s->direct = 0;
+    }
+    return 0;
 }
 
 static int gs_open(struct group_stream *s, size_t gi)
 {
     const struct floe_manager_task *k = &s->p->tasks[s->g->tasks[gi]];
-    const char *path = floe_data_file_path(k->df);
+    s->path = floe_data_file_path(k->df);
+    const char *path = s->path;
     int rc = s->t->m->io->open(&s->in, s->t->m->io, path);
     if (!rc)
         rc = floe_parquet_reader_open(&s->reader, s->in, NULL);
     if (!rc)
         rc = floe_parquet_reader_schema(&s->fschema, s->reader);
-    if (!rc && s->schema.release && !same_layout(&s->schema, &s->fschema))
-        rc = floe_error_set(FLOE_EUNSUPPORTED,
-                            "data file '%s' has other columns than the rest of its compaction "
-                            "group (schema evolved); compact with a smaller target or rewrite "
-                            "with an overwrite",
-                            path);
-    if (!rc && !s->schema.release)
-        rc = floe_arrow_schema_copy(&s->schema, &s->fschema);
+    if (!rc)
+        rc = gs_map(s);
     if (!rc)
         rc = floe_parquet_reader_stream(&s->fs, s->reader);
     if (!rc && k->delete_count)
@@ -279,6 +384,25 @@ static int gs_open(struct group_stream *s, size_t gi)
                                s->t->ident);
     }
     return 0;
+}
+
+/* Rows rows[0..n) of file batch `b` as a batch of the current schema. */
+static int gs_project(struct ArrowArray *out, struct group_stream *s, const struct ArrowArray *b,
+                      const int64_t *rows, size_t n)
+{
+    floe_arrow_builder *bl = NULL;
+    int rc = floe_arrow_builder_new(&bl, &s->schema);
+    for (int64_t c = 0; !rc && c < s->schema.n_children; c++) {
+        floe_arrow_builder *cb = floe_arrow_builder_child(bl, c);
+        int64_t j = s->map[c];
+        rc = j < 0 ? floe_arrow_builder_append_nulls(cb, (int64_t)n)
+                   : project_column(cb, s->schema.children[c], s->fschema.children[j],
+                                    b->children[j], b->offset, rows, n, s->path);
+    }
+    if (!rc)
+        rc = floe_arrow_builder_finish_batch(bl, out, NULL);
+    floe_arrow_builder_free(bl);
+    return rc;
 }
 
 static int gs_next(void *state, struct ArrowArray *out)
@@ -303,34 +427,32 @@ static int gs_next(void *state, struct ArrowArray *out)
             continue;
         }
         int64_t n = b.length;
-        if (!s->npositions && !s->neq) {
+        if (n == 0) {
+            floe_arrow_array_release(&b);
+            continue;
+        }
+        if (s->direct && !s->npositions && !s->neq) {
             s->row_base += n;
-            if (n == 0) {
-                floe_arrow_array_release(&b);
-                continue;
-            }
             *out = b;
             return 0;
         }
-        uint8_t *alive = floe_malloc((size_t)(n ? n : 1));
-        int64_t *rows = floe_calloc((size_t)(n ? n : 1), sizeof *rows);
+        uint8_t *alive = floe_malloc((size_t)n);
+        int64_t *rows = floe_calloc((size_t)n, sizeof *rows);
         size_t cnt = 0;
         if (!alive || !rows)
             rc = floe_error_set(FLOE_ENOMEM, "out of memory");
         if (!rc) {
-            memset(alive, 1, (size_t)(n ? n : 1));
-            rc = floe_manager__deletes_apply(alive, &s->fschema, &b, s->row_base, s->positions,
-                                             s->npositions, s->eq, s->neq);
+            memset(alive, 1, (size_t)n);
+            if (s->npositions || s->neq)
+                rc = floe_manager__deletes_apply(alive, &s->fschema, &b, s->row_base, s->positions,
+                                                 s->npositions, s->eq, s->neq);
         }
         s->row_base += n;
         for (int64_t r = 0; !rc && r < n; r++)
             if (alive[r])
                 rows[cnt++] = r;
-        floe_arrow_builder *bl = NULL;
-        if (!rc && cnt && !(rc = floe_arrow_builder_new(&bl, &s->schema)) &&
-            !(rc = floe_manager__take(bl, &s->schema, &b, rows, cnt)))
-            rc = floe_arrow_builder_finish_batch(bl, out, NULL);
-        floe_arrow_builder_free(bl);
+        if (!rc && cnt)
+            rc = gs_project(out, s, &b, rows, cnt);
         floe_free(alive);
         floe_free(rows);
         floe_arrow_array_release(&b);
@@ -339,8 +461,9 @@ static int gs_next(void *state, struct ArrowArray *out)
     }
 }
 
-/* Writes the live rows of group g as files of about `target` bytes. The writers size files by
- * the manager's target, so it is set for the duration of the write. */
+/* Writes the live rows of group g as files of about `target` bytes, with the current schema
+ * and partitioned by the default spec (whatever spec the inputs were written under). The
+ * writers size files by the manager's target, so it is set for the duration of the write. */
 static int rewrite_group(struct floe_manager_written *out, floe_table *t,
                          struct floe_manager_plan *p, const struct group *g, int64_t target)
 {
@@ -351,14 +474,11 @@ static int rewrite_group(struct floe_manager_written *out, floe_table *t,
     s->t = t;
     s->p = p;
     s->g = g;
-    /* the stream's schema is the first file's: open it before building the stream */
-    int rc = g->n ? gs_open(s, s->next++) : 0;
     struct ArrowSchema copy;
     memset(&copy, 0, sizeof copy);
     struct ArrowArrayStream st;
     memset(&st, 0, sizeof st);
-    if (!rc && !s->schema.release)
-        rc = floe_manager__arrow_schema(&s->schema, t->schema, NULL, 0);
+    int rc = floe_manager__arrow_schema(&s->schema, t->schema, NULL, 0);
     if (!rc)
         rc = floe_arrow_schema_copy(&copy, &s->schema);
     if (!rc && (rc = floe_arrow_stream_from_callback(&st, &copy, gs_next, s, gs_free)))
@@ -769,12 +889,16 @@ int floe_compact_result_json(json_t **out, const floe_compact_result *r)
             bad =
                 json_object_set_new(jg, "partition", json_string(g->partition)) ||
                 json_object_set_new(jg, "spec-id", json_integer(g->spec_id)) ||
+                json_object_set_new(jg, "output-spec-id", json_integer(g->output_spec_id)) ||
                 json_object_set_new(jg, "input-bytes", json_integer(g->input_bytes)) ||
                 json_object_set_new(jg, "input-records", json_integer(g->input_records)) ||
                 json_object_set_new(jg, "delete-files",
                                     json_integer((json_int_t)g->delete_files)) ||
                 json_object_set_new(jg, "expected-output-files", json_integer(g->expected_files)) ||
-                json_object_set(jg, "input-files", files) || json_array_append(groups, jg);
+                json_object_set(jg, "input-files", files) ||
+                (g->spec_id != g->output_spec_id &&
+                 json_object_set_new(jg, "moved-to-spec", json_integer(g->output_spec_id))) ||
+                json_array_append(groups, jg);
         json_decref(files);
         json_decref(jg);
     }
@@ -800,12 +924,14 @@ int floe_compact_result_json(json_t **out, const floe_compact_result *r)
 
 /* Describes group g of plan p in the result. */
 static int describe_group(floe_compact_group *out, const struct floe_manager_plan *p,
-                          const struct group *g, int64_t target)
+                          const struct group *g, const struct settings *s)
 {
     memset(out, 0, sizeof *out);
+    int64_t target = s->target;
     const struct floe_manager_task *k0 = &p->tasks[g->tasks[0]];
     out->partition = floe_strdup(k0->partition ? k0->partition : "");
     out->spec_id = k0->spec_id;
+    out->output_spec_id = s->spec_id;
     out->input_files = floe_calloc(g->n, sizeof *out->input_files);
     if (!out->partition || !out->input_files)
         return floe_error_set(FLOE_ENOMEM, "out of memory");
@@ -886,8 +1012,8 @@ int floe_table_compact(floe_compact_result **out, floe_table *t, const floe_comp
     if (!out || !t)
         return floe_error_set(FLOE_EINVALID, "floe_table_compact: NULL argument");
     *out = NULL;
-    if (opts && opts->version != FLOE_COMPACT_OPTIONS_VERSION)
-        return floe_error_set(FLOE_EVERSION, "floe_compact_options version %u is not %d",
+    if (opts && (opts->version < 1 || opts->version > FLOE_COMPACT_OPTIONS_VERSION))
+        return floe_error_set(FLOE_EVERSION, "floe_compact_options version %u is not 1 to %d",
                               opts->version, FLOE_COMPACT_OPTIONS_VERSION);
     struct settings s;
     memset(&s, 0, sizeof s);
@@ -911,11 +1037,11 @@ int floe_table_compact(floe_compact_result **out, floe_table *t, const floe_comp
     if (!rc)
         rc = plan_current(&p, t);
     if (!rc)
-        rc = plan_groups(&groups, &ng, &p, t, &s);
+        rc = plan_groups(&groups, &ng, &p, &s);
     if (!rc && ng && !(r->groups = floe_calloc(ng, sizeof *r->groups)))
         rc = floe_error_set(FLOE_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < ng; i++) {
-        rc = describe_group(&r->groups[i], &p, &groups[i], s.target);
+        rc = describe_group(&r->groups[i], &p, &groups[i], &s);
         r->ngroups++;
         r->rewritten_files += (int64_t)r->groups[i].input_count;
         r->rewritten_records += r->groups[i].input_records;
@@ -1071,8 +1197,8 @@ int floe_table_rewrite_manifests(floe_compact_result **out, floe_table *t,
     if (!out || !t)
         return floe_error_set(FLOE_EINVALID, "floe_table_rewrite_manifests: NULL argument");
     *out = NULL;
-    if (opts && opts->version != FLOE_COMPACT_OPTIONS_VERSION)
-        return floe_error_set(FLOE_EVERSION, "floe_compact_options version %u is not %d",
+    if (opts && (opts->version < 1 || opts->version > FLOE_COMPACT_OPTIONS_VERSION))
+        return floe_error_set(FLOE_EVERSION, "floe_compact_options version %u is not 1 to %d",
                               opts->version, FLOE_COMPACT_OPTIONS_VERSION);
     struct compact_ctx c;
     memset(&c, 0, sizeof c);

@@ -22,9 +22,13 @@
 #include <floe/arrow/value.h>
 #include <floe/error.h>
 #include <floe/iceberg/manifest.h>
+#include <floe/iceberg/schema_update.h>
+#include <floe/iceberg/spec_update.h>
+#include <floe/parquet/reader.h>
 #include <floe/parquet/writer.h>
 #include <floe/table.h>
 #include <floe/table_compact.h>
+#include <floe/table_delete.h>
 
 #include "manager_test_util.h"
 #include "manager/deletes.h"
@@ -72,14 +76,14 @@ static floe_table *create(floe_manager *m, const char *partition_by)
     return t;
 }
 
-/* Appends ids [start, start + n): region "eu" for even ids, "us" for odd. */
-static void append(floe_table *t, int64_t start, int64_t n)
+/* Appends n ids start, start + step, ...: region "eu" for even ids, "us" for odd. */
+static void append_step(floe_table *t, int64_t start, int64_t n, int64_t step)
 {
     struct ArrowSchema schema;
     assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
     floe_arrow_builder *b = NULL;
     assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
-    for (int64_t i = start; i < start + n; i++) {
+    for (int64_t i = start; i < start + n * step; i += step) {
         assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
         assert_int_equal(
             floe_arrow_builder_append_str(floe_arrow_builder_child(b, 1), i % 2 ? "us" : "eu"), 0);
@@ -92,6 +96,12 @@ static void append(floe_table *t, int64_t start, int64_t n)
     if (floe_table_append(NULL, t, &s, NULL))
         fail_msg("append: %s", floe_error_last());
     s.release(&s);
+}
+
+/* Appends ids [start, start + n): region "eu" for even ids, "us" for odd. */
+static void append(floe_table *t, int64_t start, int64_t n)
+{
+    append_step(t, start, n, 1);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -777,6 +787,608 @@ static void test_rewrite_manifests_merges_with_same_rows(void **state)
     floe_manager_free(m);
 }
 
+/* ---- partition evolution ---- */
+
+/* Replaces the identity partition on region by bucket[4](id). */
+static int bucket_instead_of_region(floe_spec_update *u, void *ctx)
+{
+    (void)ctx;
+    int rc = floe_spec_update_add_field(u, "id", "bucket[4]", NULL);
+    if (!rc)
+        rc = floe_spec_update_remove_field(u, "region");
+    return rc;
+}
+
+/* Files of the plan whose partition path starts with `prefix`. */
+static size_t files_prefixed(floe_table *t, const char *prefix)
+{
+    floe_scan_plan *p = plan_of(t, -1);
+    size_t n = 0;
+    for (size_t i = 0; i < p->task_count; i++)
+        n += strncmp(p->tasks[i].partition, prefix, strlen(prefix)) == 0;
+    floe_scan_plan_free(p);
+    return n;
+}
+
+static void test_compact_moves_older_spec_groups_to_the_current_spec(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_older_spec");
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 3; i++)
+        append(t, i * 10, 10); /* spec 0: 3 files in region=eu, 3 in region=us */
+    assert_int_equal(floe_table_alter_partition(t, bucket_instead_of_region, NULL), 0);
+    append(t, 100, 4); /* spec 1: small files in id buckets */
+    size_t spec1_before = files_prefixed(t, "id_bucket_4=");
+    assert_true(spec1_before >= 2);
+    static int64_t before[MAX_IDS], after[MAX_IDS];
+    size_t nb = scan_ids(before, t, -1);
+    assert_int_equal(nb, 34);
+
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_input_files = 3;
+    o.dry_run = 1;
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    /* the spec-1 buckets hold one file each: only the two spec-0 partitions qualify */
+    assert_int_equal(floe_compact_result_group_count(r), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const floe_compact_group *g = floe_compact_result_group(r, i);
+        assert_int_equal(g->spec_id, 0);
+        assert_int_equal(g->output_spec_id, 1);
+        assert_int_equal(g->input_count, 3);
+        assert_string_equal(g->partition, i ? "region=us" : "region=eu");
+    }
+    json_t *j = NULL;
+    assert_int_equal(floe_compact_result_json(&j, r), 0);
+    json_t *g0 = json_array_get(json_object_get(j, "groups"), 0);
+    assert_int_equal(json_integer_value(json_object_get(g0, "spec-id")), 0);
+    assert_int_equal(json_integer_value(json_object_get(g0, "output-spec-id")), 1);
+    assert_int_equal(json_integer_value(json_object_get(g0, "moved-to-spec")), 1);
+    json_decref(j);
+    floe_compact_result_free(r);
+
+    o.dry_run = 0;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 6);
+    assert_int_equal(floe_compact_result_added_records(r), 30);
+    /* each group's rows are partitioned anew: one group lands in several buckets */
+    int64_t added = floe_compact_result_added_files(r);
+    assert_true(added > 2);
+    floe_compact_result_free(r);
+    assert_int_equal(files_prefixed(t, "region="), 0);
+    floe_scan_plan *p = plan_of(t, -1);
+    assert_int_equal(p->task_count, spec1_before + (size_t)added);
+    for (size_t i = 0; i < p->task_count; i++)
+        assert_non_null(strstr(p->tasks[i].partition, "id_bucket_4="));
+    floe_scan_plan_free(p);
+    size_t na = scan_ids(after, t, -1);
+    assert_int_equal(na, nb);
+    assert_memory_equal(before, after, nb * sizeof *before);
+    json_t *snap = last_snapshot(t);
+    assert_string_equal(json_string_value(json_object_get(snap, "operation")), "replace");
+    assert_string_equal(summary_of(snap, "deleted-data-files"), "6");
+    assert_string_equal(summary_of(snap, "total-records"), "34");
+    json_decref(snap);
+    if (floe_test_interop_available()) {
+        char *duck = duckdb_ids(t, floe_manager_warehouse(m));
+        char *mine = ids_text(before, nb);
+        assert_string_equal(duck, mine);
+        free(duck);
+        free(mine);
+    }
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static void test_compact_to_current_spec_moves_every_older_file(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_to_current");
+    floe_table *t = create(m, "region");
+    append(t, 0, 20); /* spec 0: one file per region */
+    assert_int_equal(floe_table_alter_partition(t, bucket_instead_of_region, NULL), 0);
+    append(t, 100, 20);
+    static int64_t before[MAX_IDS], after[MAX_IDS];
+    size_t nb = scan_ids(before, t, -1);
+    /* no file counts as small and no group has enough files: nothing to do by default */
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_file_size = 1;
+    floe_compact_result *r = NULL;
+    assert_int_equal(floe_table_compact(&r, t, &o), 0);
+    assert_int_equal(floe_compact_result_group_count(r), 0);
+    floe_compact_result_free(r);
+    /* a version-1 options struct is still accepted (and knows no to_current_spec) */
+    o.version = 1;
+    assert_int_equal(floe_table_compact(&r, t, &o), 0);
+    assert_int_equal(floe_compact_result_group_count(r), 0);
+    floe_compact_result_free(r);
+    o.version = 3;
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_EVERSION);
+    o.version = FLOE_COMPACT_OPTIONS_VERSION;
+
+    const char *bin = floe_test_floe_bin();
+    const char *wh = floe_manager_warehouse(m);
+    if (bin) {
+        char *cmd = fmt("'%s' table compact --help", bin);
+        char *out = NULL;
+        assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+        assert_non_null(strstr(out, "--to-current-spec"));
+        free(out);
+        free(cmd);
+        cmd = fmt("'%s' table compact db.t --to-current-spec --dry-run --warehouse '%s'", bin, wh);
+        assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+        assert_non_null(strstr(out, "spec 0 partition 'region=eu' (older spec, moved to spec 1)"));
+        assert_non_null(strstr(out, "spec 0 partition 'region=us' (older spec, moved to spec 1)"));
+        assert_non_null(strstr(out, "dry run: would rewrite 2 data files"));
+        free(out);
+        free(cmd);
+        cmd = fmt("'%s' table compact db.t --to-current-spec --dry-run --json --warehouse '%s'",
+                  bin, wh);
+        assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+        json_error_t err;
+        json_t *j = json_loads(out, 0, &err);
+        if (!j)
+            fail_msg("not JSON: %s", out);
+        json_t *groups = json_object_get(j, "groups");
+        assert_int_equal(json_array_size(groups), 2);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(groups, 1), "spec-id")),
+                         0);
+        assert_int_equal(
+            json_integer_value(json_object_get(json_array_get(groups, 1), "moved-to-spec")), 1);
+        json_decref(j);
+        free(out);
+        free(cmd);
+        cmd = fmt("'%s' table compact db.t --to-current-spec --warehouse '%s'", bin, wh);
+        assert_int_equal(floe_test_run(cmd, 0, &out), 0);
+        assert_non_null(strstr(out, "rewrote 2 data files of db.t"));
+        free(out);
+        free(cmd);
+        assert_int_equal(floe_table_refresh(t), 0);
+    } else {
+        o.to_current_spec = 1;
+        if (floe_table_compact(&r, t, &o))
+            fail_msg("compact: %s", floe_error_last());
+        /* one group per old partition, each a single (not small) file */
+        assert_int_equal(floe_compact_result_group_count(r), 2);
+        assert_int_equal(floe_compact_result_rewritten_files(r), 2);
+        floe_compact_result_free(r);
+    }
+    assert_int_equal(files_prefixed(t, "region="), 0);
+    size_t na = scan_ids(after, t, -1);
+    assert_int_equal(na, nb);
+    assert_memory_equal(before, after, nb * sizeof *before);
+    /* everything is in the default spec now: nothing more to move */
+    o.to_current_spec = 1;
+    int64_t cur = floe_table_current_snapshot_id(t);
+    assert_int_equal(floe_table_compact(&r, t, &o), 0);
+    assert_int_equal(floe_compact_result_group_count(r), 0);
+    floe_compact_result_free(r);
+    assert_int_equal(floe_table_current_snapshot_id(t), cur);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+/* ---- schema evolution ---- */
+
+/* Appends ids [start, start + n) filling the columns the table has now, by name: id, region or
+ * area ("eu" even, "us" odd), score (id / 2), note ("n<id>"). */
+static void append_named(floe_table *t, int64_t start, int64_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (int64_t i = start; i < start + n; i++)
+        for (int64_t c = 0; c < schema.n_children; c++) {
+            floe_arrow_builder *cb = floe_arrow_builder_child(b, c);
+            const char *name = schema.children[c]->name;
+            char note[32];
+            snprintf(note, sizeof note, "n%" PRId64, i);
+            if (strcmp(name, "id") == 0)
+                assert_int_equal(floe_arrow_builder_append_int(cb, i), 0);
+            else if (strcmp(name, "score") == 0)
+                assert_int_equal(floe_arrow_builder_append_double(cb, (double)i / 2), 0);
+            else if (strcmp(name, "note") == 0)
+                assert_int_equal(floe_arrow_builder_append_str(cb, note), 0);
+            else
+                assert_int_equal(floe_arrow_builder_append_str(cb, i % 2 ? "us" : "eu"), 0);
+        }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, &a, 1), 0);
+    if (floe_table_append(NULL, t, &s, NULL))
+        fail_msg("append: %s", floe_error_last());
+    s.release(&s);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every row of the current snapshot as "name=value|..." (null for nulls), sorted, joined by
+ * newlines; the column formats as "name:format,..." in *formats. */
+static char *rows_text(floe_table *t, char **formats)
+{
+    struct ArrowArrayStream s;
+    if (floe_table_scan(&s, t, NULL))
+        fail_msg("scan: %s", floe_error_last());
+    struct ArrowSchema schema;
+    assert_int_equal(s.get_schema(&s, &schema), 0);
+    char **rows = calloc(MAX_IDS, sizeof *rows);
+    assert_non_null(rows);
+    size_t n = 0, total = 0;
+    for (;;) {
+        struct ArrowArray b;
+        assert_int_equal(floe_arrow_stream_get_next(&s, &b), 0);
+        if (!b.release)
+            break;
+        for (int64_t i = 0; i < b.length; i++) {
+            char row[512];
+            size_t len = 0;
+            for (int64_t c = 0; c < schema.n_children; c++) {
+                const struct ArrowArray *a = b.children[c];
+                const char *f = schema.children[c]->format;
+                int64_t at = b.offset + i;
+                len += (size_t)snprintf(row + len, sizeof row - len, "%s%s=", c ? "|" : "",
+                                        schema.children[c]->name);
+                if (floe_arrow_is_null(a, at))
+                    len += (size_t)snprintf(row + len, sizeof row - len, "null");
+                else if (strcmp(f, "l") == 0)
+                    len += (size_t)snprintf(row + len, sizeof row - len, "%" PRId64,
+                                            floe_arrow_get_int64(a, at));
+                else if (strcmp(f, "i") == 0)
+                    len += (size_t)snprintf(row + len, sizeof row - len, "%" PRId32,
+                                            floe_arrow_get_int32(a, at));
+                else if (strcmp(f, "g") == 0)
+                    len += (size_t)snprintf(row + len, sizeof row - len, "%.3f",
+                                            floe_arrow_get_float64(a, at));
+                else {
+                    floe_arrow_bytes v = floe_arrow_get_var_bytes(a, FLOE_ARROW_TYPE_UTF8, at);
+                    len += (size_t)snprintf(row + len, sizeof row - len, "%.*s", (int)v.len,
+                                            (const char *)v.data);
+                }
+            }
+            assert_true(n < MAX_IDS && len < sizeof row);
+            rows[n++] = strdup(row);
+            total += len + 1;
+        }
+        b.release(&b);
+    }
+    *formats = calloc(1, 256);
+    assert_non_null(*formats);
+    for (int64_t c = 0; c < schema.n_children; c++) {
+        size_t l = strlen(*formats);
+        snprintf(*formats + l, 256 - l, "%s%s:%s", c ? "," : "", schema.children[c]->name,
+                 schema.children[c]->format);
+    }
+    schema.release(&schema);
+    s.release(&s);
+    qsort(rows, n, sizeof *rows, cmp_str);
+    char *text = calloc(1, total + 1);
+    assert_non_null(text);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(rows[i]);
+        memcpy(text + at, rows[i], l);
+        text[at + l] = '\n';
+        at += l + 1;
+        free(rows[i]);
+    }
+    free(rows);
+    return text;
+}
+
+/* Widens id to long, adds score (double) after it, renames region to area, drops note. */
+static int evolve_schema(floe_schema_update *u, void *ctx)
+{
+    (void)ctx;
+    floe_type *dbl = NULL, *lng = NULL;
+    int rc = floe_type_parse(&dbl, "double");
+    if (!rc)
+        rc = floe_type_parse(&lng, "long");
+    if (!rc)
+        rc = floe_schema_update_add_column(u, NULL, "score", dbl, NULL);
+    if (!rc)
+        rc = floe_schema_update_move_after(u, "score", "id");
+    if (!rc)
+        rc = floe_schema_update_update_column_type(u, "id", lng);
+    if (!rc)
+        rc = floe_schema_update_rename_column(u, "region", "area");
+    if (!rc)
+        rc = floe_schema_update_delete_column(u, "note");
+    floe_type_free(dbl);
+    floe_type_free(lng);
+    return rc;
+}
+
+/* "name:format,..." of the columns of data file `path` as written. */
+static char *file_columns(floe_table *t, const char *path)
+{
+    floe_input_file *in = NULL;
+    assert_int_equal(t->m->io->open(&in, t->m->io, path), 0);
+    floe_parquet_reader *r = NULL;
+    assert_int_equal(floe_parquet_reader_open(&r, in, NULL), 0);
+    struct ArrowSchema fs;
+    assert_int_equal(floe_parquet_reader_schema(&fs, r), 0);
+    char *out = calloc(1, 256);
+    assert_non_null(out);
+    for (int64_t c = 0; c < fs.n_children; c++) {
+        size_t l = strlen(out);
+        snprintf(out + l, 256 - l, "%s%s:%s", c ? "," : "", fs.children[c]->name,
+                 fs.children[c]->format);
+    }
+    fs.release(&fs);
+    floe_parquet_reader_free(r);
+    floe_input_close(in);
+    return out;
+}
+
+static void test_compact_reads_every_schema_version_by_field_id(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_schema");
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id int not null, region string, note string";
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    for (int i = 0; i < 3; i++)
+        append_named(t, i * 10, 10); /* int ids, region, note */
+    assert_int_equal(floe_table_alter_schema(t, evolve_schema, NULL, 0), 0);
+    /* long ids beyond the int range, with a score */
+    append_named(t, INT64_C(5000000000), 10);
+    append_named(t, INT64_C(6000000000), 10);
+    /* an equality delete (long ids) over an old int file and a new one */
+    const int64_t gone[2] = {4, INT64_C(6000000003)};
+    floe_data_file *eq = eq_delete(t, gone, 2);
+    commit_deletes(t, &eq, 1);
+    char *formats = NULL;
+    char *want = rows_text(t, &formats);
+    assert_string_equal(formats, "id:l,score:g,area:u");
+    free(formats);
+    /* old rows: no score; renamed column keeps its values; new rows keep theirs */
+    assert_non_null(strstr(want, "id=1|score=null|area=us\n"));
+    assert_non_null(strstr(want, "id=5000000001|score=2500000000.500|area=us\n"));
+    assert_null(strstr(want, "id=4|"));
+    assert_null(strstr(want, "id=6000000003|"));
+    assert_int_equal(files_in(t, NULL), 5);
+
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, NULL))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_group_count(r), 1);
+    assert_int_equal(floe_compact_result_rewritten_files(r), 5);
+    assert_int_equal(floe_compact_result_added_records(r), 48);
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 1);
+    char *got = rows_text(t, &formats);
+    free(formats);
+    assert_string_equal(got, want);
+    /* the new files are written with the current schema: long ids, score, area, no note */
+    floe_scan_plan *p = plan_of(t, -1);
+    for (size_t i = 0; i < p->task_count; i++) {
+        assert_int_equal(p->tasks[i].delete_count, 0);
+        char *cols = file_columns(t, p->tasks[i].path);
+        assert_string_equal(cols, "id:l,score:g,area:u");
+        free(cols);
+    }
+    floe_scan_plan_free(p);
+    free(got);
+    free(want);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+/* ---- racing a row-level delete ---- */
+
+/* Paths nftw collects for list_files. */
+static char **walk_paths;
+static size_t walk_n, walk_cap;
+
+static int walk_add(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (flag != FTW_F)
+        return 0;
+    if (walk_n == walk_cap) {
+        walk_cap = walk_cap ? walk_cap * 2 : 64;
+        walk_paths = realloc(walk_paths, walk_cap * sizeof *walk_paths);
+        assert_non_null(walk_paths);
+    }
+    walk_paths[walk_n++] = strdup(path);
+    return 0;
+}
+
+/* Every file under `dir`, sorted, one per line. */
+static char *list_files(const char *dir)
+{
+    walk_paths = NULL;
+    walk_n = walk_cap = 0;
+    assert_int_equal(nftw(dir, walk_add, 8, FTW_PHYS), 0);
+    qsort(walk_paths, walk_n, sizeof *walk_paths, cmp_str);
+    size_t total = 1;
+    for (size_t i = 0; i < walk_n; i++)
+        total += strlen(walk_paths[i]) + 1;
+    char *s = calloc(1, total);
+    assert_non_null(s);
+    size_t at = 0;
+    for (size_t i = 0; i < walk_n; i++) {
+        size_t l = strlen(walk_paths[i]);
+        memcpy(s + at, walk_paths[i], l);
+        s[at + l] = '\n';
+        at += l + 1;
+        free(walk_paths[i]);
+    }
+    free(walk_paths);
+    walk_paths = NULL;
+    return s;
+}
+
+/* The lines of `b` that are not in `a` (both sorted lists of list_files). */
+static char *lines_added(const char *a, const char *b)
+{
+    char *out = calloc(1, strlen(b) + 1);
+    assert_non_null(out);
+    size_t at = 0;
+    for (const char *l = b; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = (size_t)(e - l) + 1;
+        int found = 0;
+        for (const char *k = a; *k && !found;) {
+            const char *ke = strchr(k, '\n');
+            found = (size_t)(ke - k) + 1 == len && memcmp(k, l, len) == 0;
+            k = ke + 1;
+        }
+        if (!found) {
+            memcpy(out + at, l, len);
+            at += len;
+        }
+        l = e + 1;
+    }
+    return out;
+}
+
+struct delete_race {
+    floe_manager *m;
+    const char *filter;
+    const char *dir; /* the table's directory */
+    int calls;
+    int64_t snapshot; /* the delete's snapshot */
+    char *added;      /* files the delete wrote */
+};
+
+/* Runs once, between the compaction's plan and its first commit: a row-level delete through
+ * another handle, recording the files it adds to the table directory. */
+static int row_delete_hook(floe_table *t, void *ctx)
+{
+    (void)t;
+    struct delete_race *d = ctx;
+    if (d->calls++)
+        return 0;
+    floe_table *other = NULL;
+    assert_int_equal(floe_manager_load_table(&other, d->m, "db.t"), 0);
+    char *before = list_files(d->dir);
+    floe_write_result wr;
+    if (floe_table_delete_rows(&wr, other, d->filter, NULL))
+        fail_msg("delete: %s", floe_error_last());
+    assert_int_equal(wr.deleted_records, 1);
+    d->snapshot = wr.snapshot_id;
+    char *after = list_files(d->dir);
+    d->added = lines_added(before, after);
+    free(before);
+    free(after);
+    floe_table_free(other);
+    return 0;
+}
+
+/* region=eu: five small files {0,2,4}, {100,102,104}, ...; region=us: one file 1, 3, ..., 19.
+ * Only the eu files form a group. */
+static floe_table *delete_race_table(floe_manager *m)
+{
+    floe_table *t = create(m, "region");
+    for (int i = 0; i < 5; i++)
+        append_step(t, i * 100, 3, 2);
+    append_step(t, 1, 10, 2);
+    assert_int_equal(files_in(t, "region=eu"), 5);
+    assert_int_equal(files_in(t, "region=us"), 1);
+    return t;
+}
+
+/* The ids of the table but `skip`, sorted. */
+static size_t ids_without(int64_t *out, const int64_t *ids, size_t n, int64_t skip)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i] != skip)
+            out[k++] = ids[i];
+    return k;
+}
+
+static void test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_race_rowdel");
+    floe_table *t = delete_race_table(m);
+    static int64_t all[MAX_IDS], want[MAX_IDS], got[MAX_IDS];
+    size_t n = scan_ids(all, t, -1);
+    size_t nw = ids_without(want, all, n, 102);
+    assert_int_equal(nw, n - 1);
+    char *dir = strdup(floe_table_location(t));
+    char *start = list_files(dir);
+    /* the delete rewrites the eu file {100, 102, 104}: a file being compacted */
+    struct delete_race d = {m, "id = 102", dir, 0, 0, NULL};
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.before_commit = row_delete_hook;
+    o.before_commit_ctx = &d;
+    floe_compact_result *r = NULL;
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_ECONFLICT);
+    assert_null(r);
+    assert_non_null(strstr(floe_error_last(), "was removed while it was being compacted"));
+    assert_int_equal(d.calls, 2);
+    assert_non_null(strstr(d.added, ".parquet"));
+    /* the table is exactly the delete's result */
+    assert_int_equal(floe_table_refresh(t), 0);
+    assert_int_equal(floe_table_current_snapshot_id(t), d.snapshot);
+    assert_int_equal(scan_ids(got, t, -1), nw);
+    assert_memory_equal(got, want, nw * sizeof *want);
+    assert_int_equal(files_in(t, "region=eu"), 5);
+    /* nothing the compaction wrote is left: the directory holds what was there before plus
+     * what the delete wrote */
+    char *end = list_files(dir);
+    char *extra = lines_added(start, end);
+    assert_string_equal(extra, d.added);
+    free(extra);
+    free(end);
+    free(start);
+    free(d.added);
+    free(dir);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
+static void test_compact_racing_row_delete_elsewhere_retries_and_keeps_both(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_race_rowdel_other");
+    floe_table *t = delete_race_table(m);
+    static int64_t all[MAX_IDS], want[MAX_IDS], got[MAX_IDS];
+    size_t n = scan_ids(all, t, -1);
+    size_t nw = ids_without(want, all, n, 3);
+    /* the delete rewrites the us file: not in any group */
+    struct delete_race d = {m, "id = 3", floe_table_location(t), 0, 0, NULL};
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.before_commit = row_delete_hook;
+    o.before_commit_ctx = &d;
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_attempts(r), 2);
+    assert_int_equal(floe_compact_result_rewritten_files(r), 5);
+    floe_compact_result_free(r);
+    free(d.added);
+    assert_int_equal(scan_ids(got, t, -1), nw);
+    assert_memory_equal(got, want, nw * sizeof *want);
+    assert_int_equal(files_in(t, "region=eu"), 1);
+    assert_int_equal(files_in(t, "region=us"), 1);
+    /* the compaction committed on top of the delete */
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    size_t ns = json_array_size(snaps);
+    json_t *last = json_array_get(snaps, ns - 1);
+    assert_string_equal(json_string_value(json_object_get(last, "operation")), "replace");
+    assert_int_equal(json_integer_value(json_object_get(last, "parent-snapshot-id")), d.snapshot);
+    json_decref(snaps);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -789,6 +1401,11 @@ int main(void)
         cmocka_unit_test(test_cli_compact_dry_run_json_and_rewrite),
         cmocka_unit_test(test_compact_dry_run_changes_nothing),
         cmocka_unit_test(test_rewrite_manifests_merges_with_same_rows),
+        cmocka_unit_test(test_compact_moves_older_spec_groups_to_the_current_spec),
+        cmocka_unit_test(test_compact_to_current_spec_moves_every_older_file),
+        cmocka_unit_test(test_compact_reads_every_schema_version_by_field_id),
+        cmocka_unit_test(test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up),
+        cmocka_unit_test(test_compact_racing_row_delete_elsewhere_retries_and_keeps_both),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
