@@ -74,6 +74,8 @@ static void usage(FILE *out)
             "                              evolve the schema and partition spec\n"
             "  rollback TABLE (--snapshot ID | --as-of TIME) [--dry-run]\n"
             "                              point main back at an earlier snapshot\n"
+            "  set-current TABLE --snapshot ID [--dry-run]\n"
+            "                              point main at any snapshot of the table\n"
             "  branch TABLE create|replace|drop NAME [--snapshot ID] [--dry-run]\n"
             "  tag TABLE create|replace|drop NAME [--snapshot ID] [--dry-run]\n"
             "                              manage branches and tags\n"
@@ -814,6 +816,15 @@ static void usage_rollback(FILE *out)
                  "--dry-run prints the snapshot it would roll back to.\n");
 }
 
+static void usage_set_current(FILE *out)
+{
+    fprintf(out, "usage: floe table set-current TABLE --snapshot ID [--dry-run]\n\n"
+                 "Point main at any snapshot the table still has (also one that is not an\n"
+                 "ancestor of the current snapshot, e.g. to undo a rollback or publish a\n"
+                 "branch's snapshot). --dry-run prints the change without committing it.\n"
+                 "Exit codes: 0 ok, 2 usage, 3 unknown snapshot.\n");
+}
+
 static void usage_ref(FILE *out, const char *kind)
 {
     fprintf(out,
@@ -1318,6 +1329,43 @@ static int cmd_rollback(floe_table *t, const maint_args *a)
     return FLOE_EXIT_OK;
 }
 
+static int cmd_set_current(floe_table *t, const maint_args *a)
+{
+    if (a->snapshot < 0) {
+        fprintf(stderr, "floe: table set-current needs --snapshot ID\n");
+        return FLOE_EXIT_USAGE;
+    }
+    int64_t before = floe_table_current_snapshot_id(t);
+    if (a->dry_run) {
+        json_t *snaps = NULL;
+        int rc = floe_table_snapshots(&snaps, t);
+        if (rc)
+            return floe_cli_fail(rc);
+        int found = 0;
+        size_t i;
+        json_t *s;
+        json_array_foreach(snaps, i, s)
+        {
+            found |= (int64_t)json_integer_value(json_object_get(s, "snapshot-id")) == a->snapshot;
+        }
+        json_decref(snaps);
+        if (!found) {
+            fprintf(stderr, "floe: table %s has no snapshot %lld\n", floe_table_identifier(t),
+                    a->snapshot);
+            return FLOE_EXIT_NOTFOUND;
+        }
+        printf("dry run: would set the current snapshot of %s from %" PRId64 " to %lld\n",
+               floe_table_identifier(t), before, a->snapshot);
+        return FLOE_EXIT_OK;
+    }
+    int rc = floe_table_set_current_snapshot(t, a->snapshot);
+    if (rc)
+        return floe_cli_fail(rc);
+    printf("set the current snapshot of %s from %" PRId64 " to %" PRId64 "\n",
+           floe_table_identifier(t), before, floe_table_current_snapshot_id(t));
+    return FLOE_EXIT_OK;
+}
+
 static int cmd_ref(floe_table *t, const maint_args *a, int tag)
 {
     const char *verb = a->pos[1];
@@ -1451,9 +1499,13 @@ static const struct {
     const char *name;
     int min_pos, max_pos;
     void (*usage)(FILE *out);
-} maint_subs[] = {{"alter", 1, 1, usage_alter},   {"rollback", 1, 1, usage_rollback},
-                  {"branch", 3, 3, NULL},         {"tag", 3, 3, NULL},
-                  {"expire", 1, 1, usage_expire}, {"remove-orphans", 1, 1, usage_orphans}};
+} maint_subs[] = {{"alter", 1, 1, usage_alter},
+                  {"rollback", 1, 1, usage_rollback},
+                  {"branch", 3, 3, NULL},
+                  {"tag", 3, 3, NULL},
+                  {"expire", 1, 1, usage_expire},
+                  {"remove-orphans", 1, 1, usage_orphans},
+                  {"set-current", 1, 1, usage_set_current}};
 
 /* Runs a maintenance subcommand; returns -1 when `sub` is not one. */
 static int run_maintenance(const char *sub, int argc, char **argv)
@@ -1503,8 +1555,10 @@ static int run_maintenance(const char *sub, int argc, char **argv)
         exit_code = cmd_ref(t, a, which == 3);
     else if (which == 4)
         exit_code = cmd_expire(t, a);
-    else
+    else if (which == 5)
         exit_code = cmd_remove_orphans(t, a);
+    else
+        exit_code = cmd_set_current(t, a);
     floe_table_free(t);
     floe_manager_free(m);
     free(a);

@@ -1,5 +1,5 @@
-/* floe table alter / rollback / branch / tag / expire / remove-orphans through the CLI
- * ($FLOE_BIN) on a temporary warehouse: each change end to end, dry runs that change
+/* floe table alter / rollback / set-current / branch / tag / expire / remove-orphans through
+ * the CLI ($FLOE_BIN) on a temporary warehouse: each change end to end, dry runs that change
  * nothing, JSON listings checked against the filesystem, help and exit codes. */
 #include "test_support.h"
 
@@ -125,7 +125,8 @@ static void test_help_and_usage_errors(void **state)
     assert_non_null(strstr(out, "remove-orphans TABLE"));
     assert_non_null(strstr(out, "scan TABLE")); /* existing subcommands still listed */
     free(out);
-    const char *subs[] = {"alter", "rollback", "branch", "tag", "expire", "remove-orphans"};
+    const char *subs[] = {"alter",  "rollback",       "branch",     "tag",
+                          "expire", "remove-orphans", "set-current"};
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
         out = ok("table %s --help", subs[i]);
         char want[64];
@@ -203,7 +204,6 @@ static void test_rollback_branch_tag(void **state)
     long long s1 = append_csv("db.t", "id\n1\n");
     long long s2 = append_csv("db.t", "id\n2\n");
     long long s3 = append_csv("db.t", "id\n3\n");
-    (void)s3;
 
     free(ok("table tag db.t create v1 --snapshot %lld", s1));
     free(ok("table branch db.t create dev"));
@@ -225,8 +225,18 @@ static void test_rollback_branch_tag(void **state)
     assert_int_equal(scan_rows(""), 3);
     free(ok("table rollback db.t --snapshot %lld", s1));
     assert_int_equal(scan_rows(""), 1);
-    /* s2 is no longer an ancestor of main */
+    /* s2 is no longer an ancestor of main: rollback refuses, set-current moves main there */
     assert_int_equal(floe(NULL, "table rollback db.t --snapshot %lld", s2), 5);
+    out = ok("table set-current db.t --snapshot %lld --dry-run", s3);
+    assert_non_null(strstr(out, "dry run"));
+    free(out);
+    assert_int_equal(scan_rows(""), 1);
+    free(ok("table set-current db.t --snapshot %lld", s3));
+    assert_int_equal(scan_rows(""), 3);
+    assert_int_equal(floe(NULL, "table set-current db.t --snapshot 12345"), 3);
+    assert_int_equal(floe(NULL, "table set-current db.t --snapshot 12345 --dry-run"), 3);
+    assert_int_equal(floe(NULL, "table set-current db.t"), 2);
+    free(ok("table rollback db.t --snapshot %lld", s1));
     free(ok("table branch db.t drop dev"));
     free(ok("table tag db.t drop v1"));
     assert_int_equal(floe(NULL, "table scan db.t --ref v1"), 3);
