@@ -308,7 +308,7 @@ static int apply_add_schema(floe_metadata_builder *b, json_t *u)
             floe_schema_free(schema);
             return rc;
         }
-        if (floe_schema_same_structure(existing, schema))
+        if (floe_schema_same(existing, schema))
             reuse = floe_schema_id(existing);
         floe_schema_free(existing);
         if (reuse >= 0)

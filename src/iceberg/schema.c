@@ -319,6 +319,30 @@ bool floe_schema_same_structure(const floe_schema *a, const floe_schema *b)
     return floe_type_equal(a->type, b->type);
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Docs and defaults of two types of the same structure are equal. */
+static bool same_details(const floe_type *a, const floe_type *b)
+{
+    for (size_t i = 0; i < floe_type_field_count(a); i++) {
+        const floe_field *x = floe_type_field_at(a, i), *y = floe_type_field_at(b, i);
+        if (!same_text(floe_field_doc(x), floe_field_doc(y)) ||
+            !same_text(floe_field_initial_default(x), floe_field_initial_default(y)) ||
+            !same_text(floe_field_write_default(x), floe_field_write_default(y)) ||
+            !same_details(floe_field_type(x), floe_field_type(y)))
+            return false;
+    }
+    return true;
+}
+
+bool floe_schema_same(const floe_schema *a, const floe_schema *b)
+{
+    return a && b && floe_schema_same_structure(a, b) && same_details(a->type, b->type);
+}
+
 int floe_schema_with_id(floe_schema **out, const floe_schema *s, int32_t schema_id)
 {
     return floe_schema_new(out, schema_id, s->type, s->identifier_ids, s->identifier_count);

@@ -1068,32 +1068,6 @@ void floe_table_changes_clear(floe_table_changes *c)
     memset(c, 0, sizeof(*c));
 }
 
-static bool same_text(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-/* Docs and defaults of two types of the same structure are equal. */
-static bool same_details(const floe_type *a, const floe_type *b)
-{
-    for (size_t i = 0; i < floe_type_field_count(a); i++) {
-        const floe_field *x = floe_type_field_at(a, i), *y = floe_type_field_at(b, i);
-        if (!same_text(floe_field_doc(x), floe_field_doc(y)) ||
-            !same_text(floe_field_initial_default(x), floe_field_initial_default(y)) ||
-            !same_text(floe_field_write_default(x), floe_field_write_default(y)) ||
-            !same_details(floe_field_type(x), floe_field_type(y)))
-            return false;
-    }
-    return true;
-}
-
-/* Like the reference's sameSchema: structure, docs and defaults; the schema-id is ignored. */
-static bool same_schema(const floe_schema *a, const floe_schema *b)
-{
-    return a && b && floe_schema_same_structure(a, b) &&
-           same_details(floe_schema_struct(a), floe_schema_struct(b));
-}
-
 int floe_schema_update_commit(floe_table_changes *out, floe_schema **new_schema,
                               const floe_schema_update *u)
 {
@@ -1109,10 +1083,10 @@ int floe_schema_update_commit(floe_table_changes *out, floe_schema **new_schema,
     if (u->md) {
         for (size_t i = 0; reuse == -2 && i < floe_table_metadata_schema_count(u->md); i++) {
             int id = floe_table_metadata_schema_id_at(u->md, i);
-            if (same_schema(floe_table_metadata_schema(u->md, id), s))
+            if (floe_schema_same(floe_table_metadata_schema(u->md, id), s))
                 reuse = id;
         }
-    } else if (same_schema(u->base, s)) {
+    } else if (floe_schema_same(u->base, s)) {
         reuse = current;
     }
     if (reuse >= 0 && reuse != floe_schema_id(s)) {

@@ -277,6 +277,22 @@ static void test_add_schema_set_current_and_remove_schemas(void **state)
     floe_update_free(u[1]);
     floe_table_metadata_release(md);
 
+    /* the same columns with a new doc are a new schema (a doc-only change is kept) */
+    assert_int_equal(floe_update_add_schema(&u[0],
+                                            "{\"type\":\"struct\",\"schema-id\":9,\"fields\":[{"
+                                            "\"id\":1,\"name\":\"x\",\"required\":true,\"type\":"
+                                            "\"long\",\"doc\":\"row key\"}]}",
+                                            -1),
+                     0);
+    assert_int_equal(floe_update_set_current_schema(&u[1], FLOE_LAST_ADDED), 0);
+    assert_int_equal(floe_table_metadata_commit(&md, base, NULL, NULL, 0, u, 2), 0);
+    assert_int_equal(floe_table_metadata_schema_count(md), 3);
+    assert_int_equal(floe_table_metadata_current_schema_id(md), 2);
+    assert_non_null(strstr(floe_table_metadata_schema_json(md, 2), "row key"));
+    floe_update_free(u[0]);
+    floe_update_free(u[1]);
+    floe_table_metadata_release(md);
+
     /* failures */
     assert_int_equal(floe_update_set_current_schema(&u[0], FLOE_LAST_ADDED), 0);
     assert_int_equal(apply1(&md, u[0]), FLOE_EINVALID);

@@ -78,9 +78,16 @@ FLOE_API int32_t floe_schema_parent_id(const floe_schema *schema, int32_t id);
 
 /**
  * True when the schemas have the same columns and identifier-field-ids (the schema-id is
- * ignored). Used to reuse an existing schema instead of adding a duplicate.
+ * ignored); docs and defaults are not compared (see floe_schema_same()).
  */
 FLOE_API bool floe_schema_same_structure(const floe_schema *a, const floe_schema *b);
+
+/**
+ * The same schema apart from its id: floe_schema_same_structure() and equal field docs and
+ * initial/write defaults (how the metadata builder decides whether add-schema reuses an
+ * existing schema).
+ */
+FLOE_API bool floe_schema_same(const floe_schema *a, const floe_schema *b);
 
 /** A copy of `schema` with another schema-id. (transfer full) */
 FLOE_API int floe_schema_with_id(floe_schema **out, const floe_schema *schema, int32_t schema_id);
