@@ -1185,6 +1185,169 @@ static void test_compact_reads_every_schema_version_by_field_id(void **state)
     floe_manager_free(m);
 }
 
+/* ---- nested schema evolution ---- */
+
+/* Appends ids [start, start + n) to the nested table: info is null for ids divisible by 7,
+ * else {a: id, b/bee: "b<id>", c: "c<id>" when the struct has c}. */
+static void append_nested(floe_table *t, int64_t start, int64_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    floe_arrow_builder *info = floe_arrow_builder_child(b, 1);
+    const struct ArrowSchema *is = schema.children[1];
+    for (int64_t i = start; i < start + n; i++) {
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+        if (i % 7 == 0) {
+            assert_int_equal(floe_arrow_builder_append_null(info), 0);
+            continue;
+        }
+        for (int64_t c = 0; c < is->n_children; c++) {
+            floe_arrow_builder *cb = floe_arrow_builder_child(info, c);
+            char v[32];
+            snprintf(v, sizeof v, "%c%" PRId64, is->children[c]->name[0], i);
+            if (c == 0)
+                assert_int_equal(floe_arrow_builder_append_int(cb, i), 0);
+            else
+                assert_int_equal(floe_arrow_builder_append_str(cb, v), 0);
+        }
+        assert_int_equal(floe_arrow_builder_append_struct(info), 0);
+    }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, &a, 1), 0);
+    if (floe_table_append(NULL, t, &s, NULL))
+        fail_msg("append: %s", floe_error_last());
+    s.release(&s);
+}
+
+/* Widens info.a to long, renames info.b to bee, adds info.c (string). */
+static int evolve_nested(floe_schema_update *u, void *ctx)
+{
+    (void)ctx;
+    floe_type *str = NULL, *lng = NULL;
+    int rc = floe_type_parse(&str, "string");
+    if (!rc)
+        rc = floe_type_parse(&lng, "long");
+    if (!rc)
+        rc = floe_schema_update_add_column(u, "info", "c", str, NULL);
+    if (!rc)
+        rc = floe_schema_update_update_column_type(u, "info.a", lng);
+    if (!rc)
+        rc = floe_schema_update_rename_column(u, "info.b", "bee");
+    floe_type_free(str);
+    floe_type_free(lng);
+    return rc;
+}
+
+/* The rows of the nested table as "id:{a,bee,c}" lines sorted by id (rows come from the
+ * compacted file in id order within each input). */
+static char *nested_text(floe_table *t)
+{
+    struct ArrowArrayStream s;
+    if (floe_table_scan(&s, t, NULL))
+        fail_msg("scan: %s", floe_error_last());
+    struct ArrowSchema schema;
+    assert_int_equal(s.get_schema(&s, &schema), 0);
+    assert_string_equal(schema.children[1]->children[0]->format, "l");
+    assert_string_equal(schema.children[1]->children[1]->name, "bee");
+    char **rows = calloc(MAX_IDS, sizeof *rows);
+    assert_non_null(rows);
+    size_t n = 0;
+    for (;;) {
+        struct ArrowArray b;
+        assert_int_equal(floe_arrow_stream_get_next(&s, &b), 0);
+        if (!b.release)
+            break;
+        const struct ArrowArray *info = b.children[1];
+        for (int64_t i = 0; i < b.length; i++) {
+            int64_t at = b.offset + i;
+            int64_t id = floe_arrow_get_int64(b.children[0], at);
+            char row[128];
+            if (floe_arrow_is_null(info, at)) {
+                snprintf(row, sizeof row, "%012" PRId64 ":null", id);
+            } else {
+                int64_t k = info->offset + at;
+                char part[2][32];
+                for (int c = 0; c < 2; c++) {
+                    const struct ArrowArray *x = info->children[c + 1];
+                    if (floe_arrow_is_null(x, k)) {
+                        snprintf(part[c], sizeof part[c], "null");
+                    } else {
+                        floe_arrow_bytes v = floe_arrow_get_var_bytes(x, FLOE_ARROW_TYPE_UTF8, k);
+                        snprintf(part[c], sizeof part[c], "%.*s", (int)v.len, (const char *)v.data);
+                    }
+                }
+                snprintf(row, sizeof row, "%012" PRId64 ":{%" PRId64 ",%s,%s}", id,
+                         floe_arrow_get_int64(info->children[0], k), part[0], part[1]);
+            }
+            assert_true(n < MAX_IDS);
+            rows[n++] = strdup(row);
+        }
+        b.release(&b);
+    }
+    schema.release(&schema);
+    s.release(&s);
+    qsort(rows, n, sizeof *rows, cmp_str);
+    char *text = calloc(n + 1, 128);
+    assert_non_null(text);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(rows[i]);
+        memcpy(text + at, rows[i], l);
+        text[at + l] = '\n';
+        at += l + 1;
+        free(rows[i]);
+    }
+    free(rows);
+    return text;
+}
+
+static void test_compact_matches_nested_struct_fields_by_id(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_nested");
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_json = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
+                     "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"},"
+                     "{\"id\":2,\"name\":\"info\",\"required\":false,\"type\":{\"type\":\"struct\","
+                     "\"fields\":[{\"id\":3,\"name\":\"a\",\"required\":false,\"type\":\"int\"},"
+                     "{\"id\":4,\"name\":\"b\",\"required\":false,\"type\":\"string\"}]}}]}";
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    append_nested(t, 0, 15);
+    append_nested(t, 100, 15);
+    assert_int_equal(floe_table_alter_schema(t, evolve_nested, NULL, 0), 0);
+    append_nested(t, INT64_C(5000000000), 15);
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_input_files = 3;
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 3);
+    assert_int_equal(floe_compact_result_added_records(r), 45);
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 1);
+    char *got = nested_text(t);
+    /* old rows: a widened, b read as bee, c null; a null struct stays null */
+    assert_non_null(strstr(got, "000000000000:null\n"));
+    assert_non_null(strstr(got, "000000000001:{1,b1,null}\n"));
+    assert_non_null(strstr(got, "000000000114:{114,b114,null}\n"));
+    assert_non_null(strstr(got, "000000000105:null\n"));
+    assert_non_null(strstr(got, "005000000001:{5000000001,b5000000001,c5000000001}\n"));
+    size_t lines = 0;
+    for (const char *c = got; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 45);
+    free(got);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* ---- racing a row-level delete ---- */
 
 /* Paths nftw collects for list_files. */
@@ -1404,6 +1567,7 @@ int main(void)
         cmocka_unit_test(test_compact_moves_older_spec_groups_to_the_current_spec),
         cmocka_unit_test(test_compact_to_current_spec_moves_every_older_file),
         cmocka_unit_test(test_compact_reads_every_schema_version_by_field_id),
+        cmocka_unit_test(test_compact_matches_nested_struct_fields_by_id),
         cmocka_unit_test(test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up),
         cmocka_unit_test(test_compact_racing_row_delete_elsewhere_retries_and_keeps_both),
     };
