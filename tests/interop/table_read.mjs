@@ -11,7 +11,9 @@
 //       typed by the current schema) with EXCEPT ALL both ways, and with the live files of
 //       `floe table files --json` when given: {"ok", "count", "other_count", "missing",
 //       "extra", ...}; ok is false and "problems" says why on any difference.
-//   node table_read.mjs expired OLD_METADATA.json NEW_METADATA.json
+//   node table_read.mjs reachable METADATA.json
+//       {"files": every manifest list, manifest, live data and delete file of every snapshot}
+//   node table_read.mjs expired REACHABLE_BEFORE.json NEW_METADATA.json
 //       after snapshot expiry: every file some snapshot of NEW reaches must exist; every data,
 //       delete, manifest and manifest list file only expired snapshots reached must be gone.
 //   node table_read.mjs gen OUT.parquet FROM TO COLUMNS [--v-offset K]
@@ -40,6 +42,7 @@ const DELETED = 2;
 const ADDED = 1;
 
 function readAvro(path) {
+  if (!existsSync(path)) throw new Error(`${path} does not exist`);
   return new Promise((resolve, reject) => {
     const out = { meta: {}, records: [] };
     const typeHook = (t) => (t === 'long' || (t && t.type === 'long') ? BigLong : undefined);
@@ -523,8 +526,8 @@ async function reachable(md) {
 }
 
 async function expired(opts) {
-  const [oldPath, newPath] = opts.pos;
-  const before = await reachable(loadMetadata(oldPath));
+  const [beforePath, newPath] = opts.pos;
+  const before = new Set(JSON.parse(readFileSync(beforePath, 'utf8')).files);
   const after = await reachable(loadMetadata(newPath));
   const missing = [...after].filter((p) => !existsSync(p)).sort();
   const left = [...before].filter((p) => !after.has(p) && existsSync(p)).sort();
@@ -587,6 +590,7 @@ try {
     r.count = r.rows.length;
     result = r;
   } else if (mode === 'compare') result = await compare(opts);
+  else if (mode === 'reachable') result = { files: [...(await reachable(loadMetadata(opts.pos[0])))].sort() };
   else if (mode === 'expired') result = await expired(opts);
   else if (mode === 'gen') result = await gen(opts);
   else if (mode === 'selftest') result = selftest();
