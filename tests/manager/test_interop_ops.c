@@ -1,0 +1,426 @@
+/* Interop after every operation: a table's whole lifecycle driven through the CLI ($FLOE_BIN)
+ * and, after each step, an independent reader (tests/interop/table_read.mjs: metadata JSON
+ * parsed in JS, manifest list and manifests read with avsc, data files with DuckDB by field id,
+ * deletes applied by the spec's scan planning rules) must agree with floe's scan, with
+ * `floe table files --json` on the live files, with each file's partition tuple, with the
+ * snapshot summary totals, and with the rows the operation should have produced (the
+ * previous snapshot, minus what was deleted, plus what was written). */
+#include "test_support.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <utime.h>
+
+#include <jansson.h>
+
+static char wh[2048];
+
+static int floe(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int floe(char **out, const char *fmt, ...)
+{
+    char args[8192], cmd[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "FLOE_LOG_LEVEL=error '%s' %s --warehouse '%s'", floe_test_floe_bin(),
+             args, wh);
+    char *o = NULL;
+    int rc = floe_test_run(cmd, 1, &o);
+    if (out)
+        *out = o;
+    else
+        free(o);
+    return rc;
+}
+
+/* Runs a command that must succeed and returns its output (free()). */
+static char *ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *ok(const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    char *out = NULL;
+    int rc = floe(&out, "%s", args);
+    if (rc != 0)
+        fail_msg("floe %s: exit %d: %s", args, rc, out ? out : "");
+    return out;
+}
+
+static json_t *ok_json(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *ok_json(const char *fmt, ...)
+{
+    char args[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    char *out = ok("%s", args);
+    json_error_t err;
+    json_t *j = json_loads(out, JSON_DECODE_ANY, &err);
+    if (!j)
+        fail_msg("floe %s: not JSON (%s): %s", args, err.text, out);
+    free(out);
+    return j;
+}
+
+/* Runs table_read.mjs; its JSON result (the script prints one document even on errors). */
+static json_t *reader(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static json_t *reader(const char *fmt, ...)
+{
+    char args[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    char *out = NULL;
+    int rc = floe_test_node("table_read.mjs", args, &out);
+    json_error_t err;
+    json_t *j = out ? json_loads(out, 0, &err) : NULL;
+    if (!j || rc != 0)
+        fail_msg("table_read.mjs %s: exit %d: %s", args, rc, out ? out : "(no output)");
+    free(out);
+    return j;
+}
+
+static void fresh(const char *name)
+{
+    if (!floe_test_floe_bin())
+        skip();
+    snprintf(wh, sizeof wh, "%s", floe_test_tmpdir(name));
+    free(ok("namespace create db"));
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The table's current metadata file, into buf. */
+static const char *metadata(char *buf, size_t size)
+{
+    json_t *d = ok_json("table describe db.t --json");
+    const char *m = json_string_value(json_object_get(d, "metadata-location"));
+    assert_non_null(m);
+    snprintf(buf, size, "%s", m);
+    json_decref(d);
+    return buf;
+}
+
+static long long current_id(void)
+{
+    json_t *d = ok_json("table describe db.t --json");
+    json_t *id = json_object_get(d, "current-snapshot-id");
+    long long v = json_is_integer(id) ? (long long)json_integer_value(id) : -1;
+    json_decref(d);
+    return v;
+}
+
+static long long ref_id(const char *name)
+{
+    json_t *refs = ok_json("table inspect db.t refs --json");
+    long long v = -1;
+    size_t i;
+    json_t *r;
+    json_array_foreach(refs, i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "name")), name) == 0)
+            v = (long long)json_integer_value(json_object_get(r, "snapshot_id"));
+    }
+    json_decref(refs);
+    assert_true(v != -1);
+    return v;
+}
+
+/* Writes rows [from, to) with DuckDB (columns as table_read.mjs gen names them); the path. */
+static const char *gen(char *buf, size_t size, long from, long to, const char *cols, int v_offset)
+{
+    static int n;
+    snprintf(buf, size, "%s/in%d.parquet", wh, n++);
+    json_t *r = reader("gen '%s' %ld %ld '%s' --v-offset %d", buf, from, to, cols, v_offset);
+    assert_int_equal(json_integer_value(json_object_get(r, "written")), to - from);
+    json_decref(r);
+    return buf;
+}
+
+/* The check after an operation: floe's scan of `sel` (empty: main; "--ref X", "--snapshot N")
+ * against the independent read of the same snapshot, plus `expect` (table_read.mjs options
+ * saying what the snapshot should hold, e.g. "--prev ID --minus 'v < 10'"); for main also the
+ * live files against `floe table files --json`. Returns the reader's JSON (json_decref). */
+static json_t *agree(const char *label, const char *sel, const char *expect)
+{
+    char meta[4096], scan[4096], files[4096];
+    snprintf(scan, sizeof scan, "%s/scan.parquet", wh);
+    snprintf(files, sizeof files, "%s/files.json", wh);
+    metadata(meta, sizeof meta);
+    free(ok("table scan db.t --format parquet --output '%s' %s", scan, sel));
+    char files_opt[4200] = "";
+    if (!*sel) {
+        char *out = ok("table files db.t --json");
+        assert_int_equal(floe_test_write_file(files, out, strlen(out)), 0);
+        free(out);
+        snprintf(files_opt, sizeof files_opt, "--files '%s'", files);
+    }
+    json_t *r = reader("compare '%s' '%s' %s %s %s", meta, scan, sel, files_opt, expect);
+    if (!json_is_true(json_object_get(r, "ok"))) {
+        char *text = json_dumps(r, JSON_INDENT(1));
+        fail_msg("after %s (%s): floe and the independent reader disagree: %s", label,
+                 *sel ? sel : "main", text);
+    }
+    fprintf(stderr, "ok %-34s %-28s rows %4lld files %3lld manifests %2lld\n", label,
+            *sel ? sel : "main", (long long)json_integer_value(json_object_get(r, "count")),
+            (long long)json_integer_value(json_object_get(r, "files")),
+            (long long)json_integer_value(json_object_get(r, "manifests")));
+    return r;
+}
+
+static void agree_drop(const char *label, const char *sel, const char *expect)
+{
+    json_decref(agree(label, sel, expect));
+}
+
+static long long count_of(json_t *r)
+{
+    return (long long)json_integer_value(json_object_get(r, "count"));
+}
+
+static const char *ALL0 = "id,v,name,amount,d,ts";
+static const char *ALL1 = "id,v=BIGINT,name,amount,d,ts,score";
+static const char *ALL2 = "id,v=BIGINT,label,amount,d,ts,score";
+
+/* ids [from, to) as CSV: v = i % 100, name empty (null) when i % 9 == 0, ISO 8601 times. */
+static const char *write_csv(char *buf, size_t size, long from, long to)
+{
+    snprintf(buf, size, "%s/in%ld.csv", wh, from);
+    FILE *f = fopen(buf, "w");
+    assert_non_null(f);
+    fprintf(f, "id,v,name,amount,d,ts\n");
+    for (long i = from; i < to; i++) {
+        char name[16] = "";
+        if (i % 9)
+            snprintf(name, sizeof name, "c%ld", i % 5);
+        fprintf(f, "%ld,%ld,%s,%ld.%02ld,2024-02-%02ld,2024-03-01T%02ld:%02ld:%02ld.%03ld+00:00\n",
+                i, i % 100, name, i / 2, (i % 2) * 50, 1 + i % 28, (i / 3600) % 24, (i / 60) % 60,
+                i % 60, i % 1000);
+    }
+    assert_int_equal(fclose(f), 0);
+    return buf;
+}
+
+static void test_lifecycle_agrees_after_every_operation(void **state)
+{
+    (void)state;
+    FLOE_REQUIRE_INTEROP();
+    fresh("interop_ops");
+    char f1[4096], f2[4096], x[16384];
+    time_t t0 = time(NULL);
+
+    json_t *r = reader("selftest");
+    assert_true(json_is_true(json_object_get(r, "ok"))); /* the spec's bucket hash examples */
+    json_decref(r);
+
+    free(ok("table create db.t --schema 'id long not null, v int, name string, "
+            "amount decimal(10,2), d date, ts timestamptz' --partition-by 'bucket(4, id)'"));
+    agree_drop("create", "", "--prev empty --expect-count 0");
+
+    /* appends: Parquet written by DuckDB, then CSV */
+    gen(f1, sizeof f1, 0, 2000, ALL0, 0);
+    free(ok("table append db.t '%s'", f1));
+    long long s_first = current_id();
+    snprintf(x, sizeof x, "--prev empty --plus '%s' --expect-count 2000", f1);
+    agree_drop("append parquet", "", x);
+
+    write_csv(f1, sizeof f1, 2000, 2200);
+    long long prev = current_id();
+    free(ok("table append db.t '%s'", f1));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s' --expect-count 2200", prev, f1);
+    agree_drop("append csv", "", x);
+
+    /* schema evolution: old files read the new column as null */
+    prev = current_id();
+    free(ok("table alter db.t --add-column 'score double'"));
+    assert_int_equal(current_id(), prev);
+    snprintf(x, sizeof x, "--prev %lld --expect-count 2200", prev);
+    agree_drop("alter --add-column", "", x);
+
+    gen(f1, sizeof f1, 2200, 2500, "id,v,name,amount,d,ts,score", 0);
+    free(ok("table append db.t '%s'", f1));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s' --expect-count 2500", prev, f1);
+    agree_drop("append with the new column", "", x);
+
+    prev = current_id();
+    free(ok("table alter db.t --widen 'v long'"));
+    snprintf(x, sizeof x, "--prev %lld --expect-count 2500", prev);
+    agree_drop("alter --widen int->long", "", x);
+
+    /* copy-on-write row changes */
+    free(ok("table delete db.t --filter 'v < 10'"));
+    assert_true(current_id() != prev);
+    snprintf(x, sizeof x, "--prev %lld --minus 'v < 10'", prev);
+    r = agree("delete --filter", "", x);
+    assert_int_equal(count_of(r), 2250);
+    json_decref(r);
+
+    prev = current_id();
+    gen(f1, sizeof f1, 2450, 2550, ALL1, 1000); /* 50 updates (v 50..99), 50 inserts */
+    free(ok("table upsert db.t '%s' --on id", f1));
+    snprintf(x, sizeof x, "--prev %lld --minus-keys '%s' --on id --plus '%s'", prev, f1, f1);
+    r = agree("upsert --on id", "", x);
+    assert_int_equal(count_of(r), 2250 + 50);
+    json_decref(r);
+    long long s_upsert = current_id();
+
+    prev = current_id();
+    gen(f1, sizeof f1, 1000, 1050, ALL1, 2000);
+    free(ok("table overwrite db.t '%s' --filter 'id >= 1000 and id < 1100'", f1));
+    snprintf(x, sizeof x, "--prev %lld --minus 'id >= 1000 and id < 1100' --plus '%s'", prev, f1);
+    agree_drop("overwrite --filter", "", x);
+
+    /* partition evolution: new files also by month(d) */
+    prev = current_id();
+    free(ok("table alter db.t --add-partition 'month(d)'"));
+    snprintf(x, sizeof x, "--prev %lld", prev);
+    agree_drop("alter --add-partition", "", x);
+    gen(f1, sizeof f1, 3000, 3300, ALL1, 0);
+    free(ok("table append db.t '%s'", f1));
+    gen(f2, sizeof f2, 3300, 3600, ALL1, 0);
+    free(ok("table append db.t '%s'", f2));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s' --plus '%s'", prev, f1, f2);
+    r = agree("append (new spec) x2", "", x);
+    long long rows_main = count_of(r);
+    json_decref(r);
+    long long s_main = current_id();
+
+    /* a branch written by append and overwrite; main stays */
+    free(ok("table branch db.t create dev"));
+    snprintf(x, sizeof x, "--prev %lld", s_main);
+    agree_drop("branch create", "--ref dev", x);
+    gen(f1, sizeof f1, 4000, 4100, ALL1, 0);
+    free(ok("table append db.t '%s' --branch dev", f1));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s'", s_main, f1);
+    agree_drop("append --branch", "--ref dev", x);
+    assert_int_equal(current_id(), s_main);
+    snprintf(x, sizeof x, "--prev %lld --expect-count %lld", s_main, rows_main);
+    agree_drop("main after append --branch", "", x);
+    long long dev_before = ref_id("dev");
+    gen(f1, sizeof f1, 4000, 4040, ALL1, 500);
+    free(ok("table overwrite db.t '%s' --filter 'id >= 4000' --branch dev", f1));
+    assert_true(ref_id("dev") != dev_before);
+    snprintf(x, sizeof x, "--prev %lld --minus 'id >= 4000' --plus '%s'", dev_before, f1);
+    agree_drop("overwrite --branch", "--ref dev", x);
+    assert_int_equal(current_id(), s_main);
+    snprintf(x, sizeof x, "--prev %lld --expect-count %lld", s_main, rows_main);
+    agree_drop("main after overwrite --branch", "", x);
+
+    /* a tag, then rollback of main past a later append */
+    free(ok("table tag db.t create v1"));
+    assert_int_equal(ref_id("v1"), s_main);
+    snprintf(x, sizeof x, "--prev %lld", s_main);
+    agree_drop("tag create", "--ref v1", x);
+    gen(f1, sizeof f1, 5000, 5100, ALL1, 0);
+    free(ok("table append db.t '%s'", f1));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s'", s_main, f1);
+    agree_drop("append before rollback", "", x);
+    free(ok("table rollback db.t --snapshot %lld", s_main));
+    assert_int_equal(current_id(), s_main);
+    snprintf(x, sizeof x, "--prev %lld --expect-count %lld", s_main, rows_main);
+    agree_drop("rollback --snapshot", "", x);
+
+    /* compaction: the two appends of the new spec leave 2 small files per partition */
+    r = ok_json("table compact db.t --target-file-size 1048576 --min-input-files 2 --json");
+    assert_true(json_integer_value(json_object_get(r, "rewritten-files")) > 0);
+    json_decref(r);
+    assert_true(current_id() != s_main);
+    snprintf(x, sizeof x, "--prev %lld --expect-count %lld", s_main, rows_main);
+    agree_drop("compact (data files)", "", x);
+    prev = current_id();
+    free(ok("table compact db.t --rewrite-manifests"));
+    snprintf(x, sizeof x, "--prev %lld --expect-count %lld", prev, rows_main);
+    r = agree("compact --rewrite-manifests", "", x);
+    assert_int_equal(json_integer_value(json_object_get(r, "manifests")), 2); /* one per spec */
+    json_decref(r);
+
+    /* time travel: earlier snapshots read by both */
+    snprintf(x, sizeof x, "--snapshot %lld", s_first);
+    agree_drop("time travel", x, "--expect-count 2000");
+    snprintf(x, sizeof x, "--snapshot %lld", s_upsert);
+    agree_drop("time travel", x, "");
+
+    /* rename, then write with the new name */
+    prev = current_id();
+    free(ok("table alter db.t --rename-column name:label"));
+    snprintf(x, sizeof x, "--prev %lld", prev);
+    agree_drop("alter --rename-column", "", x);
+    gen(f1, sizeof f1, 6000, 6100, ALL2, 0);
+    free(ok("table append db.t '%s'", f1));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s'", prev, f1);
+    r = agree("append after rename", "", x);
+    rows_main = count_of(r);
+    json_decref(r);
+
+    /* expiry: files only expired snapshots reached go, everything reachable stays */
+    char meta[4096], reach[4096];
+    snprintf(reach, sizeof reach, "%s/reachable.json", wh);
+    r = reader("reachable '%s'", metadata(meta, sizeof meta));
+    char *text = json_dumps(r, 0);
+    assert_int_equal(floe_test_write_file(reach, text, strlen(text)), 0);
+    free(text);
+    json_decref(r);
+    long long now_ms = (long long)time(NULL) * 1000 + 5000;
+    r = ok_json("table expire db.t --older-than %lld --retain-last 1 --json", now_ms);
+    assert_true(json_array_size(json_object_get(r, "expired-snapshot-ids")) > 0);
+    json_decref(r);
+    r = reader("expired '%s' '%s'", reach, metadata(meta, sizeof meta));
+    if (!json_is_true(json_object_get(r, "ok")))
+        fail_msg("expire: %s", json_dumps(r, 0));
+    json_decref(r);
+    snprintf(x, sizeof x, "--expect-count %lld", rows_main);
+    agree_drop("expire --retain-last 1", "", x);
+    agree_drop("expire --retain-last 1", "--ref v1", "");
+    agree_drop("expire --retain-last 1", "--ref dev", "");
+
+    /* an orphan planted in the data directory goes; the table still reads */
+    char orphan[4096];
+    snprintf(orphan, sizeof orphan, "%s/db/t/data/orphan-00000.parquet", wh);
+    gen(f1, sizeof f1, 0, 10, ALL2, 0);
+    char *bytes = NULL;
+    size_t len = 0;
+    assert_non_null(bytes = floe_test_read_file(f1, &len));
+    assert_int_equal(floe_test_write_file(orphan, bytes, len), 0);
+    free(bytes);
+    struct utimbuf ut;
+    ut.actime = ut.modtime = time(NULL) - 3600;
+    assert_int_equal(utime(orphan, &ut), 0);
+    free(ok("table remove-orphans db.t --older-than 0s"));
+    assert_false(exists(orphan));
+    r = reader("reachable '%s'", metadata(meta, sizeof meta));
+    text = json_dumps(r, 0);
+    assert_int_equal(floe_test_write_file(reach, text, strlen(text)), 0);
+    free(text);
+    json_decref(r);
+    r = reader("expired '%s' '%s'", reach, meta); /* every reachable file still exists */
+    if (!json_is_true(json_object_get(r, "ok")))
+        fail_msg("remove-orphans: %s", json_dumps(r, 0));
+    json_decref(r);
+    agree_drop("remove-orphans", "", x);
+    agree_drop("remove-orphans", "--ref v1", "");
+    agree_drop("remove-orphans", "--ref dev", "");
+    fprintf(stderr, "lifecycle: %lld s\n", (long long)(time(NULL) - t0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lifecycle_agrees_after_every_operation),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
