@@ -796,11 +796,20 @@ static void usage_alter(FILE *out)
             "Evolve the schema and partition spec without rewriting data. Changes apply in order:\n"
             "  --add-column 'name type' [--after COL | --first]\n"
             "                              add an optional column ('loc.lat double' adds to a\n"
-            "                              struct); old files read it as null\n"
+            "                              struct); old files read it as null; 'name type not\n"
+            "                              null' adds a required column (needs\n"
+            "                              --allow-incompatible: old rows have no value)\n"
             "  --rename-column OLD:NEW     rename a column (its id stays)\n"
             "  --widen 'col type'          promote int->long, float->double, decimal(P,S)->(P',S)\n"
             "  --drop-column COL           delete a column\n"
             "  --make-optional COL         make a required column optional\n"
+            "  --make-required COL         make an optional column required (incompatible)\n"
+            "  --move-first COL            move a column first in its struct\n"
+            "  --move-before COL:OTHER     move a column just before OTHER (same struct)\n"
+            "  --move-after COL:OTHER      move a column just after OTHER (same struct)\n"
+            "  --set-doc COL:TEXT          set a column's doc (COL: alone removes it)\n"
+            "  --identifier-fields A,B     set the row identifier fields (required\n"
+            "                              primitives); '' removes them\n"
             "  --add-partition 'day(ts)'   add a partition field: identity COL, year/month/day/\n"
             "                              hour(COL), bucket(N, COL), truncate(W, COL)\n"
             "  --drop-partition NAME       remove a partition field by name\n"
@@ -861,7 +870,13 @@ enum alter_kind {
     ALTER_WIDEN,
     ALTER_DROP,
     ALTER_OPTIONAL,
-    ALTER_ADD_PART,
+    ALTER_REQUIRED,
+    ALTER_MOVE_FIRST,
+    ALTER_MOVE_BEFORE,
+    ALTER_MOVE_AFTER,
+    ALTER_DOC,
+    ALTER_IDENTIFIER,
+    ALTER_ADD_PART, /* partition changes come last: the kinds from here on are spec changes */
     ALTER_DROP_PART
 };
 
@@ -895,6 +910,12 @@ static int parse_maint(maint_args *a, int argc, char **argv)
                   {"--widen", ALTER_WIDEN},
                   {"--drop-column", ALTER_DROP},
                   {"--make-optional", ALTER_OPTIONAL},
+                  {"--make-required", ALTER_REQUIRED},
+                  {"--move-first", ALTER_MOVE_FIRST},
+                  {"--move-before", ALTER_MOVE_BEFORE},
+                  {"--move-after", ALTER_MOVE_AFTER},
+                  {"--set-doc", ALTER_DOC},
+                  {"--identifier-fields", ALTER_IDENTIFIER},
                   {"--add-partition", ALTER_ADD_PART},
                   {"--drop-partition", ALTER_DROP_PART}};
     for (int i = 0; i < argc; i++) {
@@ -1059,17 +1080,80 @@ static int apply_schema_op(floe_schema_update *u, const alter_op *op)
     const char *leaf = NULL;
     int rc = 0;
     switch (op->kind) {
-    case ALTER_ADD:
-        rc = name_and_type(&name, &type, op->arg, "--add-column");
+    case ALTER_ADD: {
+        /* 'name type not null' adds a required column (allowed with --allow-incompatible) */
+        char *spec = strdup(op->arg);
+        if (!spec)
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+        size_t n = strlen(spec);
+        while (n && (spec[n - 1] == ' ' || spec[n - 1] == '\t'))
+            spec[--n] = '\0';
+        int required = n > 9 && strcasecmp(spec + n - 9, " not null") == 0;
+        if (required)
+            spec[n - 9] = '\0';
+        rc = name_and_type(&name, &type, spec, "--add-column");
+        free(spec);
         if (!rc)
             rc = split_parent(&parent, &leaf, name);
         if (!rc)
-            rc = floe_schema_update_add_column(u, parent, leaf, type, NULL);
+            rc = required ? floe_schema_update_add_required_column(u, parent, leaf, type, NULL,
+                                                                   NULL, NULL)
+                          : floe_schema_update_add_column(u, parent, leaf, type, NULL);
         if (!rc && op->first)
             rc = floe_schema_update_move_first(u, name);
         if (!rc && op->after)
             rc = floe_schema_update_move_after(u, name, op->after);
         break;
+    }
+    case ALTER_MOVE_BEFORE:
+    case ALTER_MOVE_AFTER:
+    case ALTER_DOC: {
+        const char *colon = strchr(op->arg, ':');
+        int doc = op->kind == ALTER_DOC;
+        if (!colon || colon == op->arg || (!doc && !colon[1]))
+            return floe_error_set(FLOE_EINVALID, "%s expects %s, got '%s'",
+                                  doc                             ? "--set-doc"
+                                  : op->kind == ALTER_MOVE_BEFORE ? "--move-before"
+                                                                  : "--move-after",
+                                  doc ? "COL:TEXT (empty TEXT removes the doc)" : "COL:OTHER",
+                                  op->arg);
+        name = strndup(op->arg, (size_t)(colon - op->arg));
+        if (!name)
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+        rc = doc ? floe_schema_update_update_column_doc(u, name, colon[1] ? colon + 1 : NULL)
+             : op->kind == ALTER_MOVE_BEFORE ? floe_schema_update_move_before(u, name, colon + 1)
+                                             : floe_schema_update_move_after(u, name, colon + 1);
+        break;
+    }
+    case ALTER_MOVE_FIRST:
+        rc = floe_schema_update_move_first(u, op->arg);
+        break;
+    case ALTER_REQUIRED:
+        rc = floe_schema_update_require_column(u, op->arg);
+        break;
+    case ALTER_IDENTIFIER: {
+        /* "a,b" (top-level or dotted names); "" removes every identifier field */
+        char *list = strdup(op->arg);
+        const char *names[64];
+        size_t count = 0;
+        if (!list)
+            return floe_error_set(FLOE_ENOMEM, "out of memory");
+        for (char *p = list, *next; p && *p && count < 64; p = next) {
+            next = strchr(p, ',');
+            if (next)
+                *next++ = '\0';
+            while (*p == ' ')
+                p++;
+            size_t len = strlen(p);
+            while (len && p[len - 1] == ' ')
+                p[--len] = '\0';
+            if (*p)
+                names[count++] = p;
+        }
+        rc = floe_schema_update_set_identifier_fields(u, names, count);
+        free(list);
+        break;
+    }
     case ALTER_RENAME: {
         const char *colon = strchr(op->arg, ':');
         if (!colon || colon == op->arg || !colon[1])
@@ -1260,8 +1344,14 @@ static int cmd_alter(floe_table *t, const maint_args *a)
     int rc = 0;
     if (has_schema)
         rc = floe_table_alter_schema(t, schema_fn, &r, a->allow_incompatible);
-    if (rc)
-        return floe_cli_fail(rc);
+    if (rc) {
+        /* the library names its option; tell CLI users theirs */
+        int forceable = strstr(floe_error_last(), "allow_incompatible_changes") != NULL;
+        int exit_code = floe_cli_fail(rc);
+        if (forceable && !a->allow_incompatible)
+            fprintf(stderr, "floe: pass --allow-incompatible to force this change\n");
+        return exit_code;
+    }
     if (has_spec && (rc = floe_table_alter_partition(t, spec_fn, &r))) {
         int exit_code = floe_cli_fail(rc);
         if (has_schema)

@@ -196,6 +196,79 @@ static void test_alter_end_to_end(void **state)
     assert_int_equal(scan_rows(""), 3);
 }
 
+/* Reordering, docs, identifier fields and required columns from the CLI; incompatible changes
+ * exit 5 with a hint and commit nothing unless --allow-incompatible. */
+static void test_alter_reorder_doc_identifier_required(void **state)
+{
+    (void)state;
+    fresh("climaint_alter_more");
+    free(ok("table create db.t --schema 'id int not null, name string, ts timestamp'"));
+    append_csv("db.t", "id,name\n1,a\n2,b\n");
+    json_t *before = ok_json("table describe db.t --json");
+    char *out = NULL;
+    assert_int_equal(floe(&out, "table alter db.t --add-column 'code int not null'"), 5);
+    assert_non_null(strstr(out, "code"));
+    assert_non_null(strstr(out, "--allow-incompatible"));
+    free(out);
+    assert_int_equal(floe(&out, "table alter db.t --make-required name"), 5);
+    assert_non_null(strstr(out, "--allow-incompatible"));
+    free(out);
+    assert_int_equal(floe(&out, "table alter db.t --identifier-fields name"), 5);
+    assert_non_null(strstr(out, "required"));
+    free(out);
+    assert_int_equal(floe(NULL, "table alter db.t --move-before code:nope"), 3);
+    assert_int_equal(floe(NULL, "table alter db.t --move-after id"), 5);
+    json_t *after = ok_json("table describe db.t --json");
+    assert_string_equal(json_string_value(json_object_get(before, "metadata-location")),
+                        json_string_value(json_object_get(after, "metadata-location")));
+    json_decref(after);
+    json_decref(before);
+
+    free(ok("table alter db.t --move-first name --move-after ts:id --set-doc 'id:the row key' "
+            "--identifier-fields id"));
+    json_t *d = ok_json("table describe db.t --json");
+    json_t *schema = json_object_get(d, "schema");
+    json_t *fields = json_object_get(schema, "fields");
+    const char *order[] = {"name", "id", "ts"};
+    assert_int_equal(json_array_size(fields), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(json_string_value(json_object_get(json_array_get(fields, i), "name")),
+                            order[i]);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(fields, 1), "doc")),
+                        "the row key");
+    json_t *ids = json_object_get(schema, "identifier-field-ids");
+    assert_int_equal(json_array_size(ids), 1);
+    assert_int_equal(json_integer_value(json_array_get(ids, 0)), 1);
+    json_decref(d);
+    out = ok("table scan db.t --format csv");
+    assert_non_null(strstr(out, "name,id,ts\n"));
+    assert_non_null(strstr(out, "a,1,\n"));
+    free(out);
+
+    /* a doc-only change is a new schema too; an empty doc removes it */
+    free(ok("table alter db.t --set-doc 'id:'"));
+    d = ok_json("table describe db.t --json");
+    assert_null(json_object_get(
+        json_array_get(json_object_get(json_object_get(d, "schema"), "fields"), 1), "doc"));
+    json_decref(d);
+
+    /* forced: a required column old rows lack; identifier fields removed with '' */
+    free(ok("table alter db.t --add-column 'code int not null' --allow-incompatible "
+            "--identifier-fields ''"));
+    d = ok_json("table describe db.t --json");
+    schema = json_object_get(d, "schema");
+    json_t *code = json_array_get(json_object_get(schema, "fields"), 3);
+    assert_string_equal(json_string_value(json_object_get(code, "name")), "code");
+    assert_true(json_is_true(json_object_get(code, "required")));
+    ids = json_object_get(schema, "identifier-field-ids");
+    assert_true(!ids || json_array_size(ids) == 0);
+    json_decref(d);
+    out = ok("table alter --help");
+    assert_non_null(strstr(out, "--move-before"));
+    assert_non_null(strstr(out, "--identifier-fields"));
+    free(out);
+}
+
 static void test_rollback_branch_tag(void **state)
 {
     (void)state;
@@ -339,6 +412,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_and_usage_errors),
         cmocka_unit_test(test_alter_end_to_end),
+        cmocka_unit_test(test_alter_reorder_doc_identifier_required),
         cmocka_unit_test(test_rollback_branch_tag),
         cmocka_unit_test(test_expire_and_remove_orphans),
         cmocka_unit_test(test_alter_adds_into_a_struct),
