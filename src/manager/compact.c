@@ -292,6 +292,37 @@ static int64_t child_by_id(const struct ArrowSchema *st, int32_t id)
     return -1;
 }
 
+/* Format version 3 promotes date to timestamp: days since the epoch become midnight UTC in
+ * the timestamp's unit (the row helpers would copy the day count as it is). */
+static int date_to_timestamp(floe_arrow_builder *b, const struct ArrowSchema *ws,
+                             const struct ArrowArray *col, int64_t base, const int64_t *rows,
+                             size_t n)
+{
+    int64_t per_day = 86400;
+    switch (ws->format[2]) {
+    case 'm':
+        per_day *= 1000;
+        break;
+    case 'u':
+        per_day *= 1000000;
+        break;
+    case 'n':
+        per_day *= 1000000000;
+        break;
+    default:
+        break;
+    }
+    int rc = 0;
+    for (size_t r = 0; !rc && r < n; r++) {
+        int64_t i = base + rows[r];
+        rc =
+            floe_arrow_is_null(col, i)
+                ? floe_arrow_builder_append_null(b)
+                : floe_arrow_builder_append_int(b, (int64_t)floe_arrow_get_int32(col, i) * per_day);
+    }
+    return rc;
+}
+
 /* Appends values base + rows[0..n) of the file's column `col` (file field `fs`) to builder
  * `b` of the current schema's field `ws`. Primitive promotions (int to long, float to double,
  * wider decimals) are converted by the row helpers; struct fields are matched by field id, one
@@ -300,6 +331,8 @@ static int project_column(floe_arrow_builder *b, const struct ArrowSchema *ws,
                           const struct ArrowSchema *fs, const struct ArrowArray *col, int64_t base,
                           const int64_t *rows, size_t n, const char *path)
 {
+    if (strcmp(fs->format, "tdD") == 0 && strncmp(ws->format, "ts", 2) == 0)
+        return date_to_timestamp(b, ws, col, base, rows, n);
     if ((ws->n_children == 0 && fs->n_children == 0 && !fs->dictionary) || same_shape(ws, fs))
         return floe_manager__take_column(b, fs, col, base, rows, n);
     if (strcmp(ws->format, "+s") != 0 || strcmp(fs->format, "+s") != 0)

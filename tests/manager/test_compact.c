@@ -22,6 +22,7 @@
 #include <floe/arrow/value.h>
 #include <floe/error.h>
 #include <floe/iceberg/manifest.h>
+#include <floe/iceberg/schema.h>
 #include <floe/iceberg/schema_update.h>
 #include <floe/iceberg/spec_update.h>
 #include <floe/parquet/reader.h>
@@ -1348,6 +1349,123 @@ static void test_compact_matches_nested_struct_fields_by_id(void **state)
     floe_manager_free(m);
 }
 
+/* ---- date promoted to timestamp (format version 3) ---- */
+
+/* Adds a data file whose column 2 holds dates (days 0..n-1) to a table whose column 2 is now a
+ * timestamp: what a format-version 3 table has after promoting a date column. */
+static void add_date_file(floe_table *t, int64_t n)
+{
+    char *json = NULL;
+    assert_int_equal(floe_manager__schema_text_to_json(&json, "id long not null, ts date"), 0);
+    floe_schema *old = NULL;
+    assert_int_equal(floe_schema_from_json(&old, json, strlen(json)), 0);
+    free(json);
+    struct ArrowSchema schema;
+    assert_int_equal(floe_manager__arrow_schema(&schema, old, NULL, 0), 0);
+    floe_schema_free(old);
+    assert_string_equal(schema.children[1]->format, "tdD");
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    for (int64_t i = 0; i < n; i++) {
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+        floe_arrow_builder *d = floe_arrow_builder_child(b, 1);
+        assert_int_equal(
+            i == 3 ? floe_arrow_builder_append_null(d) : floe_arrow_builder_append_int(d, i), 0);
+    }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    char *path = fmt("%s/data/dates.parquet", floe_table_location(t));
+    int64_t size = write_parquet(t, path, &schema, &a, NULL, 0);
+    floe_data_file *df = NULL;
+    assert_int_equal(floe_data_file_new(&df, FLOE_CONTENT_DATA, path, "PARQUET", n, size), 0);
+    free(path);
+    floe_manifest_file *mf = NULL;
+    assert_int_equal(floe_manager__write_manifest(&mf, t, 777, "dates", 0, &df, 1, NULL, 0), 0);
+    struct floe_manager_commit c;
+    memset(&c, 0, sizeof c);
+    c.operation = "append";
+    c.snapshot_id = 777;
+    const floe_manifest_file *ms[1] = {mf};
+    c.manifests = ms;
+    c.manifest_count = 1;
+    floe_summary_delta delta = FLOE_SUMMARY_DELTA_INIT;
+    delta.added_data_files = 1;
+    delta.added_records = n;
+    delta.added_files_size = size;
+    c.delta = delta;
+    int64_t sid = 0;
+    unsigned int attempts = 0;
+    if (floe_manager__commit_snapshot(&sid, &attempts, t, &c, "dates"))
+        fail_msg("commit: %s", floe_error_last());
+    floe_manifest_file_free(mf);
+    floe_data_file_free(df);
+}
+
+static void test_compact_turns_promoted_dates_into_midnight_timestamps(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_dates");
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null, ts timestamp";
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    add_date_file(t, 5);
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_input_files = 2;
+    floe_compact_result *r = NULL;
+    /* a second file written with the timestamp type: the group mixes both */
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), 100), 0);
+    assert_int_equal(
+        floe_arrow_builder_append_int(floe_arrow_builder_child(b, 1), INT64_C(1700000000000000)),
+        0);
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, &a, 1), 0);
+    assert_int_equal(floe_table_append(NULL, t, &s, NULL), 0);
+    s.release(&s);
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 2);
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 1);
+    int64_t ts[6];
+    int nulls = 0;
+    struct ArrowArrayStream st;
+    assert_int_equal(floe_table_scan(&st, t, NULL), 0);
+    for (;;) {
+        struct ArrowArray batch;
+        assert_int_equal(floe_arrow_stream_get_next(&st, &batch), 0);
+        if (!batch.release)
+            break;
+        for (int64_t i = 0; i < batch.length; i++) {
+            int64_t id = floe_arrow_get_int64(batch.children[0], batch.offset + i);
+            assert_true(id == 100 || (id >= 0 && id < 5));
+            if (floe_arrow_is_null(batch.children[1], batch.offset + i))
+                nulls++;
+            else
+                ts[id == 100 ? 5 : id] = floe_arrow_get_int64(batch.children[1], batch.offset + i);
+        }
+        batch.release(&batch);
+    }
+    st.release(&st);
+    assert_int_equal(nulls, 1);
+    /* day d is d * 86400 s after the epoch, in microseconds */
+    assert_true(ts[0] == 0);
+    assert_true(ts[2] == INT64_C(2) * 86400 * 1000000);
+    assert_true(ts[4] == INT64_C(4) * 86400 * 1000000);
+    assert_true(ts[5] == INT64_C(1700000000000000));
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* ---- racing a row-level delete ---- */
 
 /* Paths nftw collects for list_files. */
@@ -1568,6 +1686,7 @@ int main(void)
         cmocka_unit_test(test_compact_to_current_spec_moves_every_older_file),
         cmocka_unit_test(test_compact_reads_every_schema_version_by_field_id),
         cmocka_unit_test(test_compact_matches_nested_struct_fields_by_id),
+        cmocka_unit_test(test_compact_turns_promoted_dates_into_midnight_timestamps),
         cmocka_unit_test(test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up),
         cmocka_unit_test(test_compact_racing_row_delete_elsewhere_retries_and_keeps_both),
     };
