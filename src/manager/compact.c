@@ -315,10 +315,17 @@ static int date_to_timestamp(floe_arrow_builder *b, const struct ArrowSchema *ws
     int rc = 0;
     for (size_t r = 0; !rc && r < n; r++) {
         int64_t i = base + rows[r];
-        rc =
-            floe_arrow_is_null(col, i)
-                ? floe_arrow_builder_append_null(b)
-                : floe_arrow_builder_append_int(b, (int64_t)floe_arrow_get_int32(col, i) * per_day);
+        if (floe_arrow_is_null(col, i)) {
+            rc = floe_arrow_builder_append_null(b);
+            continue;
+        }
+        int64_t days = floe_arrow_get_int32(col, i);
+        if (days > INT64_MAX / per_day || days < INT64_MIN / per_day)
+            return floe_error_set(FLOE_ERANGE,
+                                  "date %" PRId64 " days from the epoch does not fit column "
+                                  "'%s' (%s) it was promoted to",
+                                  days, ws->name ? ws->name : "", ws->format);
+        rc = floe_arrow_builder_append_int(b, days * per_day);
     }
     return rc;
 }
