@@ -20,6 +20,26 @@
 
 static char wh[2048];
 
+/* Fails the test with a message, freeing `owned` (which the message may use) first. */
+static void fail_free(char *owned, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_free(char *owned, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    free(owned);
+    fail();
+}
+
+static void fail_json(json_t *j, const char *what)
+{
+    char *text = json_dumps(j, JSON_INDENT(1));
+    json_decref(j);
+    fail_free(text, "%s: %s", what, text ? text : "");
+}
+
 static int floe(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int floe(char **out, const char *fmt, ...)
 {
@@ -51,7 +71,7 @@ static char *ok(const char *fmt, ...)
     char *out = NULL;
     int rc = floe(&out, "%s", args);
     if (rc != 0)
-        fail_msg("floe %s: exit %d: %s", args, rc, out ? out : "");
+        fail_free(out, "floe %s: exit %d: %s", args, rc, out ? out : "");
     return out;
 }
 
@@ -67,7 +87,7 @@ static json_t *ok_json(const char *fmt, ...)
     json_error_t err;
     json_t *j = json_loads(out, JSON_DECODE_ANY, &err);
     if (!j)
-        fail_msg("floe %s: not JSON (%s): %s", args, err.text, out);
+        fail_free(out, "floe %s: not JSON (%s): %s", args, err.text, out);
     free(out);
     return j;
 }
@@ -85,8 +105,10 @@ static json_t *reader(const char *fmt, ...)
     int rc = floe_test_node("table_read.mjs", args, &out);
     json_error_t err;
     json_t *j = out ? json_loads(out, 0, &err) : NULL;
-    if (!j || rc != 0)
-        fail_msg("table_read.mjs %s: exit %d: %s", args, rc, out ? out : "(no output)");
+    if (!j || rc != 0) {
+        json_decref(j);
+        fail_free(out, "table_read.mjs %s: exit %d: %s", args, rc, out ? out : "(no output)");
+    }
     free(out);
     return j;
 }
@@ -173,8 +195,8 @@ static json_t *agree(const char *label, const char *sel, const char *expect)
     json_t *r = reader("compare '%s' '%s' %s %s %s", meta, scan, sel, files_opt, expect);
     if (!json_is_true(json_object_get(r, "ok"))) {
         char *text = json_dumps(r, JSON_INDENT(1));
-        fail_msg("after %s (%s): floe and the independent reader disagree: %s", label,
-                 *sel ? sel : "main", text);
+        json_decref(r);
+        fail_free(text, "after %s (%s): the check failed: %s", label, *sel ? sel : "main", text);
     }
     fprintf(stderr, "ok %-34s %-28s rows %4lld files %3lld manifests %2lld\n", label,
             *sel ? sel : "main", (long long)json_integer_value(json_object_get(r, "count")),
@@ -381,7 +403,7 @@ static void test_lifecycle_agrees_after_every_operation(void **state)
     json_decref(r);
     r = reader("expired '%s' '%s'", reach, metadata(meta, sizeof meta));
     if (!json_is_true(json_object_get(r, "ok")))
-        fail_msg("expire: %s", json_dumps(r, 0));
+        fail_json(r, "expire");
     json_decref(r);
     snprintf(x, sizeof x, "--expect-count %lld", rows_main);
     agree_drop("expire --retain-last 1", "", x);
@@ -409,7 +431,7 @@ static void test_lifecycle_agrees_after_every_operation(void **state)
     json_decref(r);
     r = reader("expired '%s' '%s'", reach, meta); /* every reachable file still exists */
     if (!json_is_true(json_object_get(r, "ok")))
-        fail_msg("remove-orphans: %s", json_dumps(r, 0));
+        fail_json(r, "remove-orphans");
     json_decref(r);
     agree_drop("remove-orphans", "", x);
     agree_drop("remove-orphans", "--ref v1", "");
@@ -417,10 +439,76 @@ static void test_lifecycle_agrees_after_every_operation(void **state)
     fprintf(stderr, "lifecycle: %lld s\n", (long long)(time(NULL) - t0));
 }
 
+/* Copy-on-write rewrites (delete, upsert, overwrite --filter) and compaction of files written
+ * before a rename must carry each column by field id: the renamed column keeps its values. */
+static void test_rewrites_after_schema_changes_keep_columns_by_id(void **state)
+{
+    (void)state;
+    FLOE_REQUIRE_INTEROP();
+    fresh("interop_rewrites");
+    char f1[4096], x[16384];
+    free(ok("table create db.t --schema 'id long not null, v int, name string, amount "
+            "decimal(10,2)' --partition-by 'bucket(2, id)'"));
+    for (long i = 0; i < 6; i++) {
+        gen(f1, sizeof f1, i * 100, i * 100 + 100, "id,v,name,amount", 0);
+        free(ok("table append db.t '%s'", f1));
+    }
+    long long prev = current_id();
+    free(ok("table alter db.t --rename-column name:label"));
+    snprintf(x, sizeof x, "--prev %lld --expect-count 600", prev);
+    agree_drop("alter --rename-column", "", x);
+
+    free(ok("table delete db.t --filter 'v < 10'"));
+    snprintf(x, sizeof x, "--prev %lld --minus 'v < 10'", prev);
+    agree_drop("delete after rename", "", x);
+
+    prev = current_id();
+    gen(f1, sizeof f1, 50, 60, "id,v,label,amount", 1000);
+    free(ok("table upsert db.t '%s' --on id", f1));
+    snprintf(x, sizeof x, "--prev %lld --minus-keys '%s' --on id --plus '%s'", prev, f1, f1);
+    agree_drop("upsert after rename", "", x);
+
+    prev = current_id();
+    gen(f1, sizeof f1, 200, 210, "id,v,label,amount", 2000);
+    free(ok("table overwrite db.t '%s' --filter 'id >= 200 and id < 300'", f1));
+    snprintf(x, sizeof x, "--prev %lld --minus 'id >= 200 and id < 300' --plus '%s'", prev, f1);
+    agree_drop("overwrite --filter after rename", "", x);
+
+    prev = current_id();
+    free(ok("table compact db.t --target-file-size 1048576 --min-input-files 2"));
+    assert_true(current_id() != prev);
+    snprintf(x, sizeof x, "--prev %lld", prev);
+    agree_drop("compact after rename", "", x);
+}
+
+/* The same for a column dropped and added again under its old name: the new column (a new
+ * field id) is null in old files, and a rewrite must not bring the dropped values back. */
+static void test_rewrites_after_drop_and_re_add_keep_the_new_column_null(void **state)
+{
+    (void)state;
+    FLOE_REQUIRE_INTEROP();
+    fresh("interop_readd");
+    char f1[4096], x[16384];
+    free(ok("table create db.t --schema 'id long not null, v int, name string, amount "
+            "decimal(10,2)'"));
+    gen(f1, sizeof f1, 0, 100, "id,v,name,amount", 0);
+    free(ok("table append db.t '%s'", f1));
+    long long prev = current_id();
+    free(ok("table alter db.t --drop-column amount"));
+    free(ok("table alter db.t --add-column 'amount decimal(10,2)'"));
+    snprintf(x, sizeof x, "--prev %lld", prev);
+    agree_drop("drop and re-add a column", "", x);
+    free(ok("table delete db.t --filter 'v < 20'"));
+    snprintf(x, sizeof x, "--prev %lld --minus 'v < 20'", prev);
+    agree_drop("delete after drop and re-add", "", x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lifecycle_agrees_after_every_operation),
+        cmocka_unit_test(test_rewrites_after_schema_changes_keep_columns_by_id),
+        cmocka_unit_test(test_rewrites_after_drop_and_re_add_keep_the_new_column_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
