@@ -1541,6 +1541,7 @@ struct delete_race {
     const char *filter;
     const char *dir; /* the table's directory */
     int calls;
+    int64_t deleted;  /* rows the delete must remove */
     int64_t snapshot; /* the delete's snapshot */
     char *added;      /* files the delete wrote */
 };
@@ -1559,7 +1560,7 @@ static int row_delete_hook(floe_table *t, void *ctx)
     floe_write_result wr;
     if (floe_table_delete_rows(&wr, other, d->filter, NULL))
         fail_msg("delete: %s", floe_error_last());
-    assert_int_equal(wr.deleted_records, 1);
+    assert_int_equal(wr.deleted_records, d->deleted);
     d->snapshot = wr.snapshot_id;
     char *after = list_files(d->dir);
     d->added = lines_added(before, after);
@@ -1582,29 +1583,28 @@ static floe_table *delete_race_table(floe_manager *m)
     return t;
 }
 
-/* The ids of the table but `skip`, sorted. */
-static size_t ids_without(int64_t *out, const int64_t *ids, size_t n, int64_t skip)
+/* The ids of the table outside [lo, hi], sorted. */
+static size_t ids_without(int64_t *out, const int64_t *ids, size_t n, int64_t lo, int64_t hi)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (ids[i] != skip)
+        if (ids[i] < lo || ids[i] > hi)
             out[k++] = ids[i];
     return k;
 }
 
-static void test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up(void **state)
+/* A delete of ids [lo, hi] (`filter`) lands while the eu files are being compacted. */
+static void race_delete_of_input(const char *name, const char *filter, int64_t lo, int64_t hi,
+                                 size_t eu_files)
 {
-    (void)state;
-    floe_manager *m = open_mgr("compact_race_rowdel");
+    floe_manager *m = open_mgr(name);
     floe_table *t = delete_race_table(m);
     static int64_t all[MAX_IDS], want[MAX_IDS], got[MAX_IDS];
     size_t n = scan_ids(all, t, -1);
-    size_t nw = ids_without(want, all, n, 102);
-    assert_int_equal(nw, n - 1);
+    size_t nw = ids_without(want, all, n, lo, hi);
     char *dir = strdup(floe_table_location(t));
     char *start = list_files(dir);
-    /* the delete rewrites the eu file {100, 102, 104}: a file being compacted */
-    struct delete_race d = {m, "id = 102", dir, 0, 0, NULL};
+    struct delete_race d = {m, filter, dir, 0, (int64_t)(n - nw), 0, NULL};
     floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
     o.before_commit = row_delete_hook;
     o.before_commit_ctx = &d;
@@ -1613,13 +1613,17 @@ static void test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up(v
     assert_null(r);
     assert_non_null(strstr(floe_error_last(), "was removed while it was being compacted"));
     assert_int_equal(d.calls, 2);
-    assert_non_null(strstr(d.added, ".parquet"));
+    /* a rewrite leaves as many eu files and writes a data file; a dropped file writes none */
+    if (eu_files == 5)
+        assert_non_null(strstr(d.added, ".parquet"));
+    else
+        assert_null(strstr(d.added, ".parquet"));
     /* the table is exactly the delete's result */
     assert_int_equal(floe_table_refresh(t), 0);
     assert_int_equal(floe_table_current_snapshot_id(t), d.snapshot);
     assert_int_equal(scan_ids(got, t, -1), nw);
     assert_memory_equal(got, want, nw * sizeof *want);
-    assert_int_equal(files_in(t, "region=eu"), 5);
+    assert_int_equal(files_in(t, "region=eu"), eu_files);
     /* nothing the compaction wrote is left: the directory holds what was there before plus
      * what the delete wrote */
     char *end = list_files(dir);
@@ -1634,6 +1638,15 @@ static void test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up(v
     floe_manager_free(m);
 }
 
+static void test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up(void **state)
+{
+    (void)state;
+    /* the delete rewrites the eu file {100, 102, 104} without 102 */
+    race_delete_of_input("compact_race_rowdel", "id = 102", 102, 102, 5);
+    /* the delete drops the whole eu file {200, 202, 204} */
+    race_delete_of_input("compact_race_rowdel_file", "id >= 200 and id <= 204", 200, 204, 4);
+}
+
 static void test_compact_racing_row_delete_elsewhere_retries_and_keeps_both(void **state)
 {
     (void)state;
@@ -1641,9 +1654,9 @@ static void test_compact_racing_row_delete_elsewhere_retries_and_keeps_both(void
     floe_table *t = delete_race_table(m);
     static int64_t all[MAX_IDS], want[MAX_IDS], got[MAX_IDS];
     size_t n = scan_ids(all, t, -1);
-    size_t nw = ids_without(want, all, n, 3);
+    size_t nw = ids_without(want, all, n, 3, 3);
     /* the delete rewrites the us file: not in any group */
-    struct delete_race d = {m, "id = 3", floe_table_location(t), 0, 0, NULL};
+    struct delete_race d = {m, "id = 3", floe_table_location(t), 0, 1, 0, NULL};
     floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
     o.before_commit = row_delete_hook;
     o.before_commit_ctx = &d;
