@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <floe/error.h>
+#include <floe/trace.h>
 #include <floe/iceberg/snapshot_ops.h>
 #include <floe/retry.h>
 
@@ -30,8 +31,11 @@ int floe_manager__commit_change(floe_table *t, const char *operation, floe_manag
     if (!t)
         return floe_error_set(FLOE_EINVALID, "%s: NULL table", operation);
     uint64_t rng = (uint64_t)(uintptr_t)t ^ (uint64_t)time(NULL);
+    floe_span *span = floe_manager__span_start(t, operation);
     int rc = 0;
+    unsigned int attempts = 0;
     for (unsigned int attempt = 1;; attempt++) {
+        attempts = attempt;
         struct floe_manager_change c = {0};
         rc = fn(&c, t, ctx);
         if (!rc && c.nupd > 0)
@@ -50,6 +54,8 @@ int floe_manager__commit_change(floe_table *t, const char *operation, floe_manag
     if (rc == FLOE_ECONFLICT)
         rc = floe_error_wrap(rc, "%s of '%s' still conflicted after %u retries", operation,
                              t->ident, t->m->commit_retries);
+    floe_span_set_attr_int(span, "floe.commit_attempts", attempts);
+    floe_manager__span_end(span, rc);
     return floe_manager__log_op(t, NULL, operation, NULL, -1, rc);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <floe/error.h>
+#include <floe/trace.h>
 #include <floe/iceberg/builder.h>
 #include <floe/iceberg/expire.h>
 #include <floe/log.h>
@@ -123,8 +124,8 @@ static int dry_run_expire(floe_maintenance_result *r, floe_table *t, struct expi
     return rc;
 }
 
-int floe_table_expire_snapshots(floe_maintenance_result **out, floe_table *t,
-                                const floe_expire_snapshots_options *opts)
+static int expire_snapshots(floe_maintenance_result **out, floe_table *t,
+                            const floe_expire_snapshots_options *opts)
 {
     if (!out || !t)
         return floe_error_set(FLOE_EINVALID, "floe_table_expire_snapshots: NULL argument");
@@ -180,4 +181,16 @@ int floe_table_expire_snapshots(floe_maintenance_result **out, floe_table *t,
     }
     *out = r;
     return 0;
+}
+int floe_table_expire_snapshots(floe_maintenance_result **out, floe_table *t,
+                                const floe_expire_snapshots_options *opts)
+{
+    floe_span *span = floe_manager__span_start(t, "expire");
+    int rc = expire_snapshots(out, t, opts);
+    if (!rc && *out) {
+        floe_span_set_attr_bool(span, "floe.dry_run", (*out)->dry_run);
+        floe_span_set_attr_int(span, "floe.snapshots_expired", (int64_t)(*out)->snapshot_count);
+        floe_span_set_attr_int(span, "floe.files", (int64_t)(*out)->file_count);
+    }
+    return floe_manager__span_end(span, rc);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <floe/error.h>
+#include <floe/trace.h>
 #include <floe/iceberg/expire.h>
 
 #include "base/alloc.h"
@@ -79,8 +80,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int floe_table_remove_orphan_files(floe_maintenance_result **out, floe_table *t,
-                                   const floe_remove_orphans_options *opts)
+static int remove_orphans(floe_maintenance_result **out, floe_table *t,
+                          const floe_remove_orphans_options *opts)
 {
     if (!out || !t)
         return floe_error_set(FLOE_EINVALID, "floe_table_remove_orphan_files: NULL argument");
@@ -149,4 +150,16 @@ int floe_table_remove_orphan_files(floe_maintenance_result **out, floe_table *t,
     *out = r;
     return floe_manager__log_op(t, NULL, r->dry_run ? "remove-orphans-dry-run" : "remove-orphans",
                                 NULL, -1, 0);
+}
+int floe_table_remove_orphan_files(floe_maintenance_result **out, floe_table *t,
+                                   const floe_remove_orphans_options *opts)
+{
+    floe_span *span = floe_manager__span_start(t, "remove-orphans");
+    int rc = remove_orphans(out, t, opts);
+    if (!rc && *out) {
+        floe_span_set_attr_bool(span, "floe.dry_run", (*out)->dry_run);
+        floe_span_set_attr_int(span, "floe.files", (int64_t)(*out)->file_count);
+        floe_span_set_attr_int(span, "floe.files_failed", (int64_t)(*out)->failed_count);
+    }
+    return floe_manager__span_end(span, rc);
 }

@@ -837,10 +837,13 @@ int floe_table_set_ref(floe_table *t, const char *name, int64_t snapshot_id, int
     ref.snapshot_id = snapshot_id;
     ref.type = tag ? FLOE_REF_TAG : FLOE_REF_BRANCH;
     floe_table_update *upd = NULL;
+    floe_span *span = floe_manager__span_start(t, tag ? "set-tag" : "set-branch");
+    floe_span_set_attr_str(span, "floe.ref", name);
     int rc = floe_update_set_snapshot_ref(&upd, name, &ref);
     if (!rc)
         rc = floe_manager__commit(t, NULL, 0, &upd, 1);
     floe_update_free(upd);
+    floe_manager__span_end(span, rc);
     return floe_manager__log_op(t, NULL, tag ? "set-tag" : "set-branch", NULL, -1, rc);
 }
 
@@ -862,6 +865,24 @@ int floe_manager__commit(floe_table *t, floe_table_requirement *const *reqs, siz
     if (!rc)
         rc = floe_manager__table_set_result(t, res);
     json_decref(res);
+    return rc;
+}
+
+floe_span *floe_manager__span_start(const floe_table *t, const char *operation)
+{
+    char name[96];
+    snprintf(name, sizeof name, "floe.table.%s", operation);
+    floe_span *s = floe_span_start(name, NULL);
+    if (t)
+        floe_span_set_attr_str(s, "floe.table", t->ident);
+    return s;
+}
+
+int floe_manager__span_end(floe_span *span, int rc)
+{
+    if (rc)
+        floe_span_set_status(span, FLOE_SPAN_STATUS_ERROR, floe_error_name(rc));
+    floe_span_end(span);
     return rc;
 }
 

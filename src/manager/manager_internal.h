@@ -63,6 +63,13 @@ int floe_manager__schema_json_from_arrow(char **out, const struct ArrowSchema *s
 int floe_manager__commit(floe_table *t, floe_table_requirement *const *reqs, size_t nreq,
                          floe_table_update *const *upds, size_t nupd);
 
+/* Starts the trace span "floe.table.<operation>" (a child of the current span) with the
+ * floe.table attribute; NULL when tracing is off (the span functions accept NULL). */
+struct floe_span *floe_manager__span_start(const floe_table *t, const char *operation);
+/* Ends a span of floe_manager__span_start(), with error status (the error's name) when rc is
+ * non-zero; returns rc unchanged. */
+int floe_manager__span_end(struct floe_span *span, int rc);
+
 /* Logs one operation line and returns rc unchanged. */
 int floe_manager__log_op(const floe_table *t, const char *ident, const char *operation,
                          const char *mode, int64_t records, int rc);

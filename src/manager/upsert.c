@@ -12,6 +12,7 @@
 #include <floe/arrow/type.h>
 #include <floe/arrow/value.h>
 #include <floe/error.h>
+#include <floe/trace.h>
 #include <floe/iceberg/expr.h>
 #include <floe/iceberg/manifest.h>
 #include <floe/parquet/reader.h>
@@ -826,8 +827,8 @@ static int64_t snapshot_id_of(const uint8_t *u)
     return id ? id : 1;
 }
 
-int floe_table_upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayStream *source,
-                      const char *const *join_cols, size_t njoin, const floe_upsert_options *opts)
+static int upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayStream *source,
+                  const char *const *join_cols, size_t njoin, const floe_upsert_options *opts)
 {
     floe_upsert_options defaults = FLOE_UPSERT_OPTIONS_INIT;
     if (out)
@@ -1021,4 +1022,23 @@ int floe_table_upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayS
     return floe_manager__log_op(t, NULL, "upsert",
                                 opts->delete_unmatched ? "delete-unmatched" : "upsert",
                                 rc ? 0 : res.inserted_rows + res.updated_rows, rc);
+}
+
+int floe_table_upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayStream *source,
+                      const char *const *join_cols, size_t njoin, const floe_upsert_options *opts)
+{
+    floe_upsert_result r;
+    floe_span *span = floe_manager__span_start(t, "upsert");
+    int rc = upsert(&r, t, source, join_cols, njoin, opts);
+    if (!rc) {
+        floe_span_set_attr_int(span, "floe.rows_inserted", r.inserted_rows);
+        floe_span_set_attr_int(span, "floe.rows_updated", r.updated_rows);
+        floe_span_set_attr_int(span, "floe.rows_deleted", r.deleted_rows);
+        floe_span_set_attr_int(span, "floe.files_rewritten", r.files_rewritten);
+        floe_span_set_attr_int(span, "floe.files_pruned", r.files_pruned);
+        floe_span_set_attr_int(span, "floe.commit_attempts", r.attempts);
+    }
+    if (out)
+        *out = rc ? (floe_upsert_result){0} : r;
+    return floe_manager__span_end(span, rc);
 }
