@@ -81,9 +81,9 @@ typedef struct floe_compact_result floe_compact_result;
  * table as it is; otherwise the commit is rebuilt on the new snapshot and retried.
  * @param out (transfer full) floe_compact_result_free()
  * @param opts NULL for defaults
- * @return 0 (also when nothing qualified: no snapshot), FLOE_EINVALID, FLOE_ECONFLICT,
- *         FLOE_EUNSUPPORTED (a file without field ids, or a nested column whose layout changed
- *         since the file was written), FLOE_EIO
+ * @return 0 (also when nothing qualified: no snapshot), FLOE_EINVALID, FLOE_EVERSION,
+ *         FLOE_ECONFLICT, FLOE_EUNSUPPORTED (a file without field ids, or a list or map column
+ *         whose element layout changed since the file was written), FLOE_EIO
  */
 FLOE_API int floe_table_compact(floe_compact_result **out, floe_table *t,
                                 const floe_compact_options *opts);
