@@ -1362,9 +1362,10 @@ static void test_compact_matches_nested_struct_fields_by_id(void **state)
 
 /* ---- date promoted to timestamp (format version 3) ---- */
 
-/* Adds a data file whose column 2 holds dates (days 0..n-1) to a table whose column 2 is now a
- * timestamp: what a format-version 3 table has after promoting a date column. */
-static void add_date_file(floe_table *t, int64_t n)
+/* Adds data file `name` whose column 2 holds dates (days 0..n-1, null for 3) to a table whose
+ * column 2 is now a timestamp: what a format-version 3 table has after promoting a date
+ * column. With `strip_ids` its columns carry no Iceberg field ids. */
+static void add_date_file(floe_table *t, int64_t n, const char *name, int strip_ids)
 {
     char *json = NULL;
     assert_int_equal(floe_manager__schema_text_to_json(&json, "id long not null, ts date"), 0);
@@ -1375,6 +1376,8 @@ static void add_date_file(floe_table *t, int64_t n)
     assert_int_equal(floe_manager__arrow_schema(&schema, old, NULL, 0), 0);
     floe_schema_free(old);
     assert_string_equal(schema.children[1]->format, "tdD");
+    for (int64_t c = 0; strip_ids && c < schema.n_children; c++)
+        assert_int_equal(floe_arrow_schema_set_metadata(schema.children[c], NULL), 0);
     floe_arrow_builder *b = NULL;
     assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
     for (int64_t i = 0; i < n; i++) {
@@ -1386,17 +1389,19 @@ static void add_date_file(floe_table *t, int64_t n)
     struct ArrowArray a;
     assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
     floe_arrow_builder_free(b);
-    char *path = fmt("%s/data/dates.parquet", floe_table_location(t));
+    char *path = fmt("%s/data/%s", floe_table_location(t), name);
     int64_t size = write_parquet(t, path, &schema, &a, NULL, 0);
     floe_data_file *df = NULL;
     assert_int_equal(floe_data_file_new(&df, FLOE_CONTENT_DATA, path, "PARQUET", n, size), 0);
     free(path);
+    static int64_t snap_id = 777;
+    snap_id++;
     floe_manifest_file *mf = NULL;
-    assert_int_equal(floe_manager__write_manifest(&mf, t, 777, "dates", 0, &df, 1, NULL, 0), 0);
+    assert_int_equal(floe_manager__write_manifest(&mf, t, snap_id, name, 0, &df, 1, NULL, 0), 0);
     struct floe_manager_commit c;
     memset(&c, 0, sizeof c);
     c.operation = "append";
-    c.snapshot_id = 777;
+    c.snapshot_id = snap_id;
     const floe_manifest_file *ms[1] = {mf};
     c.manifests = ms;
     c.manifest_count = 1;
@@ -1422,7 +1427,7 @@ static void test_compact_turns_promoted_dates_into_midnight_timestamps(void **st
     floe_table *t = NULL;
     if (floe_manager_create_table(&t, m, "db.t", &co))
         fail_msg("create: %s", floe_error_last());
-    add_date_file(t, 5);
+    add_date_file(t, 5, "dates.parquet", 0);
     floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
     o.min_input_files = 2;
     floe_compact_result *r = NULL;
@@ -1694,6 +1699,41 @@ static void test_compact_racing_row_delete_elsewhere_retries_and_keeps_both(void
     floe_manager_free(m);
 }
 
+/* ---- files compaction cannot read ---- */
+
+static void test_compact_refuses_a_file_without_field_ids_and_cleans_up(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_no_ids");
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null, ts timestamp";
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    /* the readable file sorts first (larger): it is rewritten before the other fails */
+    add_date_file(t, 50, "with-ids.parquet", 0);
+    add_date_file(t, 5, "no-ids.parquet", 1);
+    int64_t cur = floe_table_current_snapshot_id(t);
+    char *dir = strdup(floe_table_location(t));
+    char *start = list_files(dir);
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_input_files = 2;
+    floe_compact_result *r = NULL;
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_EUNSUPPORTED);
+    assert_null(r);
+    assert_non_null(strstr(floe_error_last(), "no-ids.parquet"));
+    assert_non_null(strstr(floe_error_last(), "field ids"));
+    assert_int_equal(floe_table_refresh(t), 0);
+    assert_int_equal(floe_table_current_snapshot_id(t), cur);
+    char *end = list_files(dir);
+    assert_string_equal(start, end);
+    free(end);
+    free(start);
+    free(dir);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1713,6 +1753,7 @@ int main(void)
         cmocka_unit_test(test_compact_turns_promoted_dates_into_midnight_timestamps),
         cmocka_unit_test(test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up),
         cmocka_unit_test(test_compact_racing_row_delete_elsewhere_retries_and_keeps_both),
+        cmocka_unit_test(test_compact_refuses_a_file_without_field_ids_and_cleans_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
