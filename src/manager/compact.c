@@ -21,6 +21,7 @@
 #include <floe/log.h>
 #include <floe/parquet/reader.h>
 #include <floe/table_compact.h>
+#include <floe/trace.h>
 
 #include "base/alloc.h"
 #include "base/buf.h"
@@ -1047,11 +1048,8 @@ static int ctx_inputs(struct compact_ctx *c, const struct floe_manager_plan *p,
     return 0;
 }
 
-int floe_table_compact(floe_compact_result **out, floe_table *t, const floe_compact_options *opts)
+static int compact_run(floe_compact_result **out, floe_table *t, const floe_compact_options *opts)
 {
-    if (!out || !t)
-        return floe_error_set(FLOE_EINVALID, "floe_table_compact: NULL argument");
-    *out = NULL;
     if (opts && (opts->version < 1 || opts->version > FLOE_COMPACT_OPTIONS_VERSION))
         return floe_error_set(FLOE_EVERSION, "floe_compact_options version %u is not 1 to %d",
                               opts->version, FLOE_COMPACT_OPTIONS_VERSION);
@@ -1231,12 +1229,9 @@ static int check_sources(struct compact_ctx *c)
     return rc;
 }
 
-int floe_table_rewrite_manifests(floe_compact_result **out, floe_table *t,
+static int rewrite_manifests_run(floe_compact_result **out, floe_table *t,
                                  const floe_compact_options *opts)
 {
-    if (!out || !t)
-        return floe_error_set(FLOE_EINVALID, "floe_table_rewrite_manifests: NULL argument");
-    *out = NULL;
     if (opts && (opts->version < 1 || opts->version > FLOE_COMPACT_OPTIONS_VERSION))
         return floe_error_set(FLOE_EVERSION, "floe_compact_options version %u is not 1 to %d",
                               opts->version, FLOE_COMPACT_OPTIONS_VERSION);
@@ -1349,4 +1344,41 @@ int floe_table_rewrite_manifests(floe_compact_result **out, floe_table *t,
     }
     *out = r;
     return floe_manager__log_op(t, NULL, "rewrite-manifests", r->dry_run ? "dry-run" : NULL, 0, 0);
+}
+
+/* ---- entry points: a trace span around each run ---- */
+
+/* Ends `span` with what result `r` (NULL on failure) did. */
+static int span_result(floe_span *span, const floe_compact_result *r, int rc)
+{
+    if (r) {
+        floe_span_set_attr_bool(span, "floe.dry_run", r->dry_run);
+        floe_span_set_attr_int(span, "floe.groups", (int64_t)r->ngroups);
+        floe_span_set_attr_int(span, "floe.files_rewritten", r->rewritten_files);
+        floe_span_set_attr_int(span, "floe.files_added", r->added_files);
+        floe_span_set_attr_int(span, "floe.records_added", r->added_records);
+        floe_span_set_attr_int(span, "floe.commit_attempts", r->attempts);
+    }
+    return floe_manager__span_end(span, rc);
+}
+
+int floe_table_compact(floe_compact_result **out, floe_table *t, const floe_compact_options *opts)
+{
+    if (!out || !t)
+        return floe_error_set(FLOE_EINVALID, "floe_table_compact: NULL argument");
+    *out = NULL;
+    floe_span *span = floe_manager__span_start(t, "compact");
+    int rc = compact_run(out, t, opts);
+    return span_result(span, *out, rc);
+}
+
+int floe_table_rewrite_manifests(floe_compact_result **out, floe_table *t,
+                                 const floe_compact_options *opts)
+{
+    if (!out || !t)
+        return floe_error_set(FLOE_EINVALID, "floe_table_rewrite_manifests: NULL argument");
+    *out = NULL;
+    floe_span *span = floe_manager__span_start(t, "rewrite-manifests");
+    int rc = rewrite_manifests_run(out, t, opts);
+    return span_result(span, *out, rc);
 }
