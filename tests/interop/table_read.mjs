@@ -16,13 +16,17 @@
 //   node table_read.mjs expired REACHABLE_BEFORE.json NEW_METADATA.json
 //       after snapshot expiry: every file some snapshot of NEW reaches must exist; every data,
 //       delete, manifest and manifest list file only expired snapshots reached must be gone.
+//   node table_read.mjs write OUT.parquet SQL FIELD_IDS
+//       the rows of a DuckDB query with Parquet field ids (FIELD_IDS: DuckDB's struct syntax,
+//       e.g. "{file_path: 2147483546, pos: 2147483545}"), as other engines write delete files:
+//       {"written", "size"}.
 //   node table_read.mjs gen OUT.parquet FROM TO COLUMNS [--v-offset K]
 //       rows i in [FROM, TO) written with DuckDB; COLUMNS is a comma list of id, v, name (or
 //       label), amount, d, ts, score, each optionally NAME=DUCKDB_TYPE to cast.
 // Also checked on every read: each file's rows match its partition tuple (identity, bucket,
 // truncate, year/month/day/hour transforms computed here), each record_count matches the file,
 // and the snapshot summary's totals match the live files. Prints one JSON document.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import avsc from 'avsc';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BigLong, codecs, parseExactJson } from './avro_common.mjs';
@@ -304,6 +308,7 @@ async function readSnapshot(md, opts, into = 'ref') {
     files: [],
     delete_files: [],
     manifests: [],
+    applies: {},
     problems,
   };
   if (!snap) return out;
@@ -331,7 +336,7 @@ async function readSnapshot(md, opts, into = 'ref') {
       const name = cols.get(fd.id);
       return name === undefined ? `CAST(NULL AS ${fd.type}) AS c${i}` : `CAST(t.${qi(name)} AS ${fd.type}) AS c${i}`;
     });
-    let where = 'true';
+    const conds = [];
     for (const d of deletes) {
       const dcols = deleteCols.get(d.path);
       if (d.content === 1) {
@@ -340,8 +345,11 @@ async function readSnapshot(md, opts, into = 'ref') {
         const pc = dcols.get(POS_PATH_ID);
         const pp = dcols.get(POS_POS_ID);
         if (pc === undefined || pp === undefined) throw new Error(`${d.path}: no file_path/pos field ids`);
-        where += ` AND NOT EXISTS (SELECT 1 FROM read_parquet(${q(d.path)}) p
-            WHERE p.${qi(pc)} = ${q(f.path)} AND p.${qi(pp)} = t.file_row_number)`;
+        conds.push({
+          path: d.path,
+          sql: `EXISTS (SELECT 1 FROM read_parquet(${q(d.path)}) p
+            WHERE p.${qi(pc)} = ${q(f.path)} AND p.${qi(pp)} = t.file_row_number)`,
+        });
       } else if (d.content === 2) {
         const dspec = specs.get(Number(d.spec));
         const global = dspec && dspec.fields.length === 0;
@@ -354,11 +362,22 @@ async function readSnapshot(md, opts, into = 'ref') {
           on.push(`e.${qi(dc)} IS NOT DISTINCT FROM ${tc === undefined ? 'NULL' : `t.${qi(tc)}`}`);
         }
         if (!on.length) throw new Error(`${d.path}: equality delete without equality_ids`);
-        where += ` AND NOT EXISTS (SELECT 1 FROM read_parquet(${q(d.path)}) e WHERE ${on.join(' AND ')})`;
+        conds.push({
+          path: d.path,
+          sql: `EXISTS (SELECT 1 FROM read_parquet(${q(d.path)}) e WHERE ${on.join(' AND ')})`,
+        });
       } else {
         throw new Error(`${d.path}: content ${d.content}`);
       }
     }
+    // Which applicable delete files remove rows of this file (a scan must apply those).
+    out.applies[f.path] = { applicable: conds.map((d) => d.path), removing: [] };
+    for (const d of conds) {
+      const hit = (await rowsOf(`SELECT count(*) FROM read_parquet(${q(f.path)}, file_row_number = true) t
+          WHERE ${d.sql}`))[0][0];
+      if (BigInt(hit) > 0n) out.applies[f.path].removing.push(d.path);
+    }
+    const where = ['true', ...conds.map((d) => `NOT ${d.sql}`)].join(' AND ');
     await c.run(`INSERT INTO ${into} SELECT ${proj.join(', ')}
         FROM read_parquet(${q(f.path)}, file_row_number = true) t WHERE ${where}`);
   }
@@ -500,14 +519,24 @@ async function compare(opts) {
   if (opts.files) {
     const listed = JSON.parse(readFileSync(opts.files, 'utf8'));
     const dataSet = [...new Set(listed.map((f) => f.path))].sort();
-    const delSet = [...new Set(listed.flatMap((f) => (f['delete-files'] ?? []).map((d) => d.path ?? d)))].sort();
     if (JSON.stringify(dataSet) !== JSON.stringify(r.files))
       problems.push(
         `files --json lists ${JSON.stringify(dataSet.filter((p) => !r.files.includes(p)))} not live, ` +
           `misses live ${JSON.stringify(r.files.filter((p) => !dataSet.includes(p)))}`,
       );
-    if (JSON.stringify(delSet) !== JSON.stringify(r.delete_files))
-      problems.push(`files --json delete files ${JSON.stringify(delSet)}, live ${JSON.stringify(r.delete_files)}`);
+    // floe may leave out a delete file its metrics prove irrelevant, never one removing rows
+    for (const f of listed) {
+      const mine = r.applies[f.path];
+      if (!mine) continue;
+      const theirs = (f['delete-files'] ?? []).map((d) => d.path ?? d);
+      const wrong = theirs.filter((p) => !mine.applicable.includes(p));
+      const left = mine.removing.filter((p) => !theirs.includes(p));
+      if (wrong.length || left.length)
+        problems.push(
+          `${f.path}: files --json applies deletes ${JSON.stringify(theirs)}; by the spec ` +
+            `${JSON.stringify(mine.applicable)} apply, ${JSON.stringify(mine.removing)} remove rows`,
+        );
+    }
   }
   out.ok = problems.length === 0;
   return out;
@@ -593,6 +622,12 @@ try {
   else if (mode === 'reachable') result = { files: [...(await reachable(loadMetadata(opts.pos[0])))].sort() };
   else if (mode === 'expired') result = await expired(opts);
   else if (mode === 'gen') result = await gen(opts);
+  else if (mode === 'write') {
+    const [out, sql, ids] = opts.pos;
+    await c.run(`COPY (${sql}) TO ${q(out)} (FORMAT parquet, FIELD_IDS ${ids})`);
+    const n = (await rowsOf(`SELECT count(*) FROM read_parquet(${q(out)})`))[0][0];
+    result = { written: Number(n), size: statSync(out).size };
+  }
   else if (mode === 'selftest') result = selftest();
   else {
     console.error('usage: table_read.mjs read|compare|expired|gen ... (see the header comment)');

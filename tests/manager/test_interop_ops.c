@@ -18,6 +18,12 @@
 
 #include <jansson.h>
 
+#include <floe/iceberg/manifest.h>
+#include <floe/table.h>
+
+#include "manager/manager_internal.h"
+#include "manager/write_internal.h"
+
 static char wh[2048];
 
 /* Fails the test with a message, freeing `owned` (which the message may use) first. */
@@ -503,10 +509,188 @@ static void test_rewrites_after_drop_and_re_add_keep_the_new_column_null(void **
     agree_drop("delete after drop and re-add", "", x);
 }
 
+/* Writes a delete file with DuckDB (table_read.mjs write) under the table's data directory;
+ * its path into buf, its row count and size. */
+static const char *write_delete_file(char *buf, size_t size, int64_t *rows, int64_t *bytes,
+                                     const char *name, const char *sql, const char *field_ids)
+{
+    snprintf(buf, size, "%s/db/t/data/%s", wh, name);
+    json_t *r = reader("write '%s' \"%s\" '%s'", buf, sql, field_ids);
+    *rows = (int64_t)json_integer_value(json_object_get(r, "written"));
+    *bytes = (int64_t)json_integer_value(json_object_get(r, "size"));
+    json_decref(r);
+    return buf;
+}
+
+/* Commits delete files as one "delete" snapshot of main: the CLI cannot write row-level
+ * deletes (its row changes are copy-on-write), so this goes through the manager's commit path
+ * the way another engine's delete commit would land in the table. */
+static long long commit_delete_files(floe_data_file **dfs, size_t n)
+{
+    static int64_t next_id = 7700000000000000000LL;
+    int64_t id = ++next_id;
+    floe_manager_options mo = FLOE_MANAGER_OPTIONS_INIT;
+    mo.warehouse = wh;
+    floe_manager *m = NULL;
+    assert_int_equal(floe_manager_open(&m, &mo), 0);
+    floe_table *t = NULL;
+    assert_int_equal(floe_manager_load_table(&t, m, "db.t"), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/metadata/interop-deletes-%" PRId64 ".avro",
+             floe_table_location(t), id);
+    floe_output_file *f = NULL;
+    assert_int_equal(t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE), 0);
+    floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
+    o.content = FLOE_MANIFEST_DELETES;
+    o.snapshot_id = id;
+    floe_manifest_writer *w = NULL;
+    assert_int_equal(floe_manifest_writer_new(&w, f, t->schema, t->spec, &o), 0);
+    floe_summary_delta delta = FLOE_SUMMARY_DELTA_INIT;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(floe_manifest_writer_add(w, dfs[i]), 0);
+        delta.added_delete_files++;
+        if (floe_data_file_content(dfs[i]) == FLOE_CONTENT_EQUALITY_DELETES)
+            delta.added_equality_delete_files++;
+        else
+            delta.added_position_delete_files++;
+        delta.added_files_size += floe_data_file_size(dfs[i]);
+        floe_data_file_free(dfs[i]);
+    }
+    floe_manifest_file *mf = NULL;
+    assert_int_equal(floe_manifest_writer_finish(&mf, w), 0);
+    floe_manifest_writer_free(w);
+    struct floe_manager_commit c;
+    memset(&c, 0, sizeof c);
+    c.operation = "delete";
+    c.snapshot_id = id;
+    const floe_manifest_file *ms[1] = {mf};
+    c.manifests = ms;
+    c.manifest_count = 1;
+    c.delta = delta;
+    int64_t sid = 0;
+    unsigned int attempts = 0;
+    int rc = floe_manager__commit_snapshot(&sid, &attempts, t, &c, "interop");
+    floe_manifest_file_free(mf);
+    floe_table_free(t);
+    floe_manager_free(m);
+    assert_int_equal(rc, 0);
+    assert_int_equal(sid, id);
+    return (long long)id;
+}
+
+/* The live data file paths (sorted by the reader), from `floe table files --json`. */
+static char *only_new_file(const char *known)
+{
+    json_t *files = ok_json("table files db.t --json");
+    char *found = NULL;
+    size_t i;
+    json_t *f;
+    json_array_foreach(files, i, f)
+    {
+        const char *p = json_string_value(json_object_get(f, "path"));
+        if (!known || strcmp(p, known) != 0) {
+            assert_null(found); /* exactly one new file */
+            found = strdup(p);
+        }
+    }
+    json_decref(files);
+    assert_non_null(found);
+    return found;
+}
+
+/* Row-level deletes written the way other engines write them (DuckDB files with the spec's
+ * field ids): position deletes (data seq <= delete seq, by file and row position) and equality
+ * deletes on one and two columns (data seq < delete seq, NULL equals NULL), then an append the
+ * equality deletes must not touch, compaction applying them, and expiry. */
+static void test_row_level_deletes_agree(void **state)
+{
+    (void)state;
+    FLOE_REQUIRE_INTEROP();
+    fresh("interop_deletes");
+    char f1[4096], x[16384];
+    free(ok("table create db.t --schema 'id long not null, v int, name string'"));
+    gen(f1, sizeof f1, 0, 300, "id,v,name", 0);
+    free(ok("table append db.t '%s'", f1));
+    char *a = only_new_file(NULL);
+    gen(f1, sizeof f1, 300, 600, "id,v,name", 0);
+    free(ok("table append db.t '%s'", f1));
+    char *b = only_new_file(a);
+    long long prev = current_id();
+
+    char pos_path[4096], eq1_path[4096], eq2_path[4096], sql[8192];
+    int64_t rows, bytes;
+    snprintf(sql, sizeof sql,
+             "SELECT * FROM (SELECT '%s' AS file_path, (i * 5)::BIGINT AS pos FROM range(60) t(i) "
+             "UNION ALL SELECT '%s', 7::BIGINT) ORDER BY file_path, pos",
+             a, b);
+    write_delete_file(pos_path, sizeof pos_path, &rows, &bytes, "pos-deletes.parquet", sql,
+                      "{file_path: 2147483546, pos: 2147483545}");
+    floe_data_file *dfs[3];
+    assert_int_equal(floe_data_file_new(&dfs[0], FLOE_CONTENT_POSITION_DELETES, pos_path, "PARQUET",
+                                        rows, bytes),
+                     0);
+    write_delete_file(eq1_path, sizeof eq1_path, &rows, &bytes, "eq-name.parquet",
+                      "SELECT 'n3'::VARCHAR AS name UNION ALL SELECT NULL::VARCHAR", "{name: 3}");
+    assert_int_equal(floe_data_file_new(&dfs[1], FLOE_CONTENT_EQUALITY_DELETES, eq1_path, "PARQUET",
+                                        rows, bytes),
+                     0);
+    const int32_t name_id[] = {3};
+    assert_int_equal(floe_data_file_set_equality_ids(dfs[1], name_id, 1), 0);
+    write_delete_file(eq2_path, sizeof eq2_path, &rows, &bytes, "eq-v-name.parquet",
+                      "SELECT 1 AS v, 'n1'::VARCHAR AS name UNION ALL SELECT 2, 'n2'",
+                      "{v: 2, name: 3}");
+    assert_int_equal(floe_data_file_new(&dfs[2], FLOE_CONTENT_EQUALITY_DELETES, eq2_path, "PARQUET",
+                                        rows, bytes),
+                     0);
+    const int32_t v_name_ids[] = {2, 3};
+    assert_int_equal(floe_data_file_set_equality_ids(dfs[2], v_name_ids, 2), 0);
+    long long s_del = commit_delete_files(dfs, 3);
+
+    /* floe appends an unpartitioned file's rows in input order, so position p of a is id p */
+    snprintf(x, sizeof x,
+             "--prev %lld --minus \"(id < 300 and id %% 5 = 0) or id = 307 or name = 'n3' or "
+             "name is null or (v = 1 and name = 'n1') or (v = 2 and name = 'n2')\"",
+             prev);
+    json_t *r = agree("position + equality deletes", "", x);
+    assert_int_equal(json_integer_value(json_object_get(r, "delete_files")), 3);
+    json_decref(r);
+
+    gen(f1, sizeof f1, 600, 900, "id,v,name", 0);
+    free(ok("table append db.t '%s'", f1));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s'", s_del, f1);
+    agree_drop("append after deletes (not deleted)", "", x);
+    long long s_app = current_id();
+
+    free(ok("table compact db.t --target-file-size 1048576 --min-input-files 2"));
+    assert_true(current_id() != s_app);
+    snprintf(x, sizeof x, "--prev %lld", s_app);
+    agree_drop("compact applying deletes", "", x);
+    snprintf(x, sizeof x, "--snapshot %lld", s_del);
+    agree_drop("time travel to the delete", x, "");
+
+    char meta[4096], reach[4096];
+    snprintf(reach, sizeof reach, "%s/reachable.json", wh);
+    r = reader("reachable '%s'", metadata(meta, sizeof meta));
+    char *text = json_dumps(r, 0);
+    assert_int_equal(floe_test_write_file(reach, text, strlen(text)), 0);
+    free(text);
+    json_decref(r);
+    long long now_ms = (long long)time(NULL) * 1000 + 5000;
+    free(ok("table expire db.t --older-than %lld --retain-last 1", now_ms));
+    r = reader("expired '%s' '%s'", reach, metadata(meta, sizeof meta));
+    if (!json_is_true(json_object_get(r, "ok")))
+        fail_json(r, "expire");
+    json_decref(r);
+    agree_drop("expire after deletes", "", "--expect-count 725");
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lifecycle_agrees_after_every_operation),
+        cmocka_unit_test(test_row_level_deletes_agree),
         cmocka_unit_test(test_rewrites_after_schema_changes_keep_columns_by_id),
         cmocka_unit_test(test_rewrites_after_drop_and_re_add_keep_the_new_column_null),
     };
