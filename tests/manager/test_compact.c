@@ -1360,6 +1360,156 @@ static void test_compact_matches_nested_struct_fields_by_id(void **state)
     floe_manager_free(m);
 }
 
+/* ---- lists and maps ---- */
+
+/* Adds an optional string column "note". */
+static int add_note(floe_schema_update *u, void *ctx)
+{
+    (void)ctx;
+    floe_type *str = NULL;
+    int rc = floe_type_parse(&str, "string");
+    if (!rc)
+        rc = floe_schema_update_add_column(u, NULL, "note", str, NULL);
+    floe_type_free(str);
+    return rc;
+}
+
+/* Appends ids [start, start + n) with tags ["t<id>", "x"] (null for ids divisible by 5) and
+ * attrs {"k": id}. */
+static void append_lists(floe_table *t, int64_t start, int64_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    floe_arrow_builder *tags = floe_arrow_builder_child(b, 1);
+    floe_arrow_builder *attrs = floe_arrow_builder_child(b, 2);
+    for (int64_t i = start; i < start + n; i++) {
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+        if (i % 5 == 0) {
+            assert_int_equal(floe_arrow_builder_append_null(tags), 0);
+        } else {
+            char v[32];
+            snprintf(v, sizeof v, "t%" PRId64, i);
+            assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(tags, 0), v),
+                             0);
+            assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(tags, 0), "x"),
+                             0);
+            assert_int_equal(floe_arrow_builder_append_list(tags), 0);
+        }
+        assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_map_keys(attrs), "k"), 0);
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_map_values(attrs), i), 0);
+        assert_int_equal(floe_arrow_builder_append_list(attrs), 0);
+    }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, &a, 1), 0);
+    if (floe_table_append(NULL, t, &s, NULL))
+        fail_msg("append: %s", floe_error_last());
+    s.release(&s);
+}
+
+/* "id:[tags]:{k=v}" per row, sorted. */
+static char *lists_text(floe_table *t)
+{
+    struct ArrowArrayStream s;
+    if (floe_table_scan(&s, t, NULL))
+        fail_msg("scan: %s", floe_error_last());
+    char **rows = calloc(MAX_IDS, sizeof *rows);
+    assert_non_null(rows);
+    size_t n = 0;
+    for (;;) {
+        struct ArrowArray b;
+        assert_int_equal(floe_arrow_stream_get_next(&s, &b), 0);
+        if (!b.release)
+            break;
+        const struct ArrowArray *tags = b.children[1], *attrs = b.children[2];
+        for (int64_t i = 0; i < b.length; i++) {
+            int64_t at = b.offset + i;
+            char row[256];
+            size_t len = (size_t)snprintf(row, sizeof row, "%06" PRId64 ":",
+                                          floe_arrow_get_int64(b.children[0], at));
+            if (floe_arrow_is_null(tags, at)) {
+                len += (size_t)snprintf(row + len, sizeof row - len, "null");
+            } else {
+                const int32_t *off = (const int32_t *)tags->buffers[1] + tags->offset;
+                for (int32_t k = off[i]; k < off[i + 1]; k++) {
+                    floe_arrow_bytes v =
+                        floe_arrow_get_var_bytes(tags->children[0], FLOE_ARROW_TYPE_UTF8, k);
+                    len += (size_t)snprintf(row + len, sizeof row - len, "%.*s;", (int)v.len,
+                                            (const char *)v.data);
+                }
+            }
+            const int32_t *mo = (const int32_t *)attrs->buffers[1] + attrs->offset;
+            const struct ArrowArray *entries = attrs->children[0];
+            for (int32_t k = mo[i]; k < mo[i + 1]; k++) {
+                floe_arrow_bytes key =
+                    floe_arrow_get_var_bytes(entries->children[0], FLOE_ARROW_TYPE_UTF8, k);
+                len += (size_t)snprintf(row + len, sizeof row - len, ":%.*s=%" PRId64, (int)key.len,
+                                        (const char *)key.data,
+                                        floe_arrow_get_int64(entries->children[1], k));
+            }
+            assert_true(n < MAX_IDS && len < sizeof row);
+            rows[n++] = strdup(row);
+        }
+        b.release(&b);
+    }
+    s.release(&s);
+    qsort(rows, n, sizeof *rows, cmp_str);
+    char *text = calloc(n + 1, 256);
+    assert_non_null(text);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(rows[i]);
+        memcpy(text + at, rows[i], l);
+        text[at + l] = '\n';
+        at += l + 1;
+        free(rows[i]);
+    }
+    free(rows);
+    return text;
+}
+
+static void test_compact_keeps_lists_and_maps(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_lists");
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_json = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
+                     "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"},"
+                     "{\"id\":2,\"name\":\"tags\",\"required\":false,\"type\":{\"type\":\"list\","
+                     "\"element-id\":4,\"element\":\"string\",\"element-required\":false}},"
+                     "{\"id\":3,\"name\":\"attrs\",\"required\":false,\"type\":{\"type\":\"map\","
+                     "\"key-id\":5,\"key\":\"string\",\"value-id\":6,\"value\":\"long\","
+                     "\"value-required\":false}}]}";
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    for (int i = 0; i < 3; i++)
+        append_lists(t, i * 10, 10);
+    /* a column added later: the old files' rows are copied column by column, lists too */
+    assert_int_equal(floe_table_alter_schema(t, add_note, NULL, 0), 0);
+    char *want = lists_text(t);
+    assert_non_null(strstr(want, "000011:t11;x;:k=11\n"));
+    assert_non_null(strstr(want, "000010:null:k=10\n"));
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_input_files = 3;
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 3);
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 1);
+    char *got = lists_text(t);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* ---- date promoted to timestamp (format version 3) ---- */
 
 /* Adds data file `name` whose column 2 holds dates (days 0..n-1, null for 3) to a table whose
@@ -1750,6 +1900,7 @@ int main(void)
         cmocka_unit_test(test_compact_to_current_spec_moves_every_older_file),
         cmocka_unit_test(test_compact_reads_every_schema_version_by_field_id),
         cmocka_unit_test(test_compact_matches_nested_struct_fields_by_id),
+        cmocka_unit_test(test_compact_keeps_lists_and_maps),
         cmocka_unit_test(test_compact_turns_promoted_dates_into_midnight_timestamps),
         cmocka_unit_test(test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up),
         cmocka_unit_test(test_compact_racing_row_delete_elsewhere_retries_and_keeps_both),
