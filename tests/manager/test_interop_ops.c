@@ -181,23 +181,22 @@ static const char *gen(char *buf, size_t size, long from, long to, const char *c
 }
 
 /* The check after an operation: floe's scan of `sel` (empty: main; "--ref X", "--snapshot N")
- * against the independent read of the same snapshot, plus `expect` (table_read.mjs options
- * saying what the snapshot should hold, e.g. "--prev ID --minus 'v < 10'"); for main also the
- * live files against `floe table files --json`. Returns the reader's JSON (json_decref). */
-static json_t *agree(const char *label, const char *sel, const char *expect)
+ * written as `format` (parquet or csv) against the independent read of the same snapshot, the
+ * live files and the delete files applied to each against `floe table files --json`, plus
+ * `expect` (table_read.mjs options saying what the snapshot should hold, e.g.
+ * "--prev ID --minus 'v < 10'"). Returns the reader's JSON (json_decref). */
+static json_t *agree_as(const char *format, const char *label, const char *sel, const char *expect)
 {
     char meta[4096], scan[4096], files[4096];
-    snprintf(scan, sizeof scan, "%s/scan.parquet", wh);
+    snprintf(scan, sizeof scan, "%s/scan.%s", wh, format);
     snprintf(files, sizeof files, "%s/files.json", wh);
     metadata(meta, sizeof meta);
-    free(ok("table scan db.t --format parquet --output '%s' %s", scan, sel));
-    char files_opt[4200] = "";
-    if (!*sel) {
-        char *out = ok("table files db.t --json");
-        assert_int_equal(floe_test_write_file(files, out, strlen(out)), 0);
-        free(out);
-        snprintf(files_opt, sizeof files_opt, "--files '%s'", files);
-    }
+    free(ok("table scan db.t --format %s --output '%s' %s", format, scan, sel));
+    char *out = ok("table files db.t --json %s", sel);
+    assert_int_equal(floe_test_write_file(files, out, strlen(out)), 0);
+    free(out);
+    char files_opt[4200];
+    snprintf(files_opt, sizeof files_opt, "--files '%s'", files);
     json_t *r = reader("compare '%s' '%s' %s %s %s", meta, scan, sel, files_opt, expect);
     if (!json_is_true(json_object_get(r, "ok"))) {
         char *text = json_dumps(r, JSON_INDENT(1));
@@ -209,6 +208,11 @@ static json_t *agree(const char *label, const char *sel, const char *expect)
             (long long)json_integer_value(json_object_get(r, "files")),
             (long long)json_integer_value(json_object_get(r, "manifests")));
     return r;
+}
+
+static json_t *agree(const char *label, const char *sel, const char *expect)
+{
+    return agree_as("parquet", label, sel, expect);
 }
 
 static void agree_drop(const char *label, const char *sel, const char *expect)
@@ -284,6 +288,7 @@ static void test_lifecycle_agrees_after_every_operation(void **state)
     free(ok("table append db.t '%s'", f1));
     snprintf(x, sizeof x, "--prev %lld --plus '%s' --expect-count 2500", prev, f1);
     agree_drop("append with the new column", "", x);
+    json_decref(agree_as("csv", "append with the new column (csv)", "", x));
 
     prev = current_id();
     free(ok("table alter db.t --widen 'v long'"));
@@ -442,6 +447,7 @@ static void test_lifecycle_agrees_after_every_operation(void **state)
     agree_drop("remove-orphans", "", x);
     agree_drop("remove-orphans", "--ref v1", "");
     agree_drop("remove-orphans", "--ref dev", "");
+    json_decref(agree_as("csv", "remove-orphans (csv)", "", x));
     fprintf(stderr, "lifecycle: %lld s\n", (long long)(time(NULL) - t0));
 }
 
