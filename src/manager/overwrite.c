@@ -21,6 +21,7 @@
 #include "base/uuid.h"
 #include "manager/arrow_rows.h"
 #include "manager/manager_internal.h"
+#include "manager/project.h"
 #include "manager/scan_plan.h"
 #include "manager/write_internal.h"
 
@@ -31,7 +32,9 @@ struct keep_state {
     floe_input_file *in;
     floe_parquet_reader *reader;
     struct ArrowArrayStream fs;
-    struct ArrowSchema schema;
+    struct ArrowSchema schema;     /* the file's columns */
+    struct ArrowSchema out_schema; /* the table's current columns: rows are written as these */
+    const char *path;
     const floe_expr *filter; /* NULL: no row matches (only counting live rows) */
     const floe_schema *table_schema;
     int64_t *positions; /* deleted row positions of the file, sorted */
@@ -77,11 +80,10 @@ static int keep_next(void *state, struct ArrowArray *out)
         }
         k->live += rc ? 0 : live;
         k->removed += rc ? 0 : live - (int64_t)cnt;
-        floe_arrow_builder *bl = NULL;
-        if (!rc && cnt && !(rc = floe_arrow_builder_new(&bl, &k->schema)) &&
-            !(rc = floe_manager__take(bl, &k->schema, &b, rows, cnt)))
-            rc = floe_arrow_builder_finish_batch(bl, out, NULL);
-        floe_arrow_builder_free(bl);
+        /* kept rows are written with the current schema, their columns found by field id */
+        if (!rc && cnt)
+            rc = floe_manager__project_batch(out, &k->out_schema, &k->schema, &b, rows, cnt,
+                                             k->path);
         floe_free(sel);
         floe_free(alive);
         floe_free(rows);
@@ -98,6 +100,7 @@ static void keep_free(void *state)
         return;
     floe_arrow_stream_release(&k->fs);
     floe_arrow_schema_release(&k->schema);
+    floe_arrow_schema_release(&k->out_schema);
     floe_parquet_reader_free(k->reader);
     floe_input_close(k->in);
     floe_free(k->positions);
@@ -116,7 +119,10 @@ static int keep_open(struct keep_state **out, floe_table *t, struct floe_manager
     k->filter = filter;
     k->table_schema = t->schema;
     const char *path = floe_data_file_path(task->df);
-    int rc = t->m->io->open(&k->in, t->m->io, path);
+    k->path = path;
+    int rc = floe_manager__arrow_schema(&k->out_schema, t->schema, NULL, 0);
+    if (!rc)
+        rc = t->m->io->open(&k->in, t->m->io, path);
     if (!rc)
         rc = floe_parquet_reader_open(&k->reader, k->in, NULL);
     if (!rc)
@@ -148,7 +154,7 @@ static int rewrite_file(struct floe_manager_written *out, int64_t *removed, floe
     memset(&copy, 0, sizeof copy);
     int rc = keep_open(&k, t, p, task, task->residual);
     if (!rc)
-        rc = floe_arrow_schema_copy(&copy, &k->schema);
+        rc = floe_arrow_schema_copy(&copy, &k->out_schema);
     if (!rc && (rc = floe_arrow_stream_from_callback(&s, &copy, keep_next, k, keep_free)))
         floe_arrow_schema_release(&copy);
     if (rc) {

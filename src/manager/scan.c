@@ -22,6 +22,7 @@
 #include "base/alloc.h"
 #include "manager/arrow_rows.h"
 #include "manager/manager_internal.h"
+#include "manager/project.h"
 #include "manager/scan_internal.h"
 #include "manager/scan_plan.h"
 #include "manager/write_internal.h"
@@ -366,6 +367,7 @@ struct scan_state {
     struct ArrowArrayStream fstream;
     struct ArrowSchema fschema;
     const floe_expr *residual;
+    const char *reader_path; /* the data file being read (for messages) */
     /* deletes of the file being read */
     int64_t *positions; /* sorted deleted row positions */
     size_t npositions;
@@ -468,6 +470,7 @@ static int open_next_file(struct scan_state *s)
         return floe_error_wrap(rc, "reading data file '%s' of '%s'", path, s->t->ident);
     }
     s->residual = k->residual && !floe_manager__expr_is(k->residual, true) ? k->residual : NULL;
+    s->reader_path = path;
     return 0;
 }
 
@@ -490,8 +493,10 @@ static int project_rows(struct ArrowArray *out, struct scan_state *s,
             rc = floe_arrow_builder_append_nulls(cb, (int64_t)n);
             continue;
         }
-        rc = floe_manager__take_column(cb, s->fschema.children[src], batch->children[src],
-                                       batch->offset, rows, n);
+        /* nested fields by id too, promotions converted */
+        rc = floe_manager__project_column(cb, s->out_schema.children[c], s->fschema.children[src],
+                                          batch->children[src], batch->offset, rows, n,
+                                          s->reader_path);
     }
     if (!rc)
         rc = floe_arrow_builder_finish_batch(b, out, NULL);
@@ -528,9 +533,9 @@ static int try_passthrough(struct ArrowArray *out, struct scan_state *s, struct 
             if (floe_arrow_schema_field_id(&id, s->fschema.children[j]) == 0 && id == s->ids[c])
                 map[c] = j;
         }
-        /* the file's type must be the table's (no promotion happened since it was written) */
+        /* the file's layout must be the table's (no promotion or nested change since) */
         if (map[c] < 0 ||
-            strcmp(s->fschema.children[map[c]]->format, s->out_schema.children[c]->format) != 0) {
+            !floe_manager__same_shape(s->out_schema.children[c], s->fschema.children[map[c]])) {
             floe_free(map);
             return 1;
         }

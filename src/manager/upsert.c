@@ -23,6 +23,7 @@
 #include "base/uuid.h"
 #include "manager/arrow_rows.h"
 #include "manager/manager_internal.h"
+#include "manager/project.h"
 #include "manager/scan_plan.h"
 #include "manager/write_internal.h"
 
@@ -644,6 +645,8 @@ static int match_file(uint8_t **drop, int64_t *deleted, struct upsert *u,
 struct keep {
     struct tfile f;
     const uint8_t *drop;
+    struct ArrowSchema out_schema; /* the table's current columns: kept rows are written so */
+    const char *path;
 };
 
 static int keep_next(void *state, struct ArrowArray *out)
@@ -670,11 +673,10 @@ static int keep_next(void *state, struct ArrowArray *out)
         for (int64_t r = 0; !rc && r < b.length; r++)
             if (alive[r] && !k->drop[base + r])
                 rows[cnt++] = r;
-        floe_arrow_builder *bl = NULL;
-        if (!rc && cnt && !(rc = floe_arrow_builder_new(&bl, &k->f.schema)) &&
-            !(rc = floe_manager__take(bl, &k->f.schema, &b, rows, cnt)))
-            rc = floe_arrow_builder_finish_batch(bl, out, NULL);
-        floe_arrow_builder_free(bl);
+        /* columns found by field id: the file may predate renames, drops and additions */
+        if (!rc && cnt)
+            rc = floe_manager__project_batch(out, &k->out_schema, &k->f.schema, &b, rows, cnt,
+                                             k->path);
         floe_free(rows);
         floe_free(alive);
         b.release(&b);
@@ -689,6 +691,7 @@ static void keep_free(void *state)
     if (!k)
         return;
     tfile_close(&k->f);
+    floe_arrow_schema_release(&k->out_schema);
     floe_free(k);
 }
 
@@ -704,9 +707,12 @@ static int rewrite_without(struct floe_manager_written *out, struct upsert *u,
     memset(&copy, 0, sizeof copy);
     struct ArrowArrayStream s;
     memset(&s, 0, sizeof s);
-    int rc = tfile_open(&k->f, u->t, p, task);
+    k->path = floe_data_file_path(task->df);
+    int rc = floe_manager__arrow_schema(&k->out_schema, u->t->schema, NULL, 0);
     if (!rc)
-        rc = floe_arrow_schema_copy(&copy, &k->f.schema);
+        rc = tfile_open(&k->f, u->t, p, task);
+    if (!rc)
+        rc = floe_arrow_schema_copy(&copy, &k->out_schema);
     if (!rc && (rc = floe_arrow_stream_from_callback(&s, &copy, keep_next, k, keep_free)))
         floe_arrow_schema_release(&copy);
     if (rc) {
