@@ -82,8 +82,8 @@ typedef struct floe_compact_result floe_compact_result;
  * @param out (transfer full) floe_compact_result_free()
  * @param opts NULL for defaults
  * @return 0 (also when nothing qualified: no snapshot), FLOE_EINVALID, FLOE_EVERSION,
- *         FLOE_ECONFLICT, FLOE_EUNSUPPORTED (a file without field ids, or a list or map column
- *         whose element layout changed since the file was written), FLOE_EIO
+ *         FLOE_ECONFLICT, FLOE_EUNSUPPORTED (a file without field ids, or a column whose type
+ *         changed in a way the Iceberg spec does not allow), FLOE_EIO
  */
 FLOE_API int floe_table_compact(floe_compact_result **out, floe_table *t,
                                 const floe_compact_options *opts);

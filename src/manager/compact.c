@@ -331,24 +331,15 @@ static int date_to_timestamp(floe_arrow_builder *b, const struct ArrowSchema *ws
     return rc;
 }
 
-/* Appends values base + rows[0..n) of the file's column `col` (file field `fs`) to builder
- * `b` of the current schema's field `ws`. Primitive promotions (int to long, float to double,
- * wider decimals) are converted by the row helpers; struct fields are matched by field id, one
- * row at a time; lists and maps must keep their layout. */
 static int project_column(floe_arrow_builder *b, const struct ArrowSchema *ws,
+                          const struct ArrowSchema *fs, const struct ArrowArray *col, int64_t base,
+                          const int64_t *rows, size_t n, const char *path);
+
+/* Struct rows, fields matched by field id (a field added later appends nulls). */
+static int project_struct(floe_arrow_builder *b, const struct ArrowSchema *ws,
                           const struct ArrowSchema *fs, const struct ArrowArray *col, int64_t base,
                           const int64_t *rows, size_t n, const char *path)
 {
-    if (strcmp(fs->format, "tdD") == 0 && strncmp(ws->format, "ts", 2) == 0)
-        return date_to_timestamp(b, ws, col, base, rows, n);
-    if ((ws->n_children == 0 && fs->n_children == 0 && !fs->dictionary) || same_shape(ws, fs))
-        return floe_manager__take_column(b, fs, col, base, rows, n);
-    if (strcmp(ws->format, "+s") != 0 || strcmp(fs->format, "+s") != 0)
-        return floe_error_set(FLOE_EUNSUPPORTED,
-                              "column '%s' of data file '%s' is a list or map whose layout "
-                              "changed since the file was written (format '%s', now '%s'); "
-                              "compaction cannot convert it",
-                              ws->name ? ws->name : "", path, fs->format, ws->format);
     int64_t *map = floe_calloc((size_t)(ws->n_children ? ws->n_children : 1), sizeof *map);
     if (!map)
         return floe_error_set(FLOE_ENOMEM, "out of memory");
@@ -375,6 +366,92 @@ static int project_column(floe_arrow_builder *b, const struct ArrowSchema *ws,
     }
     floe_free(map);
     return rc;
+}
+
+/* List or map rows whose element (or key, value) layout changed: each entry's child values
+ * are projected in turn. */
+static int project_entries(floe_arrow_builder *b, const struct ArrowSchema *ws,
+                           const struct ArrowSchema *fs, const struct ArrowArray *col, int64_t base,
+                           const int64_t *rows, size_t n, const char *path)
+{
+    int large = strcmp(fs->format, "+L") == 0;
+    int is_map = strcmp(fs->format, "+m") == 0;
+    const struct ArrowArray *child = col->children[0];
+    int rc = 0;
+    int64_t *ks = NULL;
+    size_t cap = 0;
+    for (size_t r = 0; !rc && r < n; r++) {
+        int64_t i = base + rows[r];
+        if (floe_arrow_is_null(col, i)) {
+            rc = floe_arrow_builder_append_null(b);
+            continue;
+        }
+        int64_t at = col->offset + i;
+        int64_t lo =
+            large ? ((const int64_t *)col->buffers[1])[at] : ((const int32_t *)col->buffers[1])[at];
+        int64_t hi = large ? ((const int64_t *)col->buffers[1])[at + 1]
+                           : ((const int32_t *)col->buffers[1])[at + 1];
+        size_t cnt = hi > lo ? (size_t)(hi - lo) : 0;
+        if (cnt > cap) {
+            int64_t *v = floe_realloc(ks, cnt * sizeof *v);
+            if (!v) {
+                rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+                break;
+            }
+            ks = v;
+            cap = cnt;
+        }
+        for (size_t k = 0; k < cnt; k++)
+            ks[k] = lo + (int64_t)k;
+        if (!is_map) {
+            rc = project_column(floe_arrow_builder_child(b, 0), ws->children[0], fs->children[0],
+                                child, 0, ks, cnt, path);
+        } else {
+            /* entries: a struct of key and value, indexed with its own offset applied */
+            const struct ArrowSchema *we = ws->children[0], *fe = fs->children[0];
+            rc = project_column(floe_arrow_builder_map_keys(b), we->children[0], fe->children[0],
+                                child->children[0], child->offset, ks, cnt, path);
+            if (!rc)
+                rc = project_column(floe_arrow_builder_map_values(b), we->children[1],
+                                    fe->children[1], child->children[1], child->offset, ks, cnt,
+                                    path);
+        }
+        if (!rc)
+            rc = floe_arrow_builder_append_list(b);
+    }
+    floe_free(ks);
+    return rc;
+}
+
+static int is_list_format(const char *f)
+{
+    return strcmp(f, "+l") == 0 || strcmp(f, "+L") == 0;
+}
+
+/* Appends values base + rows[0..n) of the file's column `col` (file field `fs`) to builder
+ * `b` of the current schema's field `ws`. Primitive promotions (int to long, float to double,
+ * wider decimals) are converted by the row helpers; struct fields are matched by field id and
+ * lists and maps whose element, key or value changed are projected entry by entry, one row at
+ * a time (only files of an older schema take these paths). */
+static int project_column(floe_arrow_builder *b, const struct ArrowSchema *ws,
+                          const struct ArrowSchema *fs, const struct ArrowArray *col, int64_t base,
+                          const int64_t *rows, size_t n, const char *path)
+{
+    if (strcmp(fs->format, "tdD") == 0 && strncmp(ws->format, "ts", 2) == 0)
+        return date_to_timestamp(b, ws, col, base, rows, n);
+    if ((ws->n_children == 0 && fs->n_children == 0 && !fs->dictionary) || same_shape(ws, fs))
+        return floe_manager__take_column(b, fs, col, base, rows, n);
+    if (strcmp(ws->format, "+s") == 0 && strcmp(fs->format, "+s") == 0)
+        return project_struct(b, ws, fs, col, base, rows, n, path);
+    if (!fs->dictionary && ws->n_children == 1 && fs->n_children == 1 &&
+        ((is_list_format(ws->format) && is_list_format(fs->format)) ||
+         (strcmp(ws->format, "+m") == 0 && strcmp(fs->format, "+m") == 0 &&
+          ws->children[0]->n_children == 2 && fs->children[0]->n_children == 2)))
+        return project_entries(b, ws, fs, col, base, rows, n, path);
+    return floe_error_set(FLOE_EUNSUPPORTED,
+                          "column '%s' of data file '%s' has Arrow format '%s' but the table's "
+                          "schema now has '%s'; compaction cannot convert it",
+                          ws->name ? ws->name : "", path, fs->format, ws->format);
 }
 
 /* Maps the current schema's columns to the open file's by field id. */

@@ -1510,6 +1510,199 @@ static void test_compact_keeps_lists_and_maps(void **state)
     floe_manager_free(m);
 }
 
+/* Appends ids [start, start + n): nums [id, id + 1], pts [{x: id, y: "y<id>" once the element
+ * has y}], attrs {"k": id}; nums and pts are null for ids divisible by 4. */
+static void append_evolving_lists(floe_table *t, int64_t start, int64_t n)
+{
+    struct ArrowSchema schema;
+    assert_int_equal(floe_table_arrow_schema(&schema, t), 0);
+    floe_arrow_builder *b = NULL;
+    assert_int_equal(floe_arrow_builder_new(&b, &schema), 0);
+    floe_arrow_builder *nums = floe_arrow_builder_child(b, 1);
+    floe_arrow_builder *pts = floe_arrow_builder_child(b, 2);
+    floe_arrow_builder *attrs = floe_arrow_builder_child(b, 3);
+    floe_arrow_builder *pt = floe_arrow_builder_child(pts, 0);
+    int64_t pt_fields = schema.children[2]->children[0]->n_children;
+    for (int64_t i = start; i < start + n; i++) {
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
+        if (i % 4 == 0) {
+            assert_int_equal(floe_arrow_builder_append_null(nums), 0);
+            assert_int_equal(floe_arrow_builder_append_null(pts), 0);
+        } else {
+            floe_arrow_builder *e = floe_arrow_builder_child(nums, 0);
+            assert_int_equal(floe_arrow_builder_append_int(e, i % 1000), 0);
+            assert_int_equal(floe_arrow_builder_append_int(e, i % 1000 + 1), 0);
+            assert_int_equal(floe_arrow_builder_append_list(nums), 0);
+            assert_int_equal(
+                floe_arrow_builder_append_int(floe_arrow_builder_child(pt, 0), i % 1000), 0);
+            if (pt_fields > 1) {
+                char v[32];
+                snprintf(v, sizeof v, "y%" PRId64, i);
+                assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_child(pt, 1), v),
+                                 0);
+            }
+            assert_int_equal(floe_arrow_builder_append_struct(pt), 0);
+            assert_int_equal(floe_arrow_builder_append_list(pts), 0);
+        }
+        assert_int_equal(floe_arrow_builder_append_str(floe_arrow_builder_map_keys(attrs), "k"), 0);
+        assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_map_values(attrs), i), 0);
+        assert_int_equal(floe_arrow_builder_append_list(attrs), 0);
+    }
+    struct ArrowArray a;
+    assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
+    floe_arrow_builder_free(b);
+    struct ArrowArrayStream s;
+    assert_int_equal(floe_arrow_stream_from_batches(&s, &schema, &a, 1), 0);
+    if (floe_table_append(NULL, t, &s, NULL))
+        fail_msg("append: %s", floe_error_last());
+    s.release(&s);
+}
+
+/* Widens the list element nums to long, the map value attrs to long and pts.x to long, and
+ * adds y (string) to the struct element of pts. */
+static int evolve_lists(floe_schema_update *u, void *ctx)
+{
+    (void)ctx;
+    floe_type *str = NULL, *lng = NULL;
+    int rc = floe_type_parse(&str, "string");
+    if (!rc)
+        rc = floe_type_parse(&lng, "long");
+    if (!rc)
+        rc = floe_schema_update_update_column_type(u, "nums.element", lng);
+    if (!rc)
+        rc = floe_schema_update_update_column_type(u, "attrs.value", lng);
+    if (!rc)
+        rc = floe_schema_update_update_column_type(u, "pts.x", lng);
+    if (!rc)
+        rc = floe_schema_update_add_column(u, "pts", "y", str, NULL);
+    floe_type_free(str);
+    floe_type_free(lng);
+    return rc;
+}
+
+/* "id:nums:pts:attrs" per row of the evolved table, sorted. */
+static char *evolved_lists_text(floe_table *t)
+{
+    struct ArrowArrayStream s;
+    if (floe_table_scan(&s, t, NULL))
+        fail_msg("scan: %s", floe_error_last());
+    struct ArrowSchema schema;
+    assert_int_equal(s.get_schema(&s, &schema), 0);
+    assert_string_equal(schema.children[1]->children[0]->format, "l");
+    assert_string_equal(schema.children[2]->children[0]->children[0]->format, "l");
+    assert_int_equal(schema.children[2]->children[0]->n_children, 2);
+    schema.release(&schema);
+    char **rows = calloc(MAX_IDS, sizeof *rows);
+    assert_non_null(rows);
+    size_t n = 0;
+    for (;;) {
+        struct ArrowArray b;
+        assert_int_equal(floe_arrow_stream_get_next(&s, &b), 0);
+        if (!b.release)
+            break;
+        const struct ArrowArray *nums = b.children[1], *pts = b.children[2], *attrs = b.children[3];
+        for (int64_t i = 0; i < b.length; i++) {
+            int64_t at = b.offset + i;
+            char row[256];
+            size_t len = (size_t)snprintf(row, sizeof row, "%012" PRId64 ":",
+                                          floe_arrow_get_int64(b.children[0], at));
+            if (floe_arrow_is_null(nums, at)) {
+                len += (size_t)snprintf(row + len, sizeof row - len, "null:null");
+            } else {
+                const int32_t *off = (const int32_t *)nums->buffers[1] + nums->offset;
+                for (int32_t k = off[i]; k < off[i + 1]; k++)
+                    len += (size_t)snprintf(row + len, sizeof row - len, "%" PRId64 ";",
+                                            floe_arrow_get_int64(nums->children[0], k));
+                const int32_t *po = (const int32_t *)pts->buffers[1] + pts->offset;
+                const struct ArrowArray *pt = pts->children[0];
+                for (int32_t k = po[i]; k < po[i + 1]; k++) {
+                    int64_t pk = pt->offset + k;
+                    len += (size_t)snprintf(row + len, sizeof row - len, ":{%" PRId64 ",",
+                                            floe_arrow_get_int64(pt->children[0], pk));
+                    if (floe_arrow_is_null(pt->children[1], pk)) {
+                        len += (size_t)snprintf(row + len, sizeof row - len, "null}");
+                    } else {
+                        floe_arrow_bytes v =
+                            floe_arrow_get_var_bytes(pt->children[1], FLOE_ARROW_TYPE_UTF8, pk);
+                        len += (size_t)snprintf(row + len, sizeof row - len, "%.*s}", (int)v.len,
+                                                (const char *)v.data);
+                    }
+                }
+            }
+            const int32_t *mo = (const int32_t *)attrs->buffers[1] + attrs->offset;
+            const struct ArrowArray *entries = attrs->children[0];
+            for (int32_t k = mo[i]; k < mo[i + 1]; k++)
+                len += (size_t)snprintf(
+                    row + len, sizeof row - len, ":k=%" PRId64,
+                    floe_arrow_get_int64(entries->children[1], entries->offset + k));
+            assert_true(n < MAX_IDS && len < sizeof row);
+            rows[n++] = strdup(row);
+        }
+        b.release(&b);
+    }
+    s.release(&s);
+    qsort(rows, n, sizeof *rows, cmp_str);
+    char *text = calloc(n + 1, 256);
+    assert_non_null(text);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(rows[i]);
+        memcpy(text + at, rows[i], l);
+        text[at + l] = '\n';
+        at += l + 1;
+        free(rows[i]);
+    }
+    free(rows);
+    return text;
+}
+
+static void test_compact_converts_evolved_list_and_map_entries(void **state)
+{
+    (void)state;
+    floe_manager *m = open_mgr("compact_lists_evolved");
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_json =
+        "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
+        "{\"id\":1,\"name\":\"id\",\"required\":true,\"type\":\"long\"},"
+        "{\"id\":2,\"name\":\"nums\",\"required\":false,\"type\":{\"type\":\"list\","
+        "\"element-id\":5,\"element\":\"int\",\"element-required\":false}},"
+        "{\"id\":3,\"name\":\"pts\",\"required\":false,\"type\":{\"type\":\"list\","
+        "\"element-id\":6,\"element-required\":false,\"element\":{\"type\":\"struct\","
+        "\"fields\":[{\"id\":7,\"name\":\"x\",\"required\":false,\"type\":\"int\"}]}}},"
+        "{\"id\":4,\"name\":\"attrs\",\"required\":false,\"type\":{\"type\":\"map\","
+        "\"key-id\":8,\"key\":\"string\",\"value-id\":9,\"value\":\"int\","
+        "\"value-required\":false}}]}";
+    floe_table *t = NULL;
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    append_evolving_lists(t, 0, 10);
+    append_evolving_lists(t, 100, 10);
+    if (floe_table_alter_schema(t, evolve_lists, NULL, 0))
+        fail_msg("alter: %s", floe_error_last());
+    append_evolving_lists(t, INT64_C(5000000000), 10);
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.min_input_files = 3;
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 3);
+    floe_compact_result_free(r);
+    assert_int_equal(files_in(t, NULL), 1);
+    char *got = evolved_lists_text(t);
+    /* old rows: widened elements and values, y null; nulls stay null; new rows as written */
+    assert_non_null(strstr(got, "000000000001:1;2;:{1,null}:k=1\n"));
+    assert_non_null(strstr(got, "000000000104:null:null:k=104\n"));
+    assert_non_null(strstr(got, "000000000109:109;110;:{109,null}:k=109\n"));
+    assert_non_null(strstr(got, "005000000001:1;2;:{1,y5000000001}:k=5000000001\n"));
+    size_t lines = 0;
+    for (const char *c = got; *c; c++)
+        lines += *c == '\n';
+    assert_int_equal(lines, 30);
+    free(got);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 /* ---- date promoted to timestamp (format version 3) ---- */
 
 /* Adds data file `name` whose column 2 holds dates (days 0..n-1, null for 3) to a table whose
@@ -1901,6 +2094,7 @@ int main(void)
         cmocka_unit_test(test_compact_reads_every_schema_version_by_field_id),
         cmocka_unit_test(test_compact_matches_nested_struct_fields_by_id),
         cmocka_unit_test(test_compact_keeps_lists_and_maps),
+        cmocka_unit_test(test_compact_converts_evolved_list_and_map_entries),
         cmocka_unit_test(test_compact_turns_promoted_dates_into_midnight_timestamps),
         cmocka_unit_test(test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up),
         cmocka_unit_test(test_compact_racing_row_delete_elsewhere_retries_and_keeps_both),
