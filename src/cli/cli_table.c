@@ -31,6 +31,7 @@
 
 #include "base/timeconv.h"
 #include "cli/cli_input.h"
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 
 #define MAX_POS   64
@@ -1140,18 +1141,7 @@ static int apply_schema_op(floe_schema_update *u, const alter_op *op)
         size_t count = 0;
         if (!list)
             return floe_error_set(FLOE_ENOMEM, "out of memory");
-        for (char *p = list, *next; p && *p && count < 64; p = next) {
-            next = strchr(p, ',');
-            if (next)
-                *next++ = '\0';
-            while (*p == ' ')
-                p++;
-            size_t len = strlen(p);
-            while (len && p[len - 1] == ' ')
-                p[--len] = '\0';
-            if (*p)
-                names[count++] = p;
-        }
+        count = floe_cli__split_list(list, names, 64);
         rc = floe_schema_update_set_identifier_fields(u, names, count);
         free(list);
         break;

@@ -100,26 +100,6 @@ static int parse(struct args *a, int argc, char **argv)
     return 0;
 }
 
-/* Splits "a,b" into the join column list (in place in `buf`). */
-static size_t split_cols(char *buf, const char **cols, size_t cap)
-{
-    size_t n = 0;
-    for (char *p = buf; p && n < cap;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        while (*p == ' ')
-            p++;
-        size_t len = strlen(p);
-        while (len && p[len - 1] == ' ')
-            p[--len] = '\0';
-        if (*p)
-            cols[n++] = p;
-        p = comma ? comma + 1 : NULL;
-    }
-    return n;
-}
-
 static int print_result(const struct args *a, const floe_upsert_result *r)
 {
     if (a->json) {
@@ -169,7 +149,7 @@ int floe_cli_table_upsert(int argc, char **argv)
     }
     char *on = strdup(a.on);
     const char *cols[64];
-    size_t ncols = on ? split_cols(on, cols, 64) : 0;
+    size_t ncols = on ? floe_cli__split_list(on, cols, 64) : 0;
     if (!ncols) {
         fprintf(stderr, "floe: table upsert: --on needs at least one column name\n");
         free(on);

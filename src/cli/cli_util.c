@@ -49,3 +49,21 @@ int floe_cli__print_json(const json_t *j)
     free(text);
     return 0;
 }
+
+size_t floe_cli__split_list(char *buf, const char **items, size_t cap)
+{
+    size_t n = 0;
+    for (char *p = buf, *next; p && *p && n < cap; p = next) {
+        next = strchr(p, ',');
+        if (next)
+            *next++ = '\0';
+        while (*p == ' ')
+            p++;
+        size_t len = strlen(p);
+        while (len && p[len - 1] == ' ')
+            p[--len] = '\0';
+        if (*p)
+            items[n++] = p;
+    }
+    return n;
+}

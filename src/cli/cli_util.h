@@ -26,4 +26,8 @@ int floe_cli__parse_flag(int *set, int argc, char **argv, const char *flag, cons
  * FLOE_ENOMEM when it cannot be rendered (nothing printed). */
 int floe_cli__print_json(const json_t *j);
 
+/* Splits "a, b,c" in place in `buf` into at most `cap` trimmed, non-empty items; returns how
+ * many. */
+size_t floe_cli__split_list(char *buf, const char **items, size_t cap);
+
 #endif

@@ -301,16 +301,6 @@ static void test_delete_and_upsert_on_branch_leave_main_alone(void **state)
     floe_manager_free(m);
 }
 
-static int cli(char **out, const char *wh, const char *args)
-{
-    char cmd[16384];
-    int k = snprintf(cmd, sizeof cmd, "FLOE_LOG_LEVEL=error '%s' %s --warehouse '%s'",
-                     floe_test_floe_bin(), args, wh);
-    if (k < 0 || (size_t)k >= sizeof cmd)
-        fail_msg("command too long: %s", args);
-    return floe_test_run(cmd, 1, out);
-}
-
 static void test_cli_append_branch_then_scan_ref(void **state)
 {
     (void)state;
@@ -323,32 +313,32 @@ static void test_cli_append_branch_then_scan_ref(void **state)
     const char *text = "id\n7\n8\n";
     assert_int_equal(floe_test_write_file(csv, text, strlen(text)), 0);
     char *out = NULL;
-    assert_int_equal(cli(&out, wh, "namespace create db"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "namespace create db"), 0);
     free(out);
-    assert_int_equal(cli(&out, wh, "table create db.t --schema 'id long'"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table create db.t --schema 'id long'"), 0);
     free(out);
     snprintf(args, sizeof args, "table append db.t '%s'", csv);
-    assert_int_equal(cli(&out, wh, args), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 0);
     free(out);
     /* a Parquet file of rows 7, 8 written by floe itself */
     snprintf(args, sizeof args, "table scan db.t --format parquet --output '%s'", pq);
-    assert_int_equal(cli(&out, wh, args), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 0);
     free(out);
-    assert_int_equal(cli(&out, wh, "table branch db.t create b"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table branch db.t create b"), 0);
     free(out);
     snprintf(args, sizeof args, "table append db.t '%s' --branch b", pq);
-    int rc = cli(&out, wh, args);
+    int rc = floe_test_floe(&out, wh, "%s", args);
     if (rc != 0)
         fail_msg("append --branch: exit %d: %s", rc, out ? out : "");
     free(out);
 
-    assert_int_equal(cli(&out, wh, "table scan db.t --ref b --format csv"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table scan db.t --ref b --format csv"), 0);
     int sevens = 0;
     for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
         sevens++;
     assert_int_equal(sevens, 2);
     free(out);
-    assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table scan db.t --format csv"), 0);
     sevens = 0;
     for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
         sevens++;
@@ -356,23 +346,23 @@ static void test_cli_append_branch_then_scan_ref(void **state)
     free(out);
 
     snprintf(args, sizeof args, "table append db.t '%s' --branch nope", pq);
-    rc = cli(&out, wh, args);
+    rc = floe_test_floe(&out, wh, "%s", args);
     assert_int_not_equal(rc, 0);
     assert_non_null(strstr(out, "nope"));
     free(out);
     /* overwrite on the branch: the branch becomes the file's rows (one 7), main is untouched */
     snprintf(args, sizeof args, "table overwrite db.t '%s' --branch b", pq);
-    rc = cli(&out, wh, args);
+    rc = floe_test_floe(&out, wh, "%s", args);
     if (rc != 0)
         fail_msg("overwrite --branch: exit %d: %s", rc, out ? out : "");
     free(out);
-    assert_int_equal(cli(&out, wh, "table scan db.t --ref b --format csv"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table scan db.t --ref b --format csv"), 0);
     sevens = 0;
     for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
         sevens++;
     assert_int_equal(sevens, 1);
     free(out);
-    assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table scan db.t --format csv"), 0);
     sevens = 0;
     for (const char *p = out; (p = strstr(p, "7\n")) != NULL; p++)
         sevens++;
@@ -402,18 +392,19 @@ static void test_cli_delete_and_upsert_csv_on_branch(void **state)
     assert_int_equal(floe_test_write_file(a_csv, rows, strlen(rows)), 0);
     assert_int_equal(floe_test_write_file(u_csv, ups, strlen(ups)), 0);
     char *out = NULL;
-    assert_int_equal(cli(&out, wh, "namespace create db"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "namespace create db"), 0);
     free(out);
-    assert_int_equal(cli(&out, wh, "table create db.t --schema 'id long not null, name string'"),
-                     0);
+    assert_int_equal(
+        floe_test_floe(&out, wh, "table create db.t --schema 'id long not null, name string'"), 0);
     free(out);
     snprintf(args, sizeof args, "table append db.t '%s'", a_csv);
-    assert_int_equal(cli(&out, wh, args), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 0);
     free(out);
-    assert_int_equal(cli(&out, wh, "table branch db.t create dev"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table branch db.t create dev"), 0);
     free(out);
 
-    assert_int_equal(cli(&out, wh, "table delete db.t --filter 'id = 1' --branch dev --json"), 0);
+    assert_int_equal(
+        floe_test_floe(&out, wh, "table delete db.t --filter 'id = 1' --branch dev --json"), 0);
     json_t *j = json_loads(out, 0, NULL);
     assert_non_null(j);
     assert_int_equal(json_integer_value(json_object_get(j, "deleted_records")), 1);
@@ -423,7 +414,7 @@ static void test_cli_delete_and_upsert_csv_on_branch(void **state)
 
     /* a CSV upsert source: 2 changed, 3 unchanged, 9 new */
     snprintf(args, sizeof args, "table upsert db.t '%s' --on id --branch dev --json", u_csv);
-    int rc = cli(&out, wh, args);
+    int rc = floe_test_floe(&out, wh, "%s", args);
     if (rc != 0)
         fail_msg("upsert --branch: exit %d: %s", rc, out ? out : "");
     j = json_loads(out, 0, NULL);
@@ -434,32 +425,34 @@ static void test_cli_delete_and_upsert_csv_on_branch(void **state)
     json_decref(j);
     free(out);
 
-    assert_int_equal(cli(&out, wh, "table scan db.t --ref dev --format csv --filter 'id >= 0'"), 0);
+    assert_int_equal(
+        floe_test_floe(&out, wh, "table scan db.t --ref dev --format csv --filter 'id >= 0'"), 0);
     assert_int_equal(count_lines(out), 1 + 3);
     assert_non_null(strstr(out, "2,B\n"));
     assert_non_null(strstr(out, "9,z\n"));
     assert_null(strstr(out, "1,a\n"));
     free(out);
-    assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table scan db.t --format csv"), 0);
     assert_int_equal(count_lines(out), 1 + 3);
     assert_non_null(strstr(out, "1,a\n"));
     assert_non_null(strstr(out, "2,b\n"));
     free(out);
 
     /* a tag is not a branch: exit 5, nothing changes */
-    assert_int_equal(cli(&out, wh, "table tag db.t create v1"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table tag db.t create v1"), 0);
     free(out);
-    assert_int_equal(cli(&out, wh, "table delete db.t --filter 'id = 2' --branch v1"), 5);
+    assert_int_equal(floe_test_floe(&out, wh, "table delete db.t --filter 'id = 2' --branch v1"),
+                     5);
     assert_non_null(strstr(out, "tag"));
     free(out);
     snprintf(args, sizeof args, "table upsert db.t '%s' --on id --branch nope", u_csv);
-    assert_int_equal(cli(&out, wh, args), 3);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 3);
     free(out);
-    assert_int_equal(cli(&out, wh, "table upsert --help"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table upsert --help"), 0);
     assert_non_null(strstr(out, "--branch"));
     assert_non_null(strstr(out, "CSV"));
     free(out);
-    assert_int_equal(cli(&out, wh, "table delete --help"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table delete --help"), 0);
     assert_non_null(strstr(out, "--branch"));
     free(out);
 }

@@ -278,16 +278,6 @@ static void test_overwrite_and_upsert_with_union_by_name(void **state)
     floe_manager_free(m);
 }
 
-static int cli(char **out, const char *wh, const char *args)
-{
-    char cmd[16384];
-    int k = snprintf(cmd, sizeof cmd, "FLOE_LOG_LEVEL=error '%s' %s --warehouse '%s'",
-                     floe_test_floe_bin(), args, wh);
-    if (k < 0 || (size_t)k >= sizeof cmd)
-        fail_msg("command too long: %s", args);
-    return floe_test_run(cmd, 1, out);
-}
-
 static void test_cli_append_union_by_name(void **state)
 {
     (void)state;
@@ -303,39 +293,41 @@ static void test_cli_append_union_by_name(void **state)
     assert_int_equal(floe_test_write_file(a_csv, a, strlen(a)), 0);
     assert_int_equal(floe_test_write_file(w_csv, w, strlen(w)), 0);
     char *out = NULL;
-    assert_int_equal(cli(&out, wh, "namespace create db"), 0);
-    free(out);
-    assert_int_equal(cli(&out, wh, "table create db.t --schema 'id int not null, name string'"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "namespace create db"), 0);
     free(out);
     assert_int_equal(
-        cli(&out, wh, "table create db.w --schema 'id long not null, name string, score double'"),
+        floe_test_floe(&out, wh, "table create db.t --schema 'id int not null, name string'"), 0);
+    free(out);
+    assert_int_equal(
+        floe_test_floe(&out, wh,
+                       "table create db.w --schema 'id long not null, name string, score double'"),
         0);
     free(out);
     snprintf(args, sizeof args, "table append db.t '%s'", a_csv);
-    assert_int_equal(cli(&out, wh, args), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 0);
     free(out);
     /* a CSV with an unknown column: exit 5 and a hint, nothing changes */
     snprintf(args, sizeof args, "table append db.t '%s' --union-by-name", w_csv);
-    assert_int_equal(cli(&out, wh, args), 5);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 5);
     assert_non_null(strstr(out, "--add-column"));
     free(out);
     /* the same rows as Parquet, written by floe from the wide table */
     snprintf(args, sizeof args, "table append db.w '%s'", w_csv);
-    assert_int_equal(cli(&out, wh, args), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 0);
     free(out);
     snprintf(args, sizeof args, "table scan db.w --format parquet --output '%s'", pq);
-    assert_int_equal(cli(&out, wh, args), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 0);
     free(out);
     snprintf(args, sizeof args, "table append db.t '%s'", pq);
-    assert_int_equal(cli(&out, wh, args), 5);
+    assert_int_equal(floe_test_floe(&out, wh, "%s", args), 5);
     assert_non_null(strstr(out, "--union-by-name"));
     free(out);
     snprintf(args, sizeof args, "table append db.t '%s' --union-by-name", pq);
-    int rc = cli(&out, wh, args);
+    int rc = floe_test_floe(&out, wh, "%s", args);
     if (rc)
         fail_msg("append --union-by-name: exit %d: %s", rc, out ? out : "");
     free(out);
-    assert_int_equal(cli(&out, wh, "table describe db.t --json"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table describe db.t --json"), 0);
     json_t *d = json_loads(out, 0, NULL);
     assert_non_null(d);
     char *text = json_dumps(d, 0);
@@ -343,11 +335,11 @@ static void test_cli_append_union_by_name(void **state)
     free(text);
     json_decref(d);
     free(out);
-    assert_int_equal(cli(&out, wh, "table scan db.t --format csv"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table scan db.t --format csv"), 0);
     assert_non_null(strstr(out, "7,g,3.5\n"));
     assert_non_null(strstr(out, "1,a,\n"));
     free(out);
-    assert_int_equal(cli(&out, wh, "table --help"), 0);
+    assert_int_equal(floe_test_floe(&out, wh, "table --help"), 0);
     assert_non_null(strstr(out, "--union-by-name"));
     free(out);
 }

@@ -152,3 +152,29 @@ int floe_test_write_file(const char *path, const void *data, size_t len)
     int rc = fclose(f);
     return n == len && rc == 0 ? 0 : -1;
 }
+
+int floe_test_floe(char **out, const char *warehouse, const char *fmt, ...)
+{
+    if (out)
+        *out = NULL;
+    if (!floe_test_floe_bin())
+        skip();
+    char args[8192], cmd[16384];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    if (k < 0 || (size_t)k >= sizeof args)
+        fail_msg("floe command line too long: %s", fmt);
+    k = snprintf(cmd, sizeof cmd, "FLOE_LOG_LEVEL=error '%s' %s --warehouse '%s'",
+                 floe_test_floe_bin(), args, warehouse);
+    if (k < 0 || (size_t)k >= sizeof cmd)
+        fail_msg("floe command line too long: %s", args);
+    char *o = NULL;
+    int rc = floe_test_run(cmd, 1, &o);
+    if (out)
+        *out = o;
+    else
+        free(o);
+    return rc;
+}

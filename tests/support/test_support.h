@@ -20,6 +20,12 @@ int floe_test_run(const char *cmd, int merge_stderr, char **out);
 /* Path to the floe CLI built with the tests ($FLOE_BIN), or NULL. */
 const char *floe_test_floe_bin(void);
 
+/* Runs `$FLOE_BIN <args> --warehouse <warehouse>` with FLOE_LOG_LEVEL=error, args formatted
+ * printf-style (quote paths in them); stdout and stderr go to *out (may be NULL; free()).
+ * Returns the exit status. The test is skipped when $FLOE_BIN is unset. */
+int floe_test_floe(char **out, const char *warehouse, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* 1 when node and the interop npm packages are installed (tests/interop/node_modules). */
 int floe_test_interop_available(void);
 
