@@ -423,6 +423,31 @@ static int project_entries(floe_arrow_builder *b, const struct ArrowSchema *ws,
     return rc;
 }
 
+/* Whether a primitive file column of Arrow format `fs` (its dictionary's values when encoded)
+ * may be read as the table's `ws`: the same type, an Iceberg promotion (int to long, float to
+ * double, decimal to a wider one of the same scale, unknown to anything), or the same type in
+ * another Arrow spelling (string or binary offsets, timestamp units and zones). */
+static int primitive_readable(const struct ArrowSchema *ws, const struct ArrowSchema *fs)
+{
+    const char *w = ws->format;
+    const char *f = fs->dictionary ? fs->dictionary->format : fs->format;
+    if (strcmp(w, f) == 0 || strcmp(f, "n") == 0)
+        return 1;
+    if ((strcmp(w, "l") == 0 && strcmp(f, "i") == 0) ||
+        (strcmp(w, "g") == 0 && strcmp(f, "f") == 0))
+        return 1;
+    if ((strchr("uU", w[0]) && strchr("uU", f[0]) && !w[1] && !f[1]) ||
+        (strchr("zZ", w[0]) && strchr("zZ", f[0]) && !w[1] && !f[1]))
+        return 1;
+    if (strncmp(w, "ts", 2) == 0 && strncmp(f, "ts", 2) == 0)
+        return 1;
+    if (strncmp(w, "d:", 2) == 0 && strncmp(f, "d:", 2) == 0) {
+        const char *ws_scale = strchr(w, ','), *fs_scale = strchr(f, ',');
+        return ws_scale && fs_scale && strcmp(ws_scale, fs_scale) == 0;
+    }
+    return 0;
+}
+
 static int is_list_format(const char *f)
 {
     return strcmp(f, "+l") == 0 || strcmp(f, "+L") == 0;
@@ -439,7 +464,8 @@ static int project_column(floe_arrow_builder *b, const struct ArrowSchema *ws,
 {
     if (strcmp(fs->format, "tdD") == 0 && strncmp(ws->format, "ts", 2) == 0)
         return date_to_timestamp(b, ws, col, base, rows, n);
-    if ((ws->n_children == 0 && fs->n_children == 0 && !fs->dictionary) || same_shape(ws, fs))
+    if (same_shape(ws, fs) ||
+        (ws->n_children == 0 && fs->n_children == 0 && primitive_readable(ws, fs)))
         return floe_manager__take_column(b, fs, col, base, rows, n);
     if (strcmp(ws->format, "+s") == 0 && strcmp(fs->format, "+s") == 0)
         return project_struct(b, ws, fs, col, base, rows, n, path);

@@ -1707,18 +1707,20 @@ static void test_compact_converts_evolved_list_and_map_entries(void **state)
 
 /* Adds data file `name` whose column 2 holds dates (days 0..n-1, null for 3) to a table whose
  * column 2 is now a timestamp: what a format-version 3 table has after promoting a date
- * column. With `strip_ids` its columns carry no Iceberg field ids. */
-static void add_date_file(floe_table *t, int64_t n, const char *name, int strip_ids)
+ * column. With `strip_ids` its columns carry no Iceberg field ids; with `as_text` column 2
+ * holds strings instead (a type no promotion leads to). */
+static void add_date_file(floe_table *t, int64_t n, const char *name, int strip_ids, int as_text)
 {
     char *json = NULL;
-    assert_int_equal(floe_manager__schema_text_to_json(&json, "id long not null, ts date"), 0);
+    const char *text = as_text ? "id long not null, ts string" : "id long not null, ts date";
+    assert_int_equal(floe_manager__schema_text_to_json(&json, text), 0);
     floe_schema *old = NULL;
     assert_int_equal(floe_schema_from_json(&old, json, strlen(json)), 0);
     free(json);
     struct ArrowSchema schema;
     assert_int_equal(floe_manager__arrow_schema(&schema, old, NULL, 0), 0);
     floe_schema_free(old);
-    assert_string_equal(schema.children[1]->format, "tdD");
+    assert_string_equal(schema.children[1]->format, as_text ? "u" : "tdD");
     for (int64_t c = 0; strip_ids && c < schema.n_children; c++)
         assert_int_equal(floe_arrow_schema_set_metadata(schema.children[c], NULL), 0);
     floe_arrow_builder *b = NULL;
@@ -1726,8 +1728,12 @@ static void add_date_file(floe_table *t, int64_t n, const char *name, int strip_
     for (int64_t i = 0; i < n; i++) {
         assert_int_equal(floe_arrow_builder_append_int(floe_arrow_builder_child(b, 0), i), 0);
         floe_arrow_builder *d = floe_arrow_builder_child(b, 1);
-        assert_int_equal(
-            i == 3 ? floe_arrow_builder_append_null(d) : floe_arrow_builder_append_int(d, i), 0);
+        if (i == 3)
+            assert_int_equal(floe_arrow_builder_append_null(d), 0);
+        else if (as_text)
+            assert_int_equal(floe_arrow_builder_append_str(d, "1970-01-02"), 0);
+        else
+            assert_int_equal(floe_arrow_builder_append_int(d, i), 0);
     }
     struct ArrowArray a;
     assert_int_equal(floe_arrow_builder_finish_batch(b, &a, NULL), 0);
@@ -1770,7 +1776,7 @@ static void test_compact_turns_promoted_dates_into_midnight_timestamps(void **st
     floe_table *t = NULL;
     if (floe_manager_create_table(&t, m, "db.t", &co))
         fail_msg("create: %s", floe_error_last());
-    add_date_file(t, 5, "dates.parquet", 0);
+    add_date_file(t, 5, "dates.parquet", 0, 0);
     floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
     o.min_input_files = 2;
     floe_compact_result *r = NULL;
@@ -2044,7 +2050,7 @@ static void test_compact_racing_row_delete_elsewhere_retries_and_keeps_both(void
 
 /* ---- files compaction cannot read ---- */
 
-static void test_compact_refuses_a_file_without_field_ids_and_cleans_up(void **state)
+static void test_compact_refuses_unreadable_files_and_cleans_up(void **state)
 {
     (void)state;
     floe_manager *m = open_mgr("compact_no_ids");
@@ -2054,8 +2060,8 @@ static void test_compact_refuses_a_file_without_field_ids_and_cleans_up(void **s
     if (floe_manager_create_table(&t, m, "db.t", &co))
         fail_msg("create: %s", floe_error_last());
     /* the readable file sorts first (larger): it is rewritten before the other fails */
-    add_date_file(t, 50, "with-ids.parquet", 0);
-    add_date_file(t, 5, "no-ids.parquet", 1);
+    add_date_file(t, 50, "with-ids.parquet", 0, 0);
+    add_date_file(t, 5, "no-ids.parquet", 1, 0);
     int64_t cur = floe_table_current_snapshot_id(t);
     char *dir = strdup(floe_table_location(t));
     char *start = list_files(dir);
@@ -2069,6 +2075,28 @@ static void test_compact_refuses_a_file_without_field_ids_and_cleans_up(void **s
     assert_int_equal(floe_table_refresh(t), 0);
     assert_int_equal(floe_table_current_snapshot_id(t), cur);
     char *end = list_files(dir);
+    assert_string_equal(start, end);
+    free(end);
+    free(start);
+    free(dir);
+    floe_table_free(t);
+    floe_manager_free(m);
+
+    /* a column of a type no promotion leads to (string where the table has a timestamp) */
+    m = open_mgr("compact_bad_type");
+    if (floe_manager_create_table(&t, m, "db.t", &co))
+        fail_msg("create: %s", floe_error_last());
+    add_date_file(t, 50, "dates.parquet", 0, 0);
+    add_date_file(t, 5, "text.parquet", 0, 1);
+    cur = floe_table_current_snapshot_id(t);
+    dir = strdup(floe_table_location(t));
+    start = list_files(dir);
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_EUNSUPPORTED);
+    assert_non_null(strstr(floe_error_last(), "text.parquet"));
+    assert_non_null(strstr(floe_error_last(), "column 'ts'"));
+    assert_int_equal(floe_table_refresh(t), 0);
+    assert_int_equal(floe_table_current_snapshot_id(t), cur);
+    end = list_files(dir);
     assert_string_equal(start, end);
     free(end);
     free(start);
@@ -2098,7 +2126,7 @@ int main(void)
         cmocka_unit_test(test_compact_turns_promoted_dates_into_midnight_timestamps),
         cmocka_unit_test(test_compact_racing_row_delete_of_an_input_conflicts_and_cleans_up),
         cmocka_unit_test(test_compact_racing_row_delete_elsewhere_retries_and_keeps_both),
-        cmocka_unit_test(test_compact_refuses_a_file_without_field_ids_and_cleans_up),
+        cmocka_unit_test(test_compact_refuses_unreadable_files_and_cleans_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
