@@ -117,8 +117,101 @@ function pickSnapshot(md, opts) {
   return snap;
 }
 
+// A bound or partition summary value (Iceberg single-value serialization) as a JS value:
+// BigInt for int, long, date, time, timestamps (4 or 8 bytes: widened types keep old bounds) and
+// decimals (unscaled), Number for float and double, a Buffer for strings (compared as bytes).
+function decodeBound(type, buf) {
+  if (['int', 'long', 'date', 'time', 'timestamp', 'timestamptz'].includes(type))
+    return buf.length === 4 ? BigInt(buf.readInt32LE(0)) : buf.readBigInt64LE(0);
+  if (type === 'double') return buf.length === 4 ? buf.readFloatLE(0) : buf.readDoubleLE(0);
+  if (type === 'float') return buf.readFloatLE(0);
+  if (type === 'string') return Buffer.from(buf);
+  if (/^decimal/.test(type)) {
+    let v = 0n;
+    for (const b of buf) v = (v << 8n) | BigInt(b);
+    return buf.length && buf[0] & 0x80 ? v - (1n << BigInt(8 * buf.length)) : v;
+  }
+  return undefined;
+}
+
+const cmp = (a, b) => (Buffer.isBuffer(a) ? Buffer.compare(a, b) : a < b ? -1 : a > b ? 1 : 0);
+const show = (v) => (Buffer.isBuffer(v) ? JSON.stringify(v.toString('utf8')) : String(v));
+
+// The type of each partition field's values, for its manifest summary bounds.
+function partitionType(pf, schema) {
+  const t = pf.transform;
+  if (/^bucket|^year$|^month$|^day$|^hour$/.test(t)) return 'int';
+  if (t === 'void') return null;
+  const src = schema.fields.find((x) => x.id === pf['source-id']);
+  return src && typeof src.type === 'string' ? src.type : null;
+}
+
+function partitionJs(type, v) {
+  if (v === null || v === undefined) return null;
+  if (type === 'string') return Buffer.from(v, 'utf8');
+  if (typeof v === 'number' && type !== 'double' && type !== 'float') return BigInt(v);
+  if (Buffer.isBuffer(v)) return decodeBound(type, v);
+  return v;
+}
+
+// Checks a manifest list entry against its manifest: counts, sequence numbers, the spec id and
+// content in the manifest's header, and the partition summaries (bounds contain every value).
+function checkManifest(m, man, snap, md, problems) {
+  const where = m.manifest_path;
+  const live = man.records.filter((e) => e.status !== DELETED);
+  const count = (status) => man.records.filter((e) => e.status === status).length;
+  const rows = (status) =>
+    man.records.filter((e) => e.status === status).reduce((a, e) => a + BigInt(e.data_file.record_count), 0n);
+  const want = [
+    ['added_files_count', BigInt(count(ADDED))],
+    ['existing_files_count', BigInt(count(0))],
+    ['deleted_files_count', BigInt(count(DELETED))],
+    ['added_rows_count', rows(ADDED)],
+    ['existing_rows_count', rows(0)],
+    ['deleted_rows_count', rows(DELETED)],
+  ];
+  for (const [k, v] of want)
+    if (m[k] !== null && m[k] !== undefined && BigInt(m[k]) !== v)
+      problems.push(`${where}: manifest list ${k} ${m[k]}, the manifest has ${v}`);
+  if (man.meta['partition-spec-id'] !== undefined && Number(man.meta['partition-spec-id']) !== m.partition_spec_id)
+    problems.push(`${where}: header partition-spec-id ${man.meta['partition-spec-id']}, list says ${m.partition_spec_id}`);
+  const content = man.meta.content === 'deletes' ? 1 : 0;
+  if (man.meta.content !== undefined && content !== (m.content ?? 0))
+    problems.push(`${where}: header content ${man.meta.content}, list says ${m.content}`);
+  const snapSeq = snap['sequence-number'] ?? 0n;
+  if (m.sequence_number !== undefined && m.sequence_number > snapSeq)
+    problems.push(`${where}: sequence number ${m.sequence_number} above the snapshot's ${snapSeq}`);
+  if (live.length && m.min_sequence_number !== undefined) {
+    const seqs = live.map((e) => e.sequence_number ?? m.sequence_number);
+    const min = seqs.reduce((a, b) => (b < a ? b : a));
+    if (min !== m.min_sequence_number)
+      problems.push(`${where}: min_sequence_number ${m.min_sequence_number}, live entries' minimum ${min}`);
+  }
+  const spec = (md['partition-specs'] ?? []).find((x) => Number(x['spec-id']) === m.partition_spec_id);
+  const schema = currentSchema(md);
+  if (!spec || !m.partitions) return;
+  spec.fields.forEach((pf, i) => {
+    const sum = m.partitions[i];
+    const type = partitionType(pf, schema);
+    if (!sum || !type) return;
+    const values = man.records.map((e) => partitionJs(type, (e.data_file.partition ?? {})[pf.name]));
+    const nonNull = values.filter((v) => v !== null);
+    if (values.some((v) => v === null) && sum.contains_null === false)
+      problems.push(`${where}: partition ${pf.name} has nulls, the summary says contains_null false`);
+    if (!nonNull.length) return;
+    const lo = sum.lower_bound ? decodeBound(type, sum.lower_bound) : undefined;
+    const hi = sum.upper_bound ? decodeBound(type, sum.upper_bound) : undefined;
+    for (const v of nonNull) {
+      if ((lo !== undefined && cmp(v, lo) < 0) || (hi !== undefined && cmp(v, hi) > 0)) {
+        problems.push(`${where}: partition ${pf.name} value ${show(v)} outside the summary [${show(lo)}, ${show(hi)}]`);
+        return;
+      }
+    }
+  });
+}
+
 // Live entries of a snapshot: data and delete files with their data sequence numbers and specs.
-async function liveFiles(snap, problems) {
+async function liveFiles(snap, problems, md) {
   const list = await readAvro(snap['manifest-list']);
   const data = [];
   const deletes = [];
@@ -126,6 +219,7 @@ async function liveFiles(snap, problems) {
   for (const m of list.records) {
     manifests.push(m.manifest_path);
     const man = await readAvro(m.manifest_path);
+    if (md) checkManifest(m, man, snap, md, problems);
     const mseq = m.sequence_number ?? 0n;
     for (const e of man.records) {
       if (e.status === DELETED) continue;
@@ -145,6 +239,7 @@ async function liveFiles(snap, problems) {
         records: df.record_count,
         equality_ids: df.equality_ids ?? null,
         referenced: df.referenced_data_file ?? null,
+        metrics: df,
       };
       if ((m.content ?? 0) === 0 && f.content !== 0)
         problems.push(`${f.path}: delete file in a data manifest`);
@@ -159,6 +254,74 @@ async function liveFiles(snap, problems) {
     seen.add(f.path);
   }
   return { data, deletes, manifests };
+}
+
+const kv = (arr) => new Map((arr ?? []).map((x) => [Number(x.key), x.value]));
+
+// The SQL giving a column's min and max in the form decodeBound returns; null when unchecked.
+function minMaxExprs(type, col) {
+  if (['int', 'long'].includes(type)) return [`min(${col})::BIGINT`, `max(${col})::BIGINT`];
+  if (type === 'date')
+    return [`date_diff('day', DATE '1970-01-01', min(${col}))`, `date_diff('day', DATE '1970-01-01', max(${col}))`];
+  if (['timestamp', 'timestamptz'].includes(type)) return [`epoch_us(min(${col}))`, `epoch_us(max(${col}))`];
+  if (type === 'double' || type === 'float') return [`min(${col})::DOUBLE`, `max(${col})::DOUBLE`];
+  if (type === 'string') return [`min(${col})::BLOB`, `max(${col})::BLOB`];
+  const dec = /^decimal\(\d+,\s*(\d+)\)$/.exec(type);
+  if (dec) {
+    const unscaled = (e) => `(${e} * POWER(10::HUGEINT, ${dec[1]}))::HUGEINT::VARCHAR`;
+    return [unscaled(`min(${col})`), unscaled(`max(${col})`)];
+  }
+  return null;
+}
+
+function jsValue(type, v) {
+  if (v === null) return null;
+  if (type === 'string') return Buffer.from(v.bytes ?? v);
+  if (/^decimal/.test(type)) return BigInt(v);
+  if (type === 'double' || type === 'float') return Number(v);
+  return BigInt(v);
+}
+
+// Checks a data file's column metrics (value and null counts, lower and upper bounds, by field
+// id) against its actual contents.
+async function checkMetrics(f, schema, cols, problems) {
+  const df = f.metrics;
+  const values = kv(df.value_counts);
+  const nulls = kv(df.null_value_counts);
+  const lower = kv(df.lower_bounds);
+  const upper = kv(df.upper_bounds);
+  const exprs = [];
+  const checks = [];
+  for (const fd of schema.fields) {
+    const id = Number(fd.id);
+    const name = cols.get(id);
+    if (name === undefined || typeof fd.type !== 'string') continue;
+    const col = qi(name);
+    const mm = minMaxExprs(fd.type, col);
+    checks.push({ id, name: fd.name, type: fd.type, at: exprs.length, mm: !!mm });
+    exprs.push(`count(*)`, `count(*) - count(${col})`, ...(mm ?? []));
+  }
+  if (!checks.length) return;
+  const [row] = await rowsOf(`SELECT ${exprs.join(', ')} FROM read_parquet(${q(f.path)})`);
+  for (const ch of checks) {
+    const [n, nn, mn, mx] = row.slice(ch.at, ch.at + 4);
+    const bad = (what) => problems.push(`${f.path}: ${ch.name} (field ${ch.id}) ${what}`);
+    if (values.has(ch.id) && BigInt(values.get(ch.id)) !== BigInt(n))
+      bad(`value_count ${values.get(ch.id)}, the file has ${n}`);
+    if (nulls.has(ch.id) && BigInt(nulls.get(ch.id)) !== BigInt(nn))
+      bad(`null_value_count ${nulls.get(ch.id)}, the file has ${nn}`);
+    if (!ch.mm || mn === null) continue;
+    const min = jsValue(ch.type, mn);
+    const max = jsValue(ch.type, mx);
+    if (lower.has(ch.id)) {
+      const lo = decodeBound(ch.type, lower.get(ch.id));
+      if (lo !== undefined && cmp(lo, min) > 0) bad(`lower bound ${show(lo)} above the minimum ${show(min)}`);
+    }
+    if (upper.has(ch.id)) {
+      const hi = decodeBound(ch.type, upper.get(ch.id));
+      if (hi !== undefined && cmp(hi, max) < 0) bad(`upper bound ${show(hi)} below the maximum ${show(max)}`);
+    }
+  }
 }
 
 // field id -> column name in a Parquet file (top level only).
@@ -312,7 +475,7 @@ async function readSnapshot(md, opts, into = 'ref') {
     problems,
   };
   if (!snap) return out;
-  const { data, deletes, manifests } = await liveFiles(snap, problems);
+  const { data, deletes, manifests } = await liveFiles(snap, problems, md);
   out.manifests = manifests;
   out.files = data.map((f) => f.path).sort();
   out.delete_files = deletes.map((f) => f.path).sort();
@@ -329,6 +492,7 @@ async function readSnapshot(md, opts, into = 'ref') {
     const spec = specs.get(Number(f.spec));
     if (!spec) problems.push(`${f.path}: unknown partition spec ${f.spec}`);
     else await checkPartition(f, spec, schema, cols, problems);
+    await checkMetrics(f, schema, cols, problems);
     const n = (await rowsOf(`SELECT count(*) FROM read_parquet(${q(f.path)})`))[0][0];
     if (BigInt(n) !== BigInt(f.records))
       problems.push(`${f.path}: record_count ${f.records}, the file has ${n} rows`);
