@@ -24,8 +24,9 @@ int floe_manager__same_shape(const struct ArrowSchema *want, const struct ArrowS
 /* Appends values base + rows[0..n) of the file's column `col` (file field `fs`) to builder
  * `b` of the current schema's field `ws`: primitive promotions (int to long, float to double,
  * wider decimals, date to timestamp as midnight UTC) are converted; struct fields are matched
- * by field id (absent ones read null); lists and maps must keep their layout (else
- * FLOE_EUNSUPPORTED naming the column and `path`, the data file). */
+ * by field id (absent ones read null); lists and maps whose element, key or value evolved are
+ * converted entry by entry. A file type no promotion leads to is FLOE_EUNSUPPORTED naming the
+ * column and `path`, the data file. */
 int floe_manager__project_column(floe_arrow_builder *b, const struct ArrowSchema *ws,
                                  const struct ArrowSchema *fs, const struct ArrowArray *col,
                                  int64_t base, const int64_t *rows, size_t n, const char *path);
