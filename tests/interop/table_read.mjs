@@ -1,11 +1,12 @@
 // An Iceberg (format v2) table reader independent of floe: the metadata JSON parsed here, the
 // manifest list and manifests read with avsc, the data and delete files read with DuckDB.
-//   node table_read.mjs read METADATA.json [--snapshot ID | --ref NAME]
+//   node table_read.mjs read METADATA.json [--snapshot ID | --ref NAME | --as-of MS]
 //       the live data and delete files of the snapshot (default: the current one) and its rows
 //       projected onto the table's current schema by field id, deletes applied:
 //       {"snapshot_id","columns","files","delete_files","rows","count","problems"}; rows are
 //       arrays of DuckDB's text form of each value (UTC), sorted.
-//   node table_read.mjs compare METADATA.json SCAN.parquet|SCAN.csv [--snapshot ID | --ref NAME]
+//   node table_read.mjs compare METADATA.json SCAN.parquet|SCAN.csv [--snapshot ID | --ref NAME |
+//                       --as-of MS]
 //                       [--files FILES.json] [--expect-count N]
 //       the same read, compared with another reader's rows (floe's scan output, columns by name,
 //       typed by the current schema) with EXCEPT ALL both ways, and with the live files of
@@ -104,7 +105,13 @@ function currentSchema(md) {
 function pickSnapshot(md, opts) {
   let id;
   if (opts.snapshot !== undefined) id = BigInt(opts.snapshot);
-  else if (opts.ref !== undefined) {
+  else if (opts.asOf !== undefined) {
+    // the snapshot that was current at that time: the last log entry at or before it
+    const at = BigInt(opts.asOf);
+    const e = (md['snapshot-log'] ?? []).filter((x) => x['timestamp-ms'] <= at).pop();
+    if (!e) throw new Error(`no snapshot at or before ${at}`);
+    id = e['snapshot-id'];
+  } else if (opts.ref !== undefined) {
     const r = md.refs?.[opts.ref];
     if (!r) throw new Error(`no ref ${opts.ref}`);
     id = r['snapshot-id'];
@@ -571,6 +578,7 @@ function parseOpts(args) {
     const a = args[i];
     if (a === '--snapshot') o.snapshot = args[++i];
     else if (a === '--ref') o.ref = args[++i];
+    else if (a === '--as-of') o.asOf = args[++i];
     else if (a === '--files') o.files = args[++i];
     else if (a === '--expect-count') o.expect = Number(args[++i]);
     else if (a === '--v-offset') o.vOffset = Number(args[++i]);
