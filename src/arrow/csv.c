@@ -177,7 +177,10 @@ static int supported(const floe_arrow_type *t)
     }
 }
 
-/* Appends text `v` as a value of type `t`; non-zero when it is not one. */
+#define BAD_VALUE 1
+
+/* Appends text `v` as a value of type `t`: 0, BAD_VALUE when the text is not one, or the
+ * builder's error code. */
 static int append_value(floe_arrow_builder *b, const floe_arrow_type *t, const char *v)
 {
     char *end = NULL;
@@ -188,7 +191,7 @@ static int append_value(floe_arrow_builder *b, const floe_arrow_type *t, const c
             return floe_arrow_builder_append_bool(b, 1);
         if (strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
             return floe_arrow_builder_append_bool(b, 0);
-        return -1;
+        return BAD_VALUE;
     case FLOE_ARROW_TYPE_INT8:
     case FLOE_ARROW_TYPE_INT16:
     case FLOE_ARROW_TYPE_INT32:
@@ -203,32 +206,32 @@ static int append_value(floe_arrow_builder *b, const floe_arrow_type *t, const c
                        : t->id == FLOE_ARROW_TYPE_INT32 ? INT32_MAX
                                                         : INT64_MAX;
         if (errno || end == v || *end || x < lo || x > hi)
-            return -1;
+            return BAD_VALUE;
         return floe_arrow_builder_append_int(b, x);
     }
     case FLOE_ARROW_TYPE_FLOAT32:
     case FLOE_ARROW_TYPE_FLOAT64: {
         double x = strtod(v, &end);
         if (end == v || *end)
-            return -1;
+            return BAD_VALUE;
         return floe_arrow_builder_append_double(b, x);
     }
     case FLOE_ARROW_TYPE_DECIMAL128: {
         floe_decimal128 d;
         if (floe_decimal128_parse(&d, v, strlen(v), t->precision, t->scale))
-            return -1;
+            return BAD_VALUE;
         return floe_arrow_builder_append_decimal128(b, d);
     }
     case FLOE_ARROW_TYPE_DATE32: {
         int32_t days;
         if (floe_parse_date(&days, v))
-            return -1;
+            return BAD_VALUE;
         return floe_arrow_builder_append_int(b, days);
     }
     case FLOE_ARROW_TYPE_TIME64: {
         int64_t us;
         if (floe_parse_time_us(&us, v))
-            return -1;
+            return BAD_VALUE;
         return floe_arrow_builder_append_int(b, us);
     }
     case FLOE_ARROW_TYPE_TIMESTAMP: {
@@ -237,14 +240,14 @@ static int append_value(floe_arrow_builder *b, const floe_arrow_type *t, const c
         int rc = t->unit == FLOE_ARROW_TIME_UNIT_NANO ? floe_parse_timestamp_ns(&x, v, &had)
                                                       : floe_parse_timestamp_us(&x, v, &had);
         if (rc)
-            return -1;
+            return BAD_VALUE;
         return floe_arrow_builder_append_int(b, x);
     }
     case FLOE_ARROW_TYPE_UTF8:
     case FLOE_ARROW_TYPE_BINARY:
         return floe_arrow_builder_append_bytes(b, v, strlen(v));
     default:
-        return -1;
+        return BAD_VALUE;
     }
 }
 
@@ -294,7 +297,10 @@ static int csv_next(void *state, struct ArrowArray *out)
                     rc = floe_arrow_builder_append_null(cb);
                 continue;
             }
-            if (append_value(cb, &c->types[k], v))
+            int v_rc = append_value(cb, &c->types[k], v);
+            if (v_rc != BAD_VALUE)
+                rc = v_rc;
+            else
                 rc = floe_error_set(FLOE_EINVALID,
                                     "%s line %" PRId64 ": column '%s': '%.64s' is not a valid "
                                     "value of Arrow type '%s'",
