@@ -1,17 +1,22 @@
 // An Iceberg (format v2) table reader independent of floe: the metadata JSON parsed here, the
 // manifest list and manifests read with avsc, the data and delete files read with DuckDB.
-//   node table_read.mjs read METADATA.json [--snapshot ID | --ref NAME | --as-of MS]
-//       the live data and delete files of the snapshot (default: the current one) and its rows
-//       projected onto the table's current schema by field id, deletes applied:
+// SNAPSHOT below is one of --snapshot ID, --ref NAME, --as-of MS (default: the current one).
+//   node table_read.mjs read METADATA.json [SNAPSHOT]
+//       the live data and delete files of the snapshot and its rows projected onto the table's
+//       current schema by field id, deletes applied by the spec's scan planning rules:
 //       {"snapshot_id","columns","files","delete_files","rows","count","problems"}; rows are
 //       arrays of DuckDB's text form of each value (UTC), sorted.
-//   node table_read.mjs compare METADATA.json SCAN.parquet|SCAN.csv [--snapshot ID | --ref NAME |
-//                       --as-of MS]
+//   node table_read.mjs compare METADATA.json SCAN.parquet|SCAN.csv [SNAPSHOT]
 //                       [--files FILES.json] [--expect-count N]
-//       the same read, compared with another reader's rows (floe's scan output, columns by name,
-//       typed by the current schema) with EXCEPT ALL both ways, and with the live files of
-//       `floe table files --json` when given: {"ok", "count", "other_count", "missing",
-//       "extra", ...}; ok is false and "problems" says why on any difference.
+//                       [--prev ID|empty [--minus SQL] [--minus-keys FILE --on COLS] [--plus FILE]...]
+//       the same read compared with another reader's rows (floe's scan output, columns by name,
+//       typed by the current schema) with EXCEPT ALL both ways; with --files, the live data
+//       files and the delete files applied to each against `floe table files --json`; with
+//       --prev, the rows against what an operation should have made of snapshot ID (read the
+//       same way): its rows without those matching the SQL predicate (current column names)
+//       or sharing an --on key with FILE, plus the rows of each --plus file (Parquet or CSV).
+//       {"ok", "count", "other_count", "missing", "extra", samples, "problems"}; ok is false
+//       and "problems" says why on any difference.
 //   node table_read.mjs reachable METADATA.json
 //       {"files": every manifest list, manifest, live data and delete file of every snapshot}
 //   node table_read.mjs expired REACHABLE_BEFORE.json NEW_METADATA.json
@@ -24,9 +29,13 @@
 //   node table_read.mjs gen OUT.parquet FROM TO COLUMNS [--v-offset K]
 //       rows i in [FROM, TO) written with DuckDB; COLUMNS is a comma list of id, v, name (or
 //       label), amount, d, ts, score, each optionally NAME=DUCKDB_TYPE to cast.
-// Also checked on every read: each file's rows match its partition tuple (identity, bucket,
-// truncate, year/month/day/hour transforms computed here), each record_count matches the file,
-// and the snapshot summary's totals match the live files. Prints one JSON document.
+//   node table_read.mjs selftest
+//       the bucket hash against the spec's examples.
+// Also checked on every read ("problems"): each file's rows match its partition tuple
+// (identity, bucket, truncate, year/month/day/hour computed here), its record_count, value and
+// null counts and lower/upper bounds match the file; the manifest list's file and row counts,
+// sequence numbers and partition summaries match the manifests; the snapshot summary's totals
+// match the live files. Prints one JSON document.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import avsc from 'avsc';
 import { DuckDBInstance } from '@duckdb/node-api';
