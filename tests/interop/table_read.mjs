@@ -189,8 +189,9 @@ function checkManifest(m, man, snap, md, problems) {
   for (const [k, v] of want)
     if (m[k] !== null && m[k] !== undefined && BigInt(m[k]) !== v)
       problems.push(`${where}: manifest list ${k} ${m[k]}, the manifest has ${v}`);
-  if (man.meta['partition-spec-id'] !== undefined && Number(man.meta['partition-spec-id']) !== m.partition_spec_id)
-    problems.push(`${where}: header partition-spec-id ${man.meta['partition-spec-id']}, list says ${m.partition_spec_id}`);
+  const headerSpec = man.meta['partition-spec-id'];
+  if (headerSpec !== undefined && Number(headerSpec) !== m.partition_spec_id)
+    problems.push(`${where}: header partition-spec-id ${headerSpec}, list says ${m.partition_spec_id}`);
   const content = man.meta.content === 'deletes' ? 1 : 0;
   if (man.meta.content !== undefined && content !== (m.content ?? 0))
     problems.push(`${where}: header content ${man.meta.content}, list says ${m.content}`);
@@ -219,7 +220,9 @@ function checkManifest(m, man, snap, md, problems) {
     const hi = sum.upper_bound ? decodeBound(type, sum.upper_bound) : undefined;
     for (const v of nonNull) {
       if ((lo !== undefined && cmp(v, lo) < 0) || (hi !== undefined && cmp(v, hi) > 0)) {
-        problems.push(`${where}: partition ${pf.name} value ${show(v)} outside the summary [${show(lo)}, ${show(hi)}]`);
+        problems.push(
+          `${where}: partition ${pf.name} value ${show(v)} outside the summary [${show(lo)}, ${show(hi)}]`,
+        );
         return;
       }
     }
@@ -278,7 +281,10 @@ const kv = (arr) => new Map((arr ?? []).map((x) => [Number(x.key), x.value]));
 function minMaxExprs(type, col) {
   if (['int', 'long'].includes(type)) return [`min(${col})::BIGINT`, `max(${col})::BIGINT`];
   if (type === 'date')
-    return [`date_diff('day', DATE '1970-01-01', min(${col}))`, `date_diff('day', DATE '1970-01-01', max(${col}))`];
+    return [
+      `date_diff('day', DATE '1970-01-01', min(${col}))`,
+      `date_diff('day', DATE '1970-01-01', max(${col}))`,
+    ];
   if (['timestamp', 'timestamptz'].includes(type)) return [`epoch_us(min(${col}))`, `epoch_us(max(${col}))`];
   if (type === 'double' || type === 'float') return [`min(${col})::DOUBLE`, `max(${col})::DOUBLE`];
   if (type === 'string') return [`min(${col})::BLOB`, `max(${col})::BLOB`];
@@ -514,7 +520,8 @@ async function readSnapshot(md, opts, into = 'ref') {
       problems.push(`${f.path}: record_count ${f.records}, the file has ${n} rows`);
     const proj = fields.map((fd, i) => {
       const name = cols.get(fd.id);
-      return name === undefined ? `CAST(NULL AS ${fd.type}) AS c${i}` : `CAST(t.${qi(name)} AS ${fd.type}) AS c${i}`;
+      const value = name === undefined ? 'NULL' : `t.${qi(name)}`;
+      return `CAST(${value} AS ${fd.type}) AS c${i}`;
     });
     const conds = [];
     for (const d of deletes) {
@@ -663,7 +670,9 @@ async function compare(opts) {
   const names = (await c.runAndReadAll(`SELECT * FROM ${src} LIMIT 0`)).columnNames();
   const problems = r.problems;
   if (JSON.stringify(names) !== JSON.stringify(fields.map((f) => f.name)))
-    problems.push(`scan columns ${JSON.stringify(names)}, the current schema has ${JSON.stringify(r.columns)}`);
+    problems.push(
+      `scan columns ${JSON.stringify(names)}, the current schema has ${JSON.stringify(r.columns)}`,
+    );
   const proj = fields.map((f, i) =>
     names.includes(f.name) ? `CAST(${qi(f.name)} AS ${f.type}) AS c${i}` : `CAST(NULL AS ${f.type}) AS c${i}`,
   );
@@ -744,7 +753,8 @@ async function expired(opts) {
   const gone = [...before].filter((p) => !after.has(p)).length;
   const problems = [];
   if (missing.length) problems.push(`reachable files missing: ${JSON.stringify(missing)}`);
-  if (left.length) problems.push(`files only expired snapshots reached are still there: ${JSON.stringify(left)}`);
+  if (left.length)
+    problems.push(`files only expired snapshots reached are still there: ${JSON.stringify(left)}`);
   return { ok: problems.length === 0, before: before.size, after: after.size, unreachable: gone, problems };
 }
 
