@@ -7,7 +7,7 @@
 //       {"snapshot_id","columns","files","delete_files","rows","count","problems"}; rows are
 //       arrays of DuckDB's text form of each value (UTC), sorted.
 //   node table_read.mjs compare METADATA.json SCAN.parquet|SCAN.csv [SNAPSHOT]
-//                       [--files FILES.json] [--expect-count N]
+//                       [--files FILES.json] [--expect-count N] [--cache FILE]
 //                       [--prev ID|empty [--minus SQL] [--minus-keys FILE --on COLS] [--plus FILE]...]
 //       the same read compared with another reader's rows (floe's scan output, columns by name,
 //       typed by the current schema) with EXCEPT ALL both ways; with --files, the live data
@@ -16,7 +16,8 @@
 //       same way): its rows without those matching the SQL predicate (current column names)
 //       or sharing an --on key with FILE, plus the rows of each --plus file (Parquet or CSV).
 //       {"ok", "count", "other_count", "missing", "extra", samples, "problems"}; ok is false
-//       and "problems" says why on any difference.
+//       and "problems" says why on any difference. --cache FILE remembers the data files whose
+//       partition, metrics and record count were checked, so later runs skip those checks.
 //   node table_read.mjs reachable METADATA.json
 //       {"files": every manifest list, manifest, live data and delete file of every snapshot}
 //   node table_read.mjs expired REACHABLE_BEFORE.json NEW_METADATA.json
@@ -36,7 +37,7 @@
 // null counts and lower/upper bounds match the file; the manifest list's file and row counts,
 // sequence numbers and partition summaries match the manifests; the snapshot summary's totals
 // match the live files. Prints one JSON document.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import avsc from 'avsc';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BigLong, codecs, parseExactJson } from './avro_common.mjs';
@@ -49,6 +50,8 @@ const qi = (s) => `"${String(s).replace(/"/g, '""')}"`;
 const rowsOf = async (sql) => (await c.runAndReadAll(sql)).getRows();
 const text = (v) =>
   typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : JSON.stringify(v);
+
+const bigJson = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x));
 
 const POS_PATH_ID = 2147483546;
 const POS_POS_ID = 2147483545;
@@ -479,6 +482,15 @@ async function checkPartition(f, spec, schema, cols, problems) {
   }
 }
 
+// Files whose partition tuple, metrics and record count were already checked (data files never
+// change, so with --cache FILE later runs skip them): keys of file, entry and schema.
+const verified = new Set();
+function verifiedKey(f, schema) {
+  const m = f.metrics;
+  const fields = [m.record_count, m.value_counts, m.null_value_counts, m.lower_bounds, m.upper_bounds];
+  return bigJson([f.path, f.spec, f.partition, schema, ...fields]);
+}
+
 // Reads a snapshot into table `into` (columns c0.. typed by the current schema).
 async function readSnapshot(md, opts, into = 'ref') {
   const problems = [];
@@ -511,13 +523,18 @@ async function readSnapshot(md, opts, into = 'ref') {
     if (String(f.format).toUpperCase() !== 'PARQUET') throw new Error(`${f.path}: format ${f.format}`);
     if (!existsSync(f.path)) throw new Error(`data file ${f.path} is missing`);
     const cols = await fileColumns(f.path);
-    const spec = specs.get(Number(f.spec));
-    if (!spec) problems.push(`${f.path}: unknown partition spec ${f.spec}`);
-    else await checkPartition(f, spec, schema, cols, problems);
-    await checkMetrics(f, schema, cols, problems);
-    const n = (await rowsOf(`SELECT count(*) FROM read_parquet(${q(f.path)})`))[0][0];
-    if (BigInt(n) !== BigInt(f.records))
-      problems.push(`${f.path}: record_count ${f.records}, the file has ${n} rows`);
+    const key = verifiedKey(f, schema);
+    if (!verified.has(key)) {
+      const before = problems.length;
+      const spec = specs.get(Number(f.spec));
+      if (!spec) problems.push(`${f.path}: unknown partition spec ${f.spec}`);
+      else await checkPartition(f, spec, schema, cols, problems);
+      await checkMetrics(f, schema, cols, problems);
+      const n = (await rowsOf(`SELECT count(*) FROM read_parquet(${q(f.path)})`))[0][0];
+      if (BigInt(n) !== BigInt(f.records))
+        problems.push(`${f.path}: record_count ${f.records}, the file has ${n} rows`);
+      if (problems.length === before) verified.add(key);
+    }
     const proj = fields.map((fd, i) => {
       const name = cols.get(fd.id);
       const value = name === undefined ? 'NULL' : `t.${qi(name)}`;
@@ -596,6 +613,7 @@ function parseOpts(args) {
     else if (a === '--ref') o.ref = args[++i];
     else if (a === '--as-of') o.asOf = args[++i];
     else if (a === '--files') o.files = args[++i];
+    else if (a === '--cache') o.cache = args[++i];
     else if (a === '--expect-count') o.expect = Number(args[++i]);
     else if (a === '--v-offset') o.vOffset = Number(args[++i]);
     else if (a === '--prev') o.prev = args[++i];
@@ -801,7 +819,8 @@ function selftest() {
 
 const [mode, ...rest] = process.argv.slice(2);
 const opts = parseOpts(rest);
-const bigJson = (v) => JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x));
+if (opts.cache && existsSync(opts.cache))
+  for (const k of JSON.parse(readFileSync(opts.cache, 'utf8'))) verified.add(k);
 try {
   let result;
   if (mode === 'read') {
@@ -824,6 +843,7 @@ try {
     console.error('usage: table_read.mjs read|compare|expired|gen ... (see the header comment)');
     process.exit(2);
   }
+  if (opts.cache) writeFileSync(opts.cache, JSON.stringify([...verified]));
   console.log(bigJson(result));
 } catch (e) {
   console.log(bigJson({ ok: false, error: String(e.stack ?? e) }));

@@ -201,7 +201,8 @@ static json_t *agree_as(const char *format, const char *label, const char *sel, 
         free(out);
         snprintf(files_opt, sizeof files_opt, "--files '%s'", files);
     }
-    json_t *r = reader("compare '%s' '%s' %s %s %s", meta, scan, sel, files_opt, expect);
+    json_t *r = reader("compare '%s' '%s' %s %s --cache '%s/verified.json' %s", meta, scan, sel,
+                       files_opt, wh, expect);
     if (!json_is_true(json_object_get(r, "ok"))) {
         char *text = json_dumps(r, JSON_INDENT(1));
         json_decref(r);
