@@ -27,9 +27,10 @@
 //       the rows of a DuckDB query with Parquet field ids (FIELD_IDS: DuckDB's struct syntax,
 //       e.g. "{file_path: 2147483546, pos: 2147483545}"), as other engines write delete files:
 //       {"written", "size"}.
-//   node table_read.mjs gen OUT.parquet FROM TO COLUMNS [--v-offset K]
-//       rows i in [FROM, TO) written with DuckDB; COLUMNS is a comma list of id, v, name (or
-//       label), amount, d, ts, score, each optionally NAME=DUCKDB_TYPE to cast.
+//   node table_read.mjs gen OUT.parquet FROM TO COLUMNS K [OUT.parquet FROM TO COLUMNS K]...
+//       rows i in [FROM, TO) written with DuckDB; COLUMNS is a comma list of id, v (i % 100 + K),
+//       name (or label), amount, d, ts, score, each optionally NAME=DUCKDB_TYPE to cast.
+//       {"written": rows in all files}
 //   node table_read.mjs selftest
 //       the bucket hash against the spec's examples.
 // Also checked on every read ("problems"): each file's rows match its partition tuple
@@ -615,7 +616,6 @@ function parseOpts(args) {
     else if (a === '--files') o.files = args[++i];
     else if (a === '--cache') o.cache = args[++i];
     else if (a === '--expect-count') o.expect = Number(args[++i]);
-    else if (a === '--v-offset') o.vOffset = Number(args[++i]);
     else if (a === '--prev') o.prev = args[++i];
     else if (a === '--minus') o.minus = args[++i];
     else if (a === '--minus-keys') o.minusKeys = args[++i];
@@ -777,8 +777,14 @@ async function expired(opts) {
 }
 
 async function gen(opts) {
-  const [out, from, to, columns] = opts.pos;
-  const k = opts.vOffset ?? 0;
+  if (opts.pos.length % 5 !== 0) throw new Error('gen: arguments come in fives');
+  let written = 0;
+  for (let i = 0; i < opts.pos.length; i += 5) written += await genOne(...opts.pos.slice(i, i + 5));
+  return { written };
+}
+
+async function genOne(out, from, to, columns, offset) {
+  const k = Number(offset);
   const exprs = {
     id: 'i::BIGINT',
     v: `((i % 100) + ${k})::INTEGER`,
@@ -796,7 +802,7 @@ async function gen(opts) {
   });
   await c.run(`COPY (SELECT ${sel.join(', ')} FROM range(${Number(from)}, ${Number(to)}) t(i))
       TO ${q(out)} (FORMAT parquet)`);
-  return { written: Number(to) - Number(from) };
+  return Number(to) - Number(from);
 }
 
 // The spec's bucket hash examples (Appendix B), so a wrong hash here cannot pass silently.
