@@ -700,6 +700,7 @@ async function compare(opts) {
   const out = {
     ok: false,
     snapshot_id: r.snapshot_id,
+    columns: r.columns,
     count: await count('ref'),
     other_count: await count('other'),
     files: r.files.length,

@@ -558,9 +558,11 @@ static void test_rewrites_after_schema_changes_keep_columns_by_id(void **state)
     char f1[4096], x[16384];
     const char *before = "id,v,name,amount", *after = "id,v,label,amount";
     const struct input inputs[] = {
-        {0, 100, before, 0},   {100, 200, before, 0},   {200, 300, before, 0},
-        {300, 400, before, 0}, {400, 500, before, 0},   {500, 600, before, 0},
-        {50, 60, after, 1000}, {200, 210, after, 2000}, {150, 250, after, 3000},
+        {0, 100, before, 0},     {100, 200, before, 0},
+        {200, 300, before, 0},   {300, 400, before, 0},
+        {400, 500, before, 0},   {500, 600, before, 0},
+        {50, 60, after, 1000},   {200, 210, after, 2000},
+        {150, 250, after, 3000}, {900, 950, "id,v=BIGINT,label,amount,score", 0},
     };
     pregen(inputs, sizeof inputs / sizeof inputs[0]);
     free(ok("table create db.t --schema 'id long not null, v int, name string, amount "
@@ -601,6 +603,17 @@ static void test_rewrites_after_schema_changes_keep_columns_by_id(void **state)
     free(ok("table upsert db.t '%s' --on id --delete-unmatched", f1));
     snprintf(x, sizeof x, "--prev empty --plus '%s' --expect-count 100", f1);
     agree_drop("upsert --delete-unmatched", "", x);
+
+    /* a file with a new column and a wider type evolves the schema first */
+    prev = current_id();
+    gen(f1, sizeof f1, 900, 950, "id,v=BIGINT,label,amount,score", 0);
+    free(ok("table append db.t '%s' --union-by-name", f1));
+    snprintf(x, sizeof x, "--prev %lld --plus '%s' --expect-count 150", prev, f1);
+    json_t *r = agree("append --union-by-name", "", x);
+    json_t *cols = json_object_get(r, "columns");
+    assert_int_equal(json_array_size(cols), 5);
+    assert_string_equal(json_string_value(json_array_get(cols, 4)), "score");
+    json_decref(r);
 }
 
 /* The same for a column dropped and added again under its old name: the new column (a new
