@@ -67,12 +67,12 @@ static void usage(FILE *out)
             "             --ref NAME] [--format table|csv|json|parquet] [--output FILE]\n"
             "             [--limit N]     read rows (parquet output needs --output)\n"
             "  snapshots TABLE [--json]    snapshots (id, parent, time, operation, summary)\n"
-            "  files TABLE [--json]        data files of the current snapshot\n"
-            "  alter TABLE (--add-column 'name type' [--after COL|--first] |\n"
-            "              --rename-column OLD:NEW | --widen 'col type' | --drop-column COL |\n"
-            "              --make-optional COL | --add-partition 'day(ts)' |\n"
-            "              --drop-partition NAME)... [--allow-incompatible] [--dry-run]\n"
-            "                              evolve the schema and partition spec\n"
+            "  files TABLE [--filter EXPR] [--snapshot ID | --as-of TIME | --ref NAME] [--json]\n"
+            "                              data files (and their delete files) a scan reads\n"
+            "  alter TABLE CHANGE... [--allow-incompatible] [--dry-run]\n"
+            "                              evolve the schema and partition spec: add, rename,\n"
+            "                              widen, drop, move, document columns, identifier\n"
+            "                              fields, partition fields (see alter --help)\n"
             "  rollback TABLE (--snapshot ID | --as-of TIME) [--dry-run]\n"
             "                              point main back at an earlier snapshot\n"
             "  set-current TABLE --snapshot ID [--dry-run]\n"
@@ -125,6 +125,66 @@ static const struct {
     {"--columns", offsetof(args, columns)},     {"--ref", offsetof(args, ref)},
     {"--as-of", offsetof(args, as_of)},         {"--format", offsetof(args, format)},
     {"--output", offsetof(args, output)},       {"--branch", offsetof(args, branch)},
+};
+
+/* `floe table SUB --help` for the subcommands handled in this file. */
+static const struct {
+    const char *name, *text;
+} sub_help[] = {
+    {"create",
+     "usage: floe table create TABLE (--schema TEXT | --like FILE.parquet)\n"
+     "                         [--partition-by SPEC] [--sort-by ORDER] [--property k=v]...\n"
+     "                         [--if-not-exists] [--warehouse DIR]\n\n"
+     "Creates an Iceberg table (format v2). --schema: 'id long not null, ts timestamptz,\n"
+     "amount decimal(10,2), name string' (primitive columns; --like takes the columns of a\n"
+     "Parquet file, nested ones too). --partition-by: COL, year/month/day/hour(COL),\n"
+     "bucket(N, COL), truncate(W, COL), comma separated. --sort-by: 'col [asc|desc] [nulls\n"
+     "first|last], ...'. Exit codes: 0 ok, 2 usage, 3 no such namespace, 4 exists, 5 bad "
+     "schema.\n"},
+    {"list", "usage: floe table list NS [--json] [--warehouse DIR]\n\nLists the tables of a "
+             "namespace as NS.TABLE, one per line (a JSON array with --json).\n"},
+    {"describe", "usage: floe table describe TABLE [--json] [--warehouse DIR]\n\nPrints the "
+                 "schema (with field ids), partition spec, sort order, properties, location,\n"
+                 "current snapshot and metadata file (the whole description with --json).\n"},
+    {"drop", "usage: floe table drop TABLE [--purge] [--warehouse DIR]\n\nRemoves the table "
+             "from the catalog; --purge also deletes its data and metadata files.\n"},
+    {"rename", "usage: floe table rename FROM TO [--warehouse DIR]\n\nRenames a table, or "
+               "moves it to another namespace; its files stay where they are.\n"},
+    {"register",
+     "usage: floe table register TABLE METADATA_FILE [--warehouse DIR]\n\nRegisters an "
+     "existing Iceberg metadata file (e.g. written by another engine, or an\nolder version "
+     "of a dropped table) as TABLE.\n"},
+    {"append",
+     "usage: floe table append TABLE FILE... [--branch NAME] [--union-by-name]\n"
+     "                         [--property k=v]... [--warehouse DIR]\n\n"
+     "Appends the rows of Parquet or CSV files as one snapshot. A .csv file has a header\n"
+     "row; its columns are matched to the table's by name and typed by the table schema\n"
+     "(an empty unquoted field is null). Parquet columns are matched by name and may be\n"
+     "narrower than the table's (int into long). --branch commits to an existing branch;\n"
+     "--union-by-name first evolves the schema to accept the Parquet files (new columns\n"
+     "added as optional, narrower table types widened; its own commit). --property adds\n"
+     "snapshot summary properties. Exit codes: 0 ok, 3 no such table or branch, 4\n"
+     "concurrent change (after retries), 5 rows or columns the table does not accept.\n"},
+    {"overwrite",
+     "usage: floe table overwrite TABLE FILE... [--filter EXPR] [--branch NAME]\n"
+     "                            [--union-by-name] [--property k=v]... [--warehouse DIR]\n\n"
+     "Replaces the table's rows (or only those matching EXPR) with the files' rows in one\n"
+     "snapshot. Files whose rows all match are dropped; files where some match are rewritten\n"
+     "without them. Inputs as for append.\n"},
+    {"scan",
+     "usage: floe table scan TABLE [--columns a,b] [--filter EXPR] [--limit N]\n"
+     "                    [--snapshot ID | --as-of TIME | --ref NAME]\n"
+     "                    [--format table|csv|json|parquet] [--output FILE] [--warehouse DIR]\n\n"
+     "Reads rows. Files, row groups and rows are pruned by EXPR (e.g. \"id > 10 and region =\n"
+     "'eu'\"); deletes apply. --as-of TIME is ms since the epoch or ISO 8601; --ref a branch\n"
+     "or tag. --format parquet needs --output. Exit codes: 0 ok, 3 no such table/snapshot.\n"},
+    {"snapshots", "usage: floe table snapshots TABLE [--json] [--warehouse DIR]\n\nLists the "
+                  "snapshots: id, parent, commit time, operation and summary.\n"},
+    {"files",
+     "usage: floe table files TABLE [--filter EXPR] [--snapshot ID | --as-of TIME | --ref NAME]\n"
+     "                     [--json] [--warehouse DIR]\n\n"
+     "Lists the data files a scan would read (after pruning by EXPR) with their row count,\n"
+     "size, partition and the delete files that apply to them.\n"},
 };
 
 static int parse_ll(long long *out, const char *s)
@@ -480,6 +540,10 @@ static int cmd_write(floe_table *t, const args *a, int overwrite)
     floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
     wo.branch = a->branch;
     wo.union_by_name = a->union_by_name;
+    /* --property k=v: snapshot summary properties (lineage: job, run id, source) */
+    wo.snapshot_property_keys = a->keys;
+    wo.snapshot_property_values = a->vals;
+    wo.snapshot_property_count = a->nprops;
     struct ArrowArrayStream *streams = calloc((size_t)n, sizeof *streams);
     struct ArrowArrayStream **ptrs = calloc((size_t)n, sizeof *ptrs);
     if (!streams || !ptrs)
@@ -545,6 +609,26 @@ static int write_parquet(struct ArrowArrayStream *s, const char *path)
     return rc;
 }
 
+/* --snapshot, --ref and --as-of into scan options; FLOE_EXIT_USAGE on a bad --as-of. */
+static int select_snapshot(floe_scan_options *o, const args *a)
+{
+    o->snapshot_id = a->snapshot;
+    o->ref = a->ref;
+    if (!a->as_of)
+        return 0;
+    int64_t us = 0;
+    long long ms;
+    if (parse_ll(&ms, a->as_of) == 0) {
+        o->as_of_ms = ms;
+    } else if (floe_parse_timestamp_us(&us, a->as_of, NULL) == 0) {
+        o->as_of_ms = us / 1000;
+    } else {
+        fprintf(stderr, "floe: --as-of expects ms since the epoch or an ISO 8601 time\n");
+        return FLOE_EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_scan(floe_table *t, const args *a)
 {
     floe_scan_options o = FLOE_SCAN_OPTIONS_INIT;
@@ -567,21 +651,10 @@ static int cmd_scan(floe_table *t, const args *a)
         o.column_count = ncols;
     }
     o.filter = a->filter;
-    o.snapshot_id = a->snapshot;
-    o.ref = a->ref;
     o.limit = a->limit;
-    if (a->as_of) {
-        int64_t us = 0;
-        long long ms;
-        if (parse_ll(&ms, a->as_of) == 0) {
-            o.as_of_ms = ms;
-        } else if (floe_parse_timestamp_us(&us, a->as_of, NULL) == 0) {
-            o.as_of_ms = us / 1000;
-        } else {
-            free(cols_copy);
-            fprintf(stderr, "floe: --as-of expects ms since the epoch or an ISO 8601 time\n");
-            return FLOE_EXIT_USAGE;
-        }
+    if (select_snapshot(&o, a)) {
+        free(cols_copy);
+        return FLOE_EXIT_USAGE;
     }
     const char *fmt = a->format ? a->format : (a->json ? "json" : "table");
     out_kind kind = OUT_TABLE;
@@ -753,8 +826,8 @@ static int cmd_files(floe_table *t, const args *a)
 {
     floe_scan_options o = FLOE_SCAN_OPTIONS_INIT;
     o.filter = a->filter;
-    o.snapshot_id = a->snapshot;
-    o.ref = a->ref;
+    if (select_snapshot(&o, a))
+        return FLOE_EXIT_USAGE;
     floe_scan_plan *p = NULL;
     int rc = floe_table_plan(&p, t, &o);
     if (rc)
@@ -1678,6 +1751,11 @@ int floe_cli_table(int argc, char **argv)
         return maint;
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            for (size_t k = 0; k < sizeof sub_help / sizeof sub_help[0]; k++)
+                if (strcmp(sub, sub_help[k].name) == 0) {
+                    fputs(sub_help[k].text, stdout);
+                    return FLOE_EXIT_OK;
+                }
             usage(stdout);
             return FLOE_EXIT_OK;
         }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -74,6 +75,58 @@ static void test_help_and_exit_codes(void **state)
     free(out);
     assert_int_equal(floe(&out, "namespace create a --if-not-exists"), 0);
     free(out);
+    /* every subcommand has its own usage */
+    const char *subs[] = {"create",         "list",   "describe",  "drop",        "rename",
+                          "register",       "append", "overwrite", "scan",        "snapshots",
+                          "files",          "alter",  "rollback",  "set-current", "expire",
+                          "remove-orphans", "delete", "upsert",    "compact",     "inspect"};
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+        assert_int_equal(floe(&out, "table %s --help", subs[i]), 0);
+        char want[64];
+        snprintf(want, sizeof want, "usage: floe table %s", subs[i]);
+        if (!strstr(out, want))
+            fail_msg("table %s --help: %s", subs[i], out);
+        free(out);
+    }
+}
+
+/* files --as-of / --snapshot pick the snapshot as scan does; append --property lands in the
+ * snapshot summary */
+static void test_files_time_travel_and_snapshot_properties(void **state)
+{
+    (void)state;
+    fresh("cli_files_as_of");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/a.csv", wh);
+    write_text(path, "id\n1\n");
+    assert_int_equal(floe(NULL, "namespace create db"), 0);
+    assert_int_equal(floe(NULL, "table create db.t --schema 'id long'"), 0);
+    assert_int_equal(floe(NULL, "table append db.t '%s' --property lineage.job=nightly", path), 0);
+    json_t *snaps = floe_json("table snapshots db.t --json");
+    json_t *first = json_array_get(snaps, 0);
+    long long id1 = (long long)json_integer_value(json_object_get(first, "snapshot-id"));
+    long long ts1 = (long long)json_integer_value(json_object_get(first, "timestamp-ms"));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(first, "summary"), "lineage.job")),
+        "nightly");
+    json_decref(snaps);
+    /* a second append at a later millisecond */
+    struct timespec pause = {0, 5 * 1000000L};
+    nanosleep(&pause, NULL);
+    assert_int_equal(floe(NULL, "table append db.t '%s'", path), 0);
+    json_t *now = floe_json("table files db.t --json");
+    assert_int_equal(json_array_size(now), 2);
+    json_decref(now);
+    char args[256];
+    snprintf(args, sizeof args, "table files db.t --json --as-of %lld", ts1);
+    json_t *then = floe_json(args);
+    assert_int_equal(json_array_size(then), 1);
+    json_decref(then);
+    snprintf(args, sizeof args, "table files db.t --json --snapshot %lld", id1);
+    then = floe_json(args);
+    assert_int_equal(json_array_size(then), 1);
+    json_decref(then);
+    assert_int_equal(floe(NULL, "table files db.t --as-of yesterday-ish"), 2);
 }
 
 static void test_namespace_commands_US1(void **state)
@@ -319,6 +372,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_and_exit_codes),
         cmocka_unit_test(test_namespace_commands_US1),
+        cmocka_unit_test(test_files_time_travel_and_snapshot_properties),
         cmocka_unit_test(test_table_csv_append_scan_snapshots_US2_US4),
         cmocka_unit_test(test_parquet_append_read_by_duckdb_and_avsc_US4),
     };
