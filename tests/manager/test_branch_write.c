@@ -2,6 +2,7 @@
  * the branch head (parent, assert-ref-snapshot-id, set-snapshot-ref of the branch) and leave
  * main alone; an unknown branch is FLOE_ENOTFOUND, a tag FLOE_EINVALID; the CLI's `--branch`
  * options and `scan --ref`. */
+#include "manager_test_util.h"
 #include "test_support.h"
 
 #include <stdio.h>
@@ -211,15 +212,6 @@ static void test_unknown_branch_is_not_found(void **state)
     floe_manager_free(m);
 }
 
-static int64_t snapshot_count(floe_table *t)
-{
-    json_t *snaps = NULL;
-    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
-    int64_t n = (int64_t)json_array_size(snaps);
-    json_decref(snaps);
-    return n;
-}
-
 static void test_delete_and_upsert_on_branch_leave_main_alone(void **state)
 {
     (void)state;
@@ -276,7 +268,7 @@ static void test_delete_and_upsert_on_branch_leave_main_alone(void **state)
     assert_int_equal(parent_of(t, ur.snapshot_id), base);
 
     /* a tag or a missing branch is refused before anything is written */
-    int64_t before = snapshot_count(t);
+    int64_t before = floe_mtest_snapshot_count(t);
     assert_int_equal(floe_table_manage_ref(t, FLOE_REF_CREATE, 1, "v1", base), 0);
     dopt.branch = "v1";
     assert_int_equal(floe_table_delete_rows(NULL, t, "id = 4", &dopt), FLOE_EINVALID);
@@ -287,7 +279,7 @@ static void test_delete_and_upsert_on_branch_leave_main_alone(void **state)
     uo.branch = "v1";
     assert_int_equal(floe_table_upsert(NULL, t, &s, on, 1, &uo), FLOE_EINVALID);
     s.release(&s);
-    assert_int_equal(snapshot_count(t), before);
+    assert_int_equal(floe_mtest_snapshot_count(t), before);
 
     /* version 1 option structs (no branch field) still work and mean main */
     floe_delete_options v1 = FLOE_DELETE_OPTIONS_INIT;

@@ -1,6 +1,7 @@
 /* Commits: a stale writer retries on the refreshed table reusing its data files, two
  * processes appending 50 times each lose no commit, and a FileIO failing its Nth write leaves
  * the table at its previous snapshot and readable (seed 001 US5 commit retry, US7). */
+#include "manager_test_util.h"
 #include "test_support.h"
 
 #include <inttypes.h>
@@ -187,9 +188,8 @@ static void test_two_processes_append_50_times_each_US5(void **state)
 /* ---- a FileIO that fails its Nth write ---- */
 
 typedef struct faulty {
-    floe_file_io io;
-    floe_file_io *inner;
-    long countdown; /* writes until the failure; <= 0: never */
+    floe_mtest_io_wrap w; /* first: io.state points here */
+    long countdown;       /* writes until the failure; <= 0: never */
 } faulty;
 
 typedef struct faulty_out {
@@ -226,7 +226,7 @@ static int fi_create(floe_output_file **out, floe_file_io *io, const char *locat
 {
     faulty *fi = io->state;
     floe_output_file *inner = NULL;
-    int rc = fi->inner->create(&inner, fi->inner, location, mode);
+    int rc = fi->w.inner->create(&inner, fi->w.inner, location, mode);
     if (rc)
         return rc;
     faulty_out *o = calloc(1, sizeof *o);
@@ -242,48 +242,12 @@ static int fi_create(floe_output_file **out, floe_file_io *io, const char *locat
     return 0;
 }
 
-static int fi_open(floe_input_file **out, floe_file_io *io, const char *location)
-{
-    faulty *fi = io->state;
-    return fi->inner->open(out, fi->inner, location);
-}
-
-static int fi_exists(int *out, floe_file_io *io, const char *location)
-{
-    faulty *fi = io->state;
-    return fi->inner->exists(out, fi->inner, location);
-}
-
-static int fi_remove(floe_file_io *io, const char *location)
-{
-    faulty *fi = io->state;
-    return fi->inner->remove(fi->inner, location);
-}
-
-static int fi_list(floe_file_io *io, const char *prefix, floe_file_list_cb cb, void *ctx)
-{
-    faulty *fi = io->state;
-    return fi->inner->list(fi->inner, prefix, cb, ctx);
-}
-
-static void fi_free(floe_file_io *io)
-{
-    (void)io;
-}
-
 static void faulty_init(faulty *fi, floe_file_io *inner, long n)
 {
     memset(fi, 0, sizeof *fi);
-    fi->inner = inner;
+    floe_mtest_io_wrap_init(&fi->w, inner);
+    fi->w.io.create = fi_create;
     fi->countdown = n;
-    fi->io.version = FLOE_IO_VERSION;
-    fi->io.open = fi_open;
-    fi->io.create = fi_create;
-    fi->io.exists = fi_exists;
-    fi->io.remove = fi_remove;
-    fi->io.list = fi_list;
-    fi->io.free = fi_free;
-    fi->io.state = fi;
 }
 
 static int count_files(const floe_file_info *info, void *ctx)
@@ -316,7 +280,7 @@ static void test_failed_write_leaves_previous_snapshot_US7(void **state)
     for (long n = 1; n < 200 && !succeeded; n++) {
         faulty fi;
         faulty_init(&fi, posix, n);
-        floe_manager *m = open_at(dir, &fi.io, -1);
+        floe_manager *m = open_at(dir, &fi.w.io, -1);
         floe_table *ft = NULL;
         assert_int_equal(floe_manager_load_table(&ft, m, "db.t"), 0);
         one_batch(&s, ft, 100, 10);

@@ -4,6 +4,7 @@
  * Nothing is cleaned up. The parent then checks that the table is unchanged and readable, that
  * remove-orphans finds exactly the files the dead writer left and deletes them, and that the
  * same operation then succeeds. */
+#include "manager_test_util.h"
 #include "test_support.h"
 
 #include <dirent.h>
@@ -26,11 +27,6 @@
 #include <floe/table_upsert.h>
 
 /* ---- a FileIO whose manifest-list commit kills the process ---- */
-
-typedef struct killer {
-    floe_file_io io;
-    floe_file_io *inner;
-} killer;
 
 typedef struct killer_out {
     floe_output_file f;
@@ -63,7 +59,7 @@ static void ko_abort(floe_output_file *f)
 static int k_create(floe_output_file **out, floe_file_io *io, const char *location,
                     floe_create_mode mode)
 {
-    killer *k = io->state;
+    floe_mtest_io_wrap *k = io->state;
     int rc = k->inner->create(out, k->inner, location, mode);
     if (rc || !strstr(location, "/metadata/snap-"))
         return rc;
@@ -82,35 +78,6 @@ static int k_create(floe_output_file **out, floe_file_io *io, const char *locati
     w->f.state = w;
     *out = &w->f;
     return 0;
-}
-
-static int k_open(floe_input_file **out, floe_file_io *io, const char *location)
-{
-    killer *k = io->state;
-    return k->inner->open(out, k->inner, location);
-}
-
-static int k_exists(int *out, floe_file_io *io, const char *location)
-{
-    killer *k = io->state;
-    return k->inner->exists(out, k->inner, location);
-}
-
-static int k_remove(floe_file_io *io, const char *location)
-{
-    killer *k = io->state;
-    return k->inner->remove(k->inner, location);
-}
-
-static int k_list(floe_file_io *io, const char *prefix, floe_file_list_cb cb, void *ctx)
-{
-    killer *k = io->state;
-    return k->inner->list(k->inner, prefix, cb, ctx);
-}
-
-static void k_free(floe_file_io *io)
-{
-    (void)io;
 }
 
 /* ---- helpers ---- */
@@ -294,17 +261,9 @@ static void crash_then_recover(enum op op)
         floe_file_io *posix = NULL;
         if (floe_posix_file_io_new(&posix))
             _exit(3);
-        killer k;
-        memset(&k, 0, sizeof k);
-        k.inner = posix;
-        k.io.version = FLOE_IO_VERSION;
-        k.io.open = k_open;
+        floe_mtest_io_wrap k;
+        floe_mtest_io_wrap_init(&k, posix);
         k.io.create = k_create;
-        k.io.exists = k_exists;
-        k.io.remove = k_remove;
-        k.io.list = k_list;
-        k.io.free = k_free;
-        k.io.state = &k;
         floe_manager *cm = open_at(dir, &k.io);
         int rc = run_op(cm, op);
         /* reaching here means the kill did not happen */

@@ -2,6 +2,7 @@
  * evolution (old files read with the new schema, pruning under each spec, conflict retries),
  * rollback / set-current / branches / tags, snapshot expiration deleting exactly the files no
  * retained snapshot reaches, and orphan file removal (planted orphans, a simulated crash). */
+#include "manager_test_util.h"
 #include "test_support.h"
 
 #include <inttypes.h>
@@ -634,18 +635,11 @@ static void test_expire_keeps_tagged_and_honours_table_properties(void **state)
 /* ---- a FileIO that fails chosen writes and, to simulate a crash, every delete ---- */
 
 typedef struct crashy {
-    floe_file_io io;
-    floe_file_io *inner;
+    floe_mtest_io_wrap w;    /* first: io.state points here */
     const char *fail_create; /* creating a location containing this fails (NULL: none) */
     int fail_removes;        /* remove fails (the process "died" before cleaning up) */
     int removes;             /* removes attempted */
 } crashy;
-
-static int cr_open(floe_input_file **out, floe_file_io *io, const char *location)
-{
-    crashy *c = io->state;
-    return c->inner->open(out, c->inner, location);
-}
 
 static int cr_create(floe_output_file **out, floe_file_io *io, const char *location,
                      floe_create_mode mode)
@@ -653,13 +647,7 @@ static int cr_create(floe_output_file **out, floe_file_io *io, const char *locat
     crashy *c = io->state;
     if (c->fail_create && strstr(location, c->fail_create))
         return floe_error_set(FLOE_EIO, "injected failure writing '%s'", location);
-    return c->inner->create(out, c->inner, location, mode);
-}
-
-static int cr_exists(int *out, floe_file_io *io, const char *location)
-{
-    crashy *c = io->state;
-    return c->inner->exists(out, c->inner, location);
+    return c->w.inner->create(out, c->w.inner, location, mode);
 }
 
 static int cr_remove(floe_file_io *io, const char *location)
@@ -668,32 +656,15 @@ static int cr_remove(floe_file_io *io, const char *location)
     c->removes++;
     if (c->fail_removes)
         return floe_error_set(FLOE_EIO, "injected failure deleting '%s'", location);
-    return c->inner->remove(c->inner, location);
-}
-
-static int cr_list(floe_file_io *io, const char *prefix, floe_file_list_cb cb, void *ctx)
-{
-    crashy *c = io->state;
-    return c->inner->list(c->inner, prefix, cb, ctx);
-}
-
-static void cr_free(floe_file_io *io)
-{
-    (void)io;
+    return c->w.inner->remove(c->w.inner, location);
 }
 
 static void crashy_init(crashy *c, floe_file_io *inner)
 {
     memset(c, 0, sizeof *c);
-    c->inner = inner;
-    c->io.version = FLOE_IO_VERSION;
-    c->io.open = cr_open;
-    c->io.create = cr_create;
-    c->io.exists = cr_exists;
-    c->io.remove = cr_remove;
-    c->io.list = cr_list;
-    c->io.free = cr_free;
-    c->io.state = c;
+    floe_mtest_io_wrap_init(&c->w, inner);
+    c->w.io.create = cr_create;
+    c->w.io.remove = cr_remove;
 }
 
 static void test_expire_failed_commit_deletes_nothing(void **state)
@@ -704,7 +675,7 @@ static void test_expire_failed_commit_deletes_nothing(void **state)
     assert_int_equal(floe_posix_file_io_new(&posix), 0);
     crashy c;
     crashy_init(&c, posix);
-    floe_manager *m = open_retries(dir, &c.io, 0);
+    floe_manager *m = open_retries(dir, &c.w.io, 0);
     floe_table *t = create(m, "id long not null", NULL, NULL, NULL);
     append_rows(t, 0, 1);
     int64_t s2 = append_rows(t, 1, 1);
@@ -814,7 +785,7 @@ static void test_crashed_write_leaves_orphans_that_remove_orphans_finds(void **s
     assert_int_equal(floe_posix_file_io_new(&posix), 0);
     crashy c;
     crashy_init(&c, posix);
-    floe_manager *m = open_with(dir, &c.io);
+    floe_manager *m = open_with(dir, &c.w.io);
     floe_table *t = create(m, "id long not null, region string", NULL, NULL, NULL);
     append_rows(t, 0, 3);
     file_list good = list_files(posix, floe_table_location(t));

@@ -3,6 +3,7 @@
  * optional, int widened to long) in a commit of its own; old files read the new column as
  * null; an input the schema cannot accept is refused naming the column, committing nothing;
  * the CLI's --union-by-name (Parquet) and the CSV hint. */
+#include "manager_test_util.h"
 #include "test_support.h"
 
 #include <stdio.h>
@@ -129,15 +130,6 @@ static int64_t schema_id(floe_table *t)
     return v;
 }
 
-static int64_t snapshot_count(floe_table *t)
-{
-    json_t *snaps = NULL;
-    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
-    int64_t n = (int64_t)json_array_size(snaps);
-    json_decref(snaps);
-    return n;
-}
-
 static void test_append_with_union_by_name_adds_and_widens(void **state)
 {
     (void)state;
@@ -155,7 +147,7 @@ static void test_append_with_union_by_name_adds_and_widens(void **state)
     assert_int_equal(floe_table_append(NULL, t, &s, NULL), FLOE_ESCHEMA);
     assert_non_null(strstr(floe_error_last(), "union"));
     s.release(&s);
-    assert_int_equal(snapshot_count(t), 1);
+    assert_int_equal(floe_mtest_snapshot_count(t), 1);
 
     floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
     wo.union_by_name = 1;
@@ -165,7 +157,7 @@ static void test_append_with_union_by_name_adds_and_widens(void **state)
         fail_msg("append with union by name: %s", floe_error_last());
     s.release(&s);
     assert_int_equal(r.added_records, 3);
-    assert_int_equal(snapshot_count(t), 2);
+    assert_int_equal(floe_mtest_snapshot_count(t), 2);
     assert_int_equal(schema_id(t), schema_before + 1);
     /* id is long now, score was added; the first file reads score as null */
     struct seen v = scan_all(t);
@@ -210,7 +202,7 @@ static void test_union_by_name_refuses_incompatible_type(void **state)
     assert_non_null(strstr(floe_error_last(), "name"));
     /* nothing committed: same schema (no score), no snapshot */
     assert_int_equal(floe_table_refresh(t), 0);
-    assert_int_equal(snapshot_count(t), 0);
+    assert_int_equal(floe_mtest_snapshot_count(t), 0);
     json_t *d = NULL;
     assert_int_equal(floe_table_describe(&d, t), 0);
     char *text = json_dumps(d, 0);

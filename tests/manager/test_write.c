@@ -1,6 +1,7 @@
 /* floe_table_write(): append, overwrite and upsert through one configuration (seed 001 US5:
  * T056-T058, T061b/c join columns required for upsert and present in the table, T063 snapshot
  * properties), configuration errors caught before anything is written. */
+#include "manager_test_util.h"
 #include "test_support.h"
 
 #include <stdio.h>
@@ -52,15 +53,6 @@ static int64_t count_and_sum(floe_table *t, int64_t *vsum)
     }
     s.release(&s);
     *vsum = sum;
-    return n;
-}
-
-static int64_t snapshot_count(floe_table *t)
-{
-    json_t *snaps = NULL;
-    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
-    int64_t n = (int64_t)json_array_size(snaps);
-    json_decref(snaps);
     return n;
 }
 
@@ -130,7 +122,7 @@ static void test_write_modes_and_config_errors(void **state)
     assert_int_equal(sum, 105 - 10 + 201 + 21);
 
     /* configuration errors: nothing read, nothing committed */
-    int64_t before = snapshot_count(t);
+    int64_t before = floe_mtest_snapshot_count(t);
     rows(&s, t, 500, 1, 1);
     c.join_column_count = 0;
     assert_int_equal(floe_table_write(NULL, t, &s, &c), FLOE_EINVALID);
@@ -164,7 +156,7 @@ static void test_write_modes_and_config_errors(void **state)
     c = (floe_write_config)FLOE_WRITE_CONFIG_INIT;
     c.branch = "nope";
     assert_int_equal(floe_table_write(NULL, t, &s, &c), FLOE_ENOTFOUND);
-    assert_int_equal(snapshot_count(t), before);
+    assert_int_equal(floe_mtest_snapshot_count(t), before);
     /* the stream was not consumed: it still appends its row */
     assert_int_equal(floe_table_write(&w, t, &s, NULL), 0);
     s.release(&s);

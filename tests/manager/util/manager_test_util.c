@@ -5,6 +5,8 @@
 #include <floe/arrow/builder.h>
 #include <floe/arrow/schema.h>
 #include <floe/io.h>
+#include <jansson.h>
+#include <string.h>
 #include <floe/parquet/writer.h>
 
 #include "manager/deletes.h"
@@ -50,4 +52,68 @@ int64_t floe_mtest_write_position_deletes(floe_table *t, const char *path,
     assert_int_equal(in->size(&size, in), 0);
     floe_input_close(in);
     return (int64_t)size;
+}
+
+static floe_file_io *inner_of(floe_file_io *io)
+{
+    return ((floe_mtest_io_wrap *)io->state)->inner;
+}
+
+static int w_open(floe_input_file **out, floe_file_io *io, const char *location)
+{
+    floe_file_io *in = inner_of(io);
+    return in->open(out, in, location);
+}
+
+static int w_create(floe_output_file **out, floe_file_io *io, const char *location,
+                    floe_create_mode mode)
+{
+    floe_file_io *in = inner_of(io);
+    return in->create(out, in, location, mode);
+}
+
+static int w_exists(int *out, floe_file_io *io, const char *location)
+{
+    floe_file_io *in = inner_of(io);
+    return in->exists(out, in, location);
+}
+
+static int w_remove(floe_file_io *io, const char *location)
+{
+    floe_file_io *in = inner_of(io);
+    return in->remove(in, location);
+}
+
+static int w_list(floe_file_io *io, const char *prefix, floe_file_list_cb cb, void *ctx)
+{
+    floe_file_io *in = inner_of(io);
+    return in->list(in, prefix, cb, ctx);
+}
+
+static void w_free(floe_file_io *io)
+{
+    (void)io; /* the wrapper lives in the test; the inner FileIO is the test's to free */
+}
+
+void floe_mtest_io_wrap_init(floe_mtest_io_wrap *w, floe_file_io *inner)
+{
+    memset(w, 0, sizeof *w);
+    w->inner = inner;
+    w->io.version = FLOE_IO_VERSION;
+    w->io.open = w_open;
+    w->io.create = w_create;
+    w->io.exists = w_exists;
+    w->io.remove = w_remove;
+    w->io.list = w_list;
+    w->io.free = w_free;
+    w->io.state = w;
+}
+
+int64_t floe_mtest_snapshot_count(floe_table *t)
+{
+    json_t *snaps = NULL;
+    assert_int_equal(floe_table_snapshots(&snaps, t), 0);
+    int64_t n = (int64_t)json_array_size(snaps);
+    json_decref(snaps);
+    return n;
 }
