@@ -367,12 +367,61 @@ static void test_parquet_append_read_by_duckdb_and_avsc_US4(void **state)
     free(out);
 }
 
+/* Input files that cannot be used: a missing file, bytes that are not Parquet, upsert
+ * files of different columns; each exits non-zero naming the file and commits nothing. */
+static void test_bad_input_files_name_the_file(void **state)
+{
+    (void)state;
+    fresh("cli_bad_inputs");
+    char a[4200], b[4200], junk[4200], pq1[4200], pq2[4200];
+    snprintf(a, sizeof a, "%s/a.csv", wh);
+    snprintf(b, sizeof b, "%s/b.csv", wh);
+    snprintf(junk, sizeof junk, "%s/junk.parquet", wh);
+    snprintf(pq1, sizeof pq1, "%s/one.parquet", wh);
+    snprintf(pq2, sizeof pq2, "%s/two.parquet", wh);
+    write_text(a, "id,name\n1,x\n");
+    write_text(b, "id\n2\n");
+    write_text(junk, "this is not parquet at all, just text long enough to have a footer");
+    assert_int_equal(floe(NULL, "namespace create db"), 0);
+    assert_int_equal(floe(NULL, "table create db.t --schema 'id long not null, name string'"), 0);
+    assert_int_equal(floe(NULL, "table append db.t '%s'", a), 0);
+    char *out = NULL;
+    assert_int_not_equal(floe(&out, "table append db.t '%s/missing.parquet'", wh), 0);
+    assert_non_null(strstr(out, "missing.parquet"));
+    free(out);
+    assert_int_not_equal(floe(&out, "table append db.t '%s'", junk), 0);
+    assert_non_null(strstr(out, "junk.parquet"));
+    free(out);
+    assert_int_not_equal(floe(&out, "table upsert db.t '%s' --on id", junk), 0);
+    assert_non_null(strstr(out, "junk.parquet"));
+    free(out);
+    /* two Parquet files of different columns (written by floe from two scans) */
+    assert_int_equal(floe(NULL, "table scan db.t --format parquet --output '%s'", pq1), 0);
+    assert_int_equal(floe(NULL, "table scan db.t --columns id --format parquet --output '%s'", pq2),
+                     0);
+    assert_int_not_equal(floe(&out, "table upsert db.t '%s' '%s' --on id", pq1, pq2), 0);
+    assert_non_null(strstr(out, "other columns"));
+    free(out);
+    /* CSV files have the table's columns, whatever their headers: they upsert together */
+    assert_int_equal(floe(&out, "table upsert db.t '%s' '%s' --on id --json", a, b), 0);
+    json_t *j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    assert_int_equal(json_integer_value(json_object_get(j, "inserted_rows")), 1);
+    assert_int_equal(json_integer_value(json_object_get(j, "unchanged_rows")), 1);
+    json_decref(j);
+    free(out);
+    json_t *snaps = floe_json("table snapshots db.t --json");
+    assert_int_equal(json_array_size(snaps), 2);
+    json_decref(snaps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help_and_exit_codes),
         cmocka_unit_test(test_namespace_commands_US1),
         cmocka_unit_test(test_files_time_travel_and_snapshot_properties),
+        cmocka_unit_test(test_bad_input_files_name_the_file),
         cmocka_unit_test(test_table_csv_append_scan_snapshots_US2_US4),
         cmocka_unit_test(test_parquet_append_read_by_duckdb_and_avsc_US4),
     };
