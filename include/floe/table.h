@@ -374,6 +374,17 @@ FLOE_API int floe_table_alter_schema(floe_table *t, floe_table_schema_fn fn, voi
                                      int allow_incompatible);
 
 /**
+ * Sets and removes table properties in one commit (set-properties, remove-properties),
+ * retried on conflicts. Removing a property the table lacks is not an error.
+ * @param keys,values (transfer none) `count` properties to set (added or replaced)
+ * @param remove (transfer none) `nremove` keys to remove
+ * @return 0, FLOE_EINVALID (empty key, a key both set and removed), FLOE_ECONFLICT
+ */
+FLOE_API int floe_table_set_properties(floe_table *t, const char *const *keys,
+                                       const char *const *values, size_t count,
+                                       const char *const *remove, size_t nremove);
+
+/**
  * Evolves the table schema to accept rows of the Arrow struct schema `input` (union by name,
  * nested too): its columns the table lacks are added as optional, table types narrower than
  * the input's are promoted (int to long, float to double, decimal precision), required

@@ -19,7 +19,7 @@ FLOE_BEGIN_DECLS
 
 /** How floe_table_write() changes the table. */
 typedef enum floe_write_mode {
-    FLOE_WRITE_APPEND = 0,    /**< add the rows (a fast append: one new manifest) */
+    FLOE_WRITE_APPEND = 0,    /**< add the rows (small manifests merged per table properties) */
     FLOE_WRITE_OVERWRITE = 1, /**< replace the table, or the rows matching `overwrite_filter` */
     FLOE_WRITE_UPSERT = 2     /**< update changed rows matched by `join_columns`, insert others */
 } floe_write_mode;

@@ -889,6 +889,10 @@ static void usage_alter(FILE *out)
             "  --add-partition 'day(ts)'   add a partition field: identity COL, year/month/day/\n"
             "                              hour(COL), bucket(N, COL), truncate(W, COL)\n"
             "  --drop-partition NAME       remove a partition field by name\n"
+            "  --set-property KEY=VALUE    set a table property (e.g. gc.enabled=false,\n"
+            "                              history.expire.min-snapshots-to-keep=5,\n"
+            "                              commit.manifest.min-count-to-merge=50)\n"
+            "  --remove-property KEY       remove a table property\n"
             "  --allow-incompatible        allow changes that break old readers\n"
             "  --dry-run                   validate and print the changes, commit nothing\n");
 }
@@ -971,6 +975,10 @@ typedef struct maint_args {
     int json, dry_run, allow_incompatible;
     alter_op ops[MAX_POS];
     size_t nops;
+    const char *set_props[MAX_POS]; /* --set-property k=v */
+    size_t nset;
+    const char *rm_props[MAX_POS]; /* --remove-property k */
+    size_t nrm;
 } maint_args;
 
 static int parse_maint(maint_args *a, int argc, char **argv)
@@ -1015,6 +1023,19 @@ static int parse_maint(maint_args *a, int argc, char **argv)
             a->json = 1;
         } else if (strcmp(s, "--dry-run") == 0) {
             a->dry_run = 1;
+        } else if (strcmp(s, "--set-property") == 0 || strcmp(s, "--remove-property") == 0) {
+            int set = s[2] == 's';
+            const char *v = has_value ? argv[i + 1] : NULL;
+            if (!v || !*v || (set && (!strchr(v, '=') || v[0] == '=')) ||
+                (set ? a->nset : a->nrm) == MAX_POS) {
+                fprintf(stderr, "floe: %s expects %s\n", s, set ? "KEY=VALUE" : "KEY");
+                return -1;
+            }
+            if (set)
+                a->set_props[a->nset++] = v;
+            else
+                a->rm_props[a->nrm++] = v;
+            i++;
         } else if (strcmp(s, "--allow-incompatible") == 0) {
             a->allow_incompatible = 1;
         } else if (strcmp(s, "--first") == 0 || strcmp(s, "--after") == 0) {
@@ -1393,18 +1414,51 @@ static int alter_dry_run(floe_table *t, const maint_args *a, int has_schema, int
     return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
 }
 
+/* --set-property / --remove-property as one commit. */
+static int alter_properties(floe_table *t, const maint_args *a)
+{
+    const char *keys[MAX_POS], *vals[MAX_POS];
+    char *copies[MAX_POS];
+    size_t n = 0;
+    int rc = 0;
+    for (size_t i = 0; i < a->nset && !rc; i++) {
+        copies[n] = strdup(a->set_props[i]);
+        if (!copies[n]) {
+            rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+            break;
+        }
+        char *eq = strchr(copies[n], '=');
+        *eq = '\0';
+        keys[n] = copies[n];
+        vals[n] = eq + 1;
+        n++;
+    }
+    if (!rc)
+        rc = floe_table_set_properties(t, keys, vals, n, a->rm_props, a->nrm);
+    for (size_t i = 0; i < n; i++)
+        free(copies[i]);
+    return rc;
+}
+
 static int cmd_alter(floe_table *t, const maint_args *a)
 {
-    int has_schema = 0, has_spec = 0;
+    int has_schema = 0, has_spec = 0, has_props = a->nset + a->nrm > 0;
     for (size_t i = 0; i < a->nops; i++)
         *(a->ops[i].kind >= ALTER_ADD_PART ? &has_spec : &has_schema) = 1;
-    if (!has_schema && !has_spec) {
+    if (!has_schema && !has_spec && !has_props) {
         fprintf(stderr, "floe: table alter needs at least one change (see floe table alter "
                         "--help)\n");
         return FLOE_EXIT_USAGE;
     }
-    if (a->dry_run)
-        return alter_dry_run(t, a, has_schema, has_spec);
+    if (a->dry_run) {
+        int exit_code =
+            has_schema || has_spec ? alter_dry_run(t, a, has_schema, has_spec) : FLOE_EXIT_OK;
+        for (size_t i = 0; exit_code == FLOE_EXIT_OK && i < a->nset; i++)
+            printf("dry run: would set property %s\n", a->set_props[i]);
+        for (size_t i = 0; exit_code == FLOE_EXIT_OK && i < a->nrm; i++)
+            printf("dry run: would remove property %s\n", a->rm_props[i]);
+        return exit_code;
+    }
     alter_run r = {a, 0};
     int rc = 0;
     if (has_schema)
@@ -1424,8 +1478,16 @@ static int cmd_alter(floe_table *t, const maint_args *a)
                             "were not\n");
         return exit_code;
     }
-    printf("altered %s (%zu change%s)\n", floe_table_identifier(t), a->nops,
-           a->nops == 1 ? "" : "s");
+    if (has_props && (rc = alter_properties(t, a))) {
+        int exit_code = floe_cli_fail(rc);
+        if (has_schema || has_spec)
+            fprintf(stderr, "floe: the schema and partition changes were committed; the "
+                            "property changes were not\n");
+        return exit_code;
+    }
+    size_t changes = a->nops + a->nset + a->nrm;
+    printf("altered %s (%zu change%s)\n", floe_table_identifier(t), changes,
+           changes == 1 ? "" : "s");
     return FLOE_EXIT_OK;
 }
 

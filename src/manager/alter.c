@@ -8,6 +8,7 @@
 #include <floe/error.h>
 #include <floe/iceberg/schema_update.h>
 #include <floe/iceberg/spec_update.h>
+#include <floe/iceberg/update.h>
 
 #include "base/alloc.h"
 #include "manager/maintenance.h"
@@ -142,4 +143,64 @@ int floe_manager__union_streams(floe_table *t, struct ArrowArrayStream *const *s
                                    i + 1);
     }
     return 0;
+}
+
+struct props_ctx {
+    const char *const *keys, *const *values;
+    size_t count;
+    const char *const *remove;
+    size_t nremove;
+};
+
+static void free_updates(void *owner)
+{
+    floe_table_update **u = owner;
+    floe_update_free(u[0]);
+    floe_update_free(u[1]);
+    floe_free(u);
+}
+
+static int build_props(struct floe_manager_change *out, floe_table *t, void *vctx)
+{
+    (void)t;
+    const struct props_ctx *c = vctx;
+    floe_table_update **u = floe_calloc(2, sizeof *u);
+    if (!u)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    size_t n = 0;
+    int rc = 0;
+    if (c->count && !(rc = floe_update_set_properties(&u[n], c->keys, c->values, c->count)))
+        n++;
+    if (!rc && c->nremove && !(rc = floe_update_remove_properties(&u[n], c->remove, c->nremove)))
+        n++;
+    if (rc) {
+        free_updates(u);
+        return rc;
+    }
+    out->upds = u;
+    out->nupd = n;
+    out->owner = u;
+    out->free_owner = free_updates;
+    return 0;
+}
+
+int floe_table_set_properties(floe_table *t, const char *const *keys, const char *const *values,
+                              size_t count, const char *const *remove, size_t nremove)
+{
+    if (!t || (count && (!keys || !values)) || (nremove && !remove))
+        return floe_error_set(FLOE_EINVALID, "floe_table_set_properties: NULL argument");
+    for (size_t i = 0; i < count; i++) {
+        if (!keys[i] || !*keys[i] || !values[i])
+            return floe_error_set(FLOE_EINVALID,
+                                  "floe_table_set_properties: property %zu has "
+                                  "an empty key or no value",
+                                  i);
+        for (size_t j = 0; j < nremove; j++)
+            if (remove[j] && strcmp(remove[j], keys[i]) == 0)
+                return floe_error_set(FLOE_EINVALID,
+                                      "property '%s' of '%s' is both set and removed", keys[i],
+                                      t->ident);
+    }
+    struct props_ctx c = {keys, values, count, remove, nremove};
+    return floe_manager__commit_change(t, "set-properties", build_props, &c);
 }

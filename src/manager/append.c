@@ -1243,19 +1243,37 @@ static int commit_once(floe_table *t, const struct floe_manager_commit *c, int64
     int list_written = 0;
     if (!rc)
         rc = floe_manager__read_manifest_list(&plist, t, parent);
+    /* the manifests the snapshot lists: the new ones first, then the parent's it keeps */
+    size_t nparent = plist ? floe_manifest_list_count(plist) : 0, nall = 0;
+    const floe_manifest_file **all =
+        rc ? NULL : floe_calloc(c->manifest_count + nparent + 1, sizeof *all);
+    if (!rc && !all)
+        rc = floe_error_set(FLOE_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < c->manifest_count; i++)
+        all[nall++] = c->manifests[i];
+    for (size_t i = 0; !rc && i < nparent; i++) {
+        const floe_manifest_file *mf = floe_manifest_list_at(plist, i);
+        if (!c->keep_manifest || c->keep_manifest(mf, c->keep_ctx))
+            all[nall++] = mf;
+    }
+    struct floe_manager_merged merged;
+    memset(&merged, 0, sizeof merged);
+    if (!rc && c->merge_manifests) {
+        char tag[FLOE_UUID_STR_LEN + 24];
+        snprintf(tag, sizeof tag, "%u-%s", attempt, write_id);
+        rc = floe_manager__merge_manifests(&merged, t, all, nall, c->manifest_count, snapshot_id,
+                                           tag);
+    } else if (!rc) {
+        merged.list = all;
+        merged.count = nall;
+    }
     floe_output_file *f = NULL;
     if (!rc)
         rc = t->m->io->create(&f, t->m->io, list_path, FLOE_CREATE_EXCLUSIVE);
     if (!rc)
         rc = floe_manifest_list_writer_new(&lw, f, snapshot_id, parent_id, seq, 0);
-    for (size_t i = 0; !rc && i < c->manifest_count; i++)
-        rc = floe_manifest_list_writer_add(lw, c->manifests[i]);
-    for (size_t i = 0; !rc && plist && i < floe_manifest_list_count(plist); i++) {
-        const floe_manifest_file *mf = floe_manifest_list_at(plist, i);
-        if (c->keep_manifest && !c->keep_manifest(mf, c->keep_ctx))
-            continue;
-        rc = floe_manifest_list_writer_add(lw, mf);
-    }
+    for (size_t i = 0; !rc && i < merged.count; i++)
+        rc = floe_manifest_list_writer_add(lw, merged.list[i]);
     if (!rc && !(rc = floe_manifest_list_writer_finish(lw, NULL)))
         list_written = 1;
     if (!rc)
@@ -1300,6 +1318,13 @@ static int commit_once(floe_table *t, const struct floe_manager_commit *c, int64
         rc = floe_manager__commit(t, &req, 1, upd, 2);
     if (rc && rc != FLOE_ECOMMITUNKNOWN && list_written)
         t->m->io->remove(t->m->io, list_path);
+    /* committed: new manifests merged into others are referenced by nothing */
+    for (size_t i = 0; !rc && c->merge_manifests && i < c->manifest_count; i++)
+        if (!floe_manager__merged_keeps(&merged, c->manifests[i]))
+            t->m->io->remove(t->m->io, c->manifests[i]->path);
+    if (c->merge_manifests)
+        floe_manager__merged_free(&merged, rc && rc != FLOE_ECOMMITUNKNOWN ? t->m->io : NULL);
+    floe_free(all);
     floe_manifest_list_writer_free(lw);
     floe_manifest_list_free(plist);
     floe_snapshot_summary_free(summary);
@@ -1390,6 +1415,7 @@ int floe_table_append_streams(floe_write_result *result, floe_table *t,
         c.snapshot_id = snap_id;
         c.manifests = (const floe_manifest_file *const *)&mf;
         c.manifest_count = mf ? 1 : 0;
+        c.merge_manifests = 1;
         floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
         d.added_data_files = (int64_t)w.count;
         d.added_records = w.records;

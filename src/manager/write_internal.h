@@ -43,7 +43,35 @@ struct floe_manager_commit {
     size_t extra_count;
     /* branch to commit to (must exist); NULL = main */
     const char *branch;
+    /* non-zero: merge small data manifests as the table's commit.manifest-merge.* properties
+     * say (appends) */
+    int merge_manifests;
 };
+
+/* Defaults of commit.manifest.min-count-to-merge and commit.manifest.target-size-bytes. */
+#define FLOE_MANAGER_MERGE_MIN_COUNT_DEFAULT    100
+#define FLOE_MANAGER_MERGE_TARGET_BYTES_DEFAULT (8 * 1024 * 1024)
+
+/* The manifests a snapshot lists after merging (merge_append.c). */
+struct floe_manager_merged {
+    const floe_manifest_file **list; /* what the manifest list gets, in order (borrowed) */
+    size_t count;
+    floe_manifest_file **owned; /* the merged manifests written (owned) */
+    size_t nowned;
+    size_t merged_bins;
+};
+
+/* Merges runs of small data manifests among in[0..n) (in[0..nnew) are the new snapshot's own:
+ * their entries stay ADDED) into manifests of `snapshot_id` named with `tag`, when a spec has
+ * at least commit.manifest.min-count-to-merge of them and commit.manifest-merge.enabled is not
+ * false. On failure nothing is left behind. */
+int floe_manager__merge_manifests(struct floe_manager_merged *m, floe_table *t,
+                                  const floe_manifest_file *const *in, size_t n, size_t nnew,
+                                  int64_t snapshot_id, const char *tag);
+/* Non-zero when `mf` is listed as it is (not merged away). */
+int floe_manager__merged_keeps(const struct floe_manager_merged *m, const floe_manifest_file *mf);
+/* Frees the result; with `remove_with` also deletes the merged manifests it wrote. */
+void floe_manager__merged_free(struct floe_manager_merged *m, floe_file_io *remove_with);
 
 /* floe_table_union_by_name() with the schema of each stream in turn (defined in alter.c). */
 int floe_manager__union_streams(floe_table *t, struct ArrowArrayStream *const *streams, size_t n);

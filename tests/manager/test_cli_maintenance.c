@@ -263,6 +263,28 @@ static void test_alter_reorder_doc_identifier_required(void **state)
     ids = json_object_get(schema, "identifier-field-ids");
     assert_true(!ids || json_array_size(ids) == 0);
     json_decref(d);
+    /* table properties: set, replace, remove, dry run; a malformed one is a usage error */
+    out = ok("table alter db.t --set-property gc.enabled=false --set-property x.y=1 --dry-run");
+    assert_non_null(strstr(out, "would set property gc.enabled=false"));
+    free(out);
+    free(ok("table alter db.t --set-property gc.enabled=false --set-property x.y=1"));
+    d = ok_json("table describe db.t --json");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "properties"), "gc.enabled")),
+        "false");
+    json_decref(d);
+    /* gc.enabled=false protects files: remove-orphans refuses to delete */
+    assert_int_equal(floe(NULL, "table remove-orphans db.t --older-than 0s"), 5);
+    free(ok("table alter db.t --remove-property x.y --set-property gc.enabled=true"));
+    d = ok_json("table describe db.t --json");
+    assert_null(json_object_get(json_object_get(d, "properties"), "x.y"));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "properties"), "gc.enabled")), "true");
+    json_decref(d);
+    assert_int_equal(floe(NULL, "table alter db.t --set-property novalue"), 2);
+    out = ok("table alter --help");
+    assert_non_null(strstr(out, "--set-property"));
+    free(out);
     out = ok("table alter --help");
     assert_non_null(strstr(out, "--move-before"));
     assert_non_null(strstr(out, "--identifier-fields"));
