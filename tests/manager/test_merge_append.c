@@ -178,6 +178,19 @@ static void test_append_merges_small_manifests(void **state)
     assert_int_equal(json_array_size(mans), 3);
     json_decref(mans);
 
+    /* expiring the snapshots before the merge deletes the manifests only they listed; the
+     * merged manifest keeps every file */
+    floe_expire_snapshots_options eo = FLOE_EXPIRE_SNAPSHOTS_OPTIONS_INIT;
+    eo.older_than_ms = INT64_MAX / 2;
+    eo.retain_last = 1;
+    assert_int_equal(floe_table_expire_snapshots(&r, t, &eo), 0);
+    assert_int_equal(r->snapshot_count, 5);
+    floe_maintenance_result_free(r);
+    assert_int_equal(count_rows(t, -1), 60);
+    assert_int_equal(floe_table_remove_orphan_files(&r, t, &oo), 0);
+    assert_int_equal(r->file_count, 0);
+    floe_maintenance_result_free(r);
+
     /* an independent reader (avsc manifests, DuckDB data) sees the same table */
     if (floe_test_interop_available()) {
         char args[4200];
