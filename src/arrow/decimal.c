@@ -83,9 +83,64 @@ int floe_decimal128_digits(floe_decimal128 v)
     return digits_reversed(magnitude(v, &negative), digits);
 }
 
+/* 10^p for p = 0..38 as (high, low) 64-bit halves. */
+static const uint64_t pow10_128[39][2] = {
+    {UINT64_C(0), UINT64_C(1)},
+    {UINT64_C(0), UINT64_C(10)},
+    {UINT64_C(0), UINT64_C(100)},
+    {UINT64_C(0), UINT64_C(1000)},
+    {UINT64_C(0), UINT64_C(10000)},
+    {UINT64_C(0), UINT64_C(100000)},
+    {UINT64_C(0), UINT64_C(1000000)},
+    {UINT64_C(0), UINT64_C(10000000)},
+    {UINT64_C(0), UINT64_C(100000000)},
+    {UINT64_C(0), UINT64_C(1000000000)},
+    {UINT64_C(0), UINT64_C(10000000000)},
+    {UINT64_C(0), UINT64_C(100000000000)},
+    {UINT64_C(0), UINT64_C(1000000000000)},
+    {UINT64_C(0), UINT64_C(10000000000000)},
+    {UINT64_C(0), UINT64_C(100000000000000)},
+    {UINT64_C(0), UINT64_C(1000000000000000)},
+    {UINT64_C(0), UINT64_C(10000000000000000)},
+    {UINT64_C(0), UINT64_C(100000000000000000)},
+    {UINT64_C(0), UINT64_C(1000000000000000000)},
+    {UINT64_C(0), UINT64_C(10000000000000000000)},
+    {UINT64_C(5), UINT64_C(7766279631452241920)},
+    {UINT64_C(54), UINT64_C(3875820019684212736)},
+    {UINT64_C(542), UINT64_C(1864712049423024128)},
+    {UINT64_C(5421), UINT64_C(200376420520689664)},
+    {UINT64_C(54210), UINT64_C(2003764205206896640)},
+    {UINT64_C(542101), UINT64_C(1590897978359414784)},
+    {UINT64_C(5421010), UINT64_C(15908979783594147840)},
+    {UINT64_C(54210108), UINT64_C(11515845246265065472)},
+    {UINT64_C(542101086), UINT64_C(4477988020393345024)},
+    {UINT64_C(5421010862), UINT64_C(7886392056514347008)},
+    {UINT64_C(54210108624), UINT64_C(5076944270305263616)},
+    {UINT64_C(542101086242), UINT64_C(13875954555633532928)},
+    {UINT64_C(5421010862427), UINT64_C(9632337040368467968)},
+    {UINT64_C(54210108624275), UINT64_C(4089650035136921600)},
+    {UINT64_C(542101086242752), UINT64_C(4003012203950112768)},
+    {UINT64_C(5421010862427522), UINT64_C(3136633892082024448)},
+    {UINT64_C(54210108624275221), UINT64_C(12919594847110692864)},
+    {UINT64_C(542101086242752217), UINT64_C(68739955140067328)},
+    {UINT64_C(5421010862427522170), UINT64_C(687399551400673280)},
+};
+
 int floe_decimal128_fits_precision(floe_decimal128 v, int32_t precision)
 {
-    return floe_decimal128_digits(v) <= precision;
+    if (precision > FLOE_ARROW_DECIMAL128_MAX_PRECISION)
+        return 1;
+    if (precision < 1)
+        return 0;
+    /* |v| < 10^precision, compared on the magnitude's halves (no digit loop: this runs for
+     * every decimal value written) */
+    uint64_t lo = v.lo, hi = (uint64_t)v.hi;
+    if (v.hi < 0) {
+        lo = ~lo + 1;
+        hi = ~hi + (lo == 0);
+    }
+    const uint64_t *p = pow10_128[precision];
+    return hi < p[0] || (hi == p[0] && lo < p[1]);
 }
 
 int floe_decimal128_format(char *buf, size_t cap, floe_decimal128 v, int32_t scale)

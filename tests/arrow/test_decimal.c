@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <floe/arrow/decimal.h>
@@ -110,6 +111,35 @@ static void test_decimal_digits_and_compare(void **state)
     assert_int_equal(floe_decimal128_digits(floe_decimal128_from_int64(-999)), 3);
     assert_true(floe_decimal128_fits_precision(floe_decimal128_from_int64(99), 2));
     assert_false(floe_decimal128_fits_precision(floe_decimal128_from_int64(100), 2));
+    /* every precision at its boundary, both signs: 10^p - 1 fits p digits, 10^p does not
+     * (checked against the digit count) */
+    char nines[40], ten_p[41];
+    for (int p = 1; p <= 38; p++) {
+        memset(nines, '9', (size_t)p);
+        nines[p] = '\0';
+        snprintf(ten_p, sizeof ten_p, "1%0*d", p, 0);
+        floe_decimal128 a, b, na, nb;
+        assert_int_equal(floe_decimal128_parse(&a, nines, strlen(nines), 38, 0), 0);
+        assert_int_equal(floe_decimal128_digits(a), p);
+        assert_true(floe_decimal128_fits_precision(a, p));
+        assert_false(floe_decimal128_fits_precision(a, p - 1));
+        char neg[42];
+        snprintf(neg, sizeof neg, "-%s", nines);
+        assert_int_equal(floe_decimal128_parse(&na, neg, strlen(neg), 38, 0), 0);
+        assert_true(floe_decimal128_fits_precision(na, p));
+        assert_false(floe_decimal128_fits_precision(na, p - 1));
+        if (p < 38) {
+            assert_int_equal(floe_decimal128_parse(&b, ten_p, strlen(ten_p), 38, 0), 0);
+            assert_false(floe_decimal128_fits_precision(b, p));
+            assert_true(floe_decimal128_fits_precision(b, p + 1));
+            snprintf(neg, sizeof neg, "-%s", ten_p);
+            assert_int_equal(floe_decimal128_parse(&nb, neg, strlen(neg), 38, 0), 0);
+            assert_false(floe_decimal128_fits_precision(nb, p));
+        }
+    }
+    floe_decimal128 most_negative = {0, INT64_MIN};
+    assert_false(floe_decimal128_fits_precision(most_negative, 38));
+    assert_false(floe_decimal128_fits_precision(floe_decimal128_from_int64(1), 0));
     assert_int_equal(
         floe_decimal128_compare(floe_decimal128_from_int64(-1), floe_decimal128_from_int64(1)), -1);
     floe_decimal128 big = {0, 1};
