@@ -520,59 +520,37 @@ static int goes_with_inputs(const struct compact_ctx *c, floe_manifest_content c
            input_index(c, ref) >= 0;
 }
 
+struct inputs_ctx {
+    const struct compact_ctx *c;
+    floe_manifest_content content;
+};
+
+static floe_manager_copy_action with_inputs(const floe_manifest_entry *e, size_t source, void *vctx)
+{
+    (void)source;
+    const struct inputs_ctx *x = vctx;
+    return goes_with_inputs(x->c, x->content, e->data_file) ? FLOE_COPY_DELETED
+                                                            : FLOE_COPY_EXISTING;
+}
+
 /* Rewrites manifest `mf` with the entries going with the inputs DELETED and every other live
  * entry EXISTING. A delete manifest with no such entry is left as it is (*out NULL). */
 static int rewrite_manifest(floe_manifest_file **out, struct compact_ctx *c,
                             const floe_manifest_file *mf, size_t index)
 {
     *out = NULL;
-    int64_t dropped = 0;
     floe_table *t = c->t;
-    floe_input_file *in = NULL;
-    floe_manifest_reader *r = NULL;
-    floe_output_file *f = NULL;
-    floe_manifest_writer *w = NULL;
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/metadata/%" PRId64 "-c%u-%zu-%s.avro",
                      floe_table_location(t), c->snap_id, c->rebuild, index, c->write_id);
     if (n < 0 || (size_t)n >= sizeof path)
         return floe_error_set(FLOE_EINVALID, "table location of '%s' is too long", t->ident);
-    int rc = t->m->io->open(&in, t->m->io, mf->path);
-    if (!rc)
-        rc = floe_manifest_reader_open(&r, in, mf);
-    if (!rc)
-        rc = t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE);
-    if (!rc) {
-        floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
-        o.snapshot_id = c->snap_id;
-        o.content = mf->content;
-        rc = floe_manifest_writer_new(&w, f, floe_manifest_reader_schema(r),
-                                      floe_manifest_reader_spec(r), &o);
-    }
-    while (!rc) {
-        int has = 0;
-        floe_manifest_entry e;
-        if ((rc = floe_manifest_reader_next(&has, &e, r)) || !has)
-            break;
-        if (e.status == FLOE_ENTRY_DELETED)
-            continue;
-        if (goes_with_inputs(c, mf->content, e.data_file)) {
-            dropped++;
-            rc = floe_manifest_writer_delete(w, e.data_file, e.sequence_number,
-                                             e.file_sequence_number);
-        } else {
-            rc = floe_manifest_writer_existing(w, e.data_file, e.snapshot_id, e.sequence_number,
-                                               e.file_sequence_number);
-        }
-    }
-    /* an unfinished writer aborts its file */
-    if (!rc && (mf->content == FLOE_MANIFEST_DATA || dropped))
-        rc = floe_manifest_writer_finish(out, w);
+    struct inputs_ctx x = {c, mf->content};
+    int64_t dropped = 0;
+    int rc = floe_manager__copy_manifests(out, &dropped, t, path, c->snap_id, &mf, 1, with_inputs,
+                                          &x, mf->content != FLOE_MANIFEST_DATA);
     if (!rc && mf->content != FLOE_MANIFEST_DATA)
         c->dropped_deletes += dropped;
-    floe_manifest_writer_free(w);
-    floe_manifest_reader_free(r);
-    floe_input_close(in);
     return rc;
 }
 
@@ -1043,59 +1021,34 @@ static int merge_spec(floe_manifest_file **out, struct compact_ctx *c, const flo
 {
     *out = NULL;
     floe_table *t = c->t;
-    size_t n = 0;
-    for (size_t i = 0; i < floe_manifest_list_count(ml); i++) {
+    size_t total = floe_manifest_list_count(ml), n = 0;
+    const floe_manifest_file **srcs = floe_calloc(total + 1, sizeof *srcs);
+    if (!srcs)
+        return floe_error_set(FLOE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < total; i++) {
         const floe_manifest_file *mf = floe_manifest_list_at(ml, i);
-        n += mf->content == FLOE_MANIFEST_DATA && mf->partition_spec_id == spec_id;
+        if (mf->content == FLOE_MANIFEST_DATA && mf->partition_spec_id == spec_id)
+            srcs[n++] = mf;
     }
-    if (n < 2)
-        return 0;
-    char path[4096];
-    int len = snprintf(path, sizeof path, "%s/metadata/%" PRId64 "-s%d-%s.avro",
-                       floe_table_location(t), c->snap_id, (int)spec_id, c->write_id);
-    if (len < 0 || (size_t)len >= sizeof path)
-        return floe_error_set(FLOE_EINVALID, "table location of '%s' is too long", t->ident);
-    floe_output_file *f = NULL;
-    floe_manifest_writer *w = NULL;
     int rc = 0;
-    for (size_t i = 0; !rc && i < floe_manifest_list_count(ml); i++) {
-        const floe_manifest_file *mf = floe_manifest_list_at(ml, i);
-        if (mf->content != FLOE_MANIFEST_DATA || mf->partition_spec_id != spec_id)
-            continue;
-        floe_input_file *in = NULL;
-        floe_manifest_reader *r = NULL;
-        rc = t->m->io->open(&in, t->m->io, mf->path);
-        if (!rc)
-            rc = floe_manifest_reader_open(&r, in, mf);
-        if (!rc && !w && !(rc = t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE))) {
-            floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
-            o.snapshot_id = c->snap_id;
-            rc = floe_manifest_writer_new(&w, f, floe_manifest_reader_schema(r),
-                                          floe_manifest_reader_spec(r), &o);
-        }
-        while (!rc) {
-            int has = 0;
-            floe_manifest_entry e;
-            if ((rc = floe_manifest_reader_next(&has, &e, r)) || !has)
-                break;
-            if (e.status != FLOE_ENTRY_DELETED)
-                rc = floe_manifest_writer_existing(w, e.data_file, e.snapshot_id, e.sequence_number,
-                                                   e.file_sequence_number);
-        }
-        floe_manifest_reader_free(r);
-        floe_input_close(in);
-        if (!rc) {
-            if (!(c->drop[c->ndrop] = floe_strdup(mf->path)))
+    if (n >= 2) {
+        char path[4096];
+        int len = snprintf(path, sizeof path, "%s/metadata/%" PRId64 "-s%d-%s.avro",
+                           floe_table_location(t), c->snap_id, (int)spec_id, c->write_id);
+        rc = len < 0 || (size_t)len >= sizeof path
+                 ? floe_error_set(FLOE_EINVALID, "table location of '%s' is too long", t->ident)
+                 : floe_manager__copy_manifests(out, NULL, t, path, c->snap_id, srcs, n, NULL, NULL,
+                                                0);
+        for (size_t i = 0; !rc && i < n; i++) {
+            if (!(c->drop[c->ndrop] = floe_strdup(srcs[i]->path)))
                 rc = floe_error_set(FLOE_ENOMEM, "out of memory");
             else
                 c->ndrop++;
         }
+        if (!rc)
+            *merged += (int64_t)n;
     }
-    if (!rc)
-        rc = floe_manifest_writer_finish(out, w);
-    floe_manifest_writer_free(w);
-    if (!rc)
-        *merged += (int64_t)n;
+    floe_free(srcs);
     return rc;
 }
 

@@ -53,6 +53,13 @@ static int read_settings(struct merge_settings *s, const floe_table *t)
     return rc;
 }
 
+/* Entries of the new snapshot's own manifests stay ADDED; the others become EXISTING. */
+static floe_manager_copy_action own_added(const floe_manifest_entry *e, size_t source, void *ctx)
+{
+    const uint8_t *own = ctx;
+    return own[source] && e->status == FLOE_ENTRY_ADDED ? FLOE_COPY_ADDED : FLOE_COPY_EXISTING;
+}
+
 /* Writes manifests in[idx[0..n)] as one manifest of snapshot `snapshot_id`. */
 static int merge_bin(floe_manifest_file **out, floe_table *t, const floe_manifest_file *const *in,
                      const size_t *idx, size_t n, size_t nnew, int64_t snapshot_id, const char *tag,
@@ -63,41 +70,18 @@ static int merge_bin(floe_manifest_file **out, floe_table *t, const floe_manifes
                        floe_table_location(t), snapshot_id, bin, tag);
     if (len < 0 || (size_t)len >= sizeof path)
         return floe_error_set(FLOE_EINVALID, "table location of '%s' is too long", t->ident);
-    floe_output_file *f = NULL;
-    floe_manifest_writer *w = NULL;
-    int rc = 0;
+    const floe_manifest_file **srcs = floe_calloc(n + 1, sizeof *srcs);
+    uint8_t *own = floe_calloc(n + 1, 1);
+    int rc = srcs && own ? 0 : floe_error_set(FLOE_ENOMEM, "out of memory");
     for (size_t k = 0; !rc && k < n; k++) {
-        const floe_manifest_file *mf = in[idx[k]];
-        int own = idx[k] < nnew; /* written by this snapshot: its entries are ADDED here */
-        floe_input_file *inf = NULL;
-        floe_manifest_reader *r = NULL;
-        rc = t->m->io->open(&inf, t->m->io, mf->path);
-        if (!rc)
-            rc = floe_manifest_reader_open(&r, inf, mf);
-        if (!rc && !w && !(rc = t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE))) {
-            floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
-            o.snapshot_id = snapshot_id;
-            rc = floe_manifest_writer_new(&w, f, floe_manifest_reader_schema(r),
-                                          floe_manifest_reader_spec(r), &o);
-        }
-        while (!rc) {
-            int has = 0;
-            floe_manifest_entry e;
-            if ((rc = floe_manifest_reader_next(&has, &e, r)) || !has)
-                break;
-            if (e.status == FLOE_ENTRY_DELETED)
-                continue;
-            rc = own && e.status == FLOE_ENTRY_ADDED
-                     ? floe_manifest_writer_add(w, e.data_file)
-                     : floe_manifest_writer_existing(w, e.data_file, e.snapshot_id,
-                                                     e.sequence_number, e.file_sequence_number);
-        }
-        floe_manifest_reader_free(r);
-        floe_input_close(inf);
+        srcs[k] = in[idx[k]];
+        own[k] = idx[k] < nnew; /* written by this snapshot: its entries are ADDED here */
     }
     if (!rc)
-        rc = floe_manifest_writer_finish(out, w);
-    floe_manifest_writer_free(w);
+        rc = floe_manager__copy_manifests(out, NULL, t, path, snapshot_id, srcs, n, own_added, own,
+                                          0);
+    floe_free(srcs);
+    floe_free(own);
     if (rc)
         rc = floe_error_wrap(rc, "merging manifests of '%s'", t->ident);
     return rc;

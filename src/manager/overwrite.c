@@ -221,50 +221,34 @@ static int is_deleted(const struct floe_manager_plan *p, const uint8_t *del, con
     return 0;
 }
 
+struct removed_ctx {
+    const struct floe_manager_plan *p;
+    const uint8_t *del;
+};
+
+static floe_manager_copy_action removed_or_kept(const floe_manifest_entry *e, size_t source,
+                                                void *vctx)
+{
+    (void)source;
+    const struct removed_ctx *c = vctx;
+    return is_deleted(c->p, c->del, floe_data_file_path(e->data_file)) ? FLOE_COPY_DELETED
+                                                                       : FLOE_COPY_EXISTING;
+}
+
 /* Rewrites manifest `mi` of the plan: removed files DELETED, the others EXISTING. */
 static int rewrite_manifest(floe_manifest_file **out, floe_table *t,
                             const struct floe_manager_plan *p, const uint8_t *del, size_t mi,
                             int64_t snapshot_id, const char *write_id)
 {
-    const floe_manifest_file *mf = p->manifests[mi];
-    floe_input_file *in = NULL;
-    floe_manifest_reader *r = NULL;
-    floe_output_file *f = NULL;
-    floe_manifest_writer *w = NULL;
     char path[4096];
-    snprintf(path, sizeof path, "%s/metadata/%" PRId64 "-r%zu-%s.avro", floe_table_location(t),
-             snapshot_id, mi, write_id);
-    int rc = t->m->io->open(&in, t->m->io, mf->path);
-    if (!rc)
-        rc = floe_manifest_reader_open(&r, in, mf);
-    if (!rc)
-        rc = t->m->io->create(&f, t->m->io, path, FLOE_CREATE_EXCLUSIVE);
-    if (!rc) {
-        floe_manifest_writer_options o = FLOE_MANIFEST_WRITER_OPTIONS_INIT;
-        o.snapshot_id = snapshot_id;
-        rc = floe_manifest_writer_new(&w, f, floe_manifest_reader_schema(r),
-                                      floe_manifest_reader_spec(r), &o);
-    }
-    while (!rc) {
-        int has = 0;
-        floe_manifest_entry e;
-        if ((rc = floe_manifest_reader_next(&has, &e, r)) || !has)
-            break;
-        if (e.status == FLOE_ENTRY_DELETED)
-            continue;
-        if (is_deleted(p, del, floe_data_file_path(e.data_file)))
-            rc = floe_manifest_writer_delete(w, e.data_file, e.sequence_number,
-                                             e.file_sequence_number);
-        else
-            rc = floe_manifest_writer_existing(w, e.data_file, e.snapshot_id, e.sequence_number,
-                                               e.file_sequence_number);
-    }
-    if (!rc)
-        rc = floe_manifest_writer_finish(out, w);
-    floe_manifest_writer_free(w);
-    floe_manifest_reader_free(r);
-    floe_input_close(in);
-    return rc;
+    int n = snprintf(path, sizeof path, "%s/metadata/%" PRId64 "-r%zu-%s.avro",
+                     floe_table_location(t), snapshot_id, mi, write_id);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return floe_error_set(FLOE_EINVALID, "table location of '%s' is too long", t->ident);
+    struct removed_ctx c = {p, del};
+    const floe_manifest_file *src = p->manifests[mi];
+    return floe_manager__copy_manifests(out, NULL, t, path, snapshot_id, &src, 1, removed_or_kept,
+                                        &c, 0);
 }
 
 int floe_table_overwrite(floe_write_result *result, floe_table *t, struct ArrowArrayStream *stream,

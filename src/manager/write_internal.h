@@ -48,6 +48,27 @@ struct floe_manager_commit {
     int merge_manifests;
 };
 
+/* What a manifest copy does with one live entry (floe_manager__copy_manifests). */
+typedef enum floe_manager_copy_action {
+    FLOE_COPY_EXISTING = 0, /* EXISTING, with the snapshot id and sequence numbers it has */
+    FLOE_COPY_DELETED = 1,  /* DELETED by the new snapshot, with its sequence numbers */
+    FLOE_COPY_ADDED = 2     /* ADDED by the new snapshot (sequence numbers inherited) */
+} floe_manager_copy_action;
+
+/* Decides the fate of entry `e` of source manifest number `source`. */
+typedef floe_manager_copy_action (*floe_manager_copy_fn)(const floe_manifest_entry *e,
+                                                         size_t source, void *ctx);
+
+/* Writes one manifest at `path` for snapshot `snapshot_id` (content and spec those of srcs[0])
+ * holding the live entries of srcs[0..n) in order, each as `decide` says (NULL: all EXISTING);
+ * entries deleted by earlier snapshots are dropped. *deleted (may be NULL) counts the DELETED
+ * ones. With only_if_deleted, a copy that deletes nothing is discarded (*out NULL). On failure
+ * nothing is left. (transfer full) */
+int floe_manager__copy_manifests(floe_manifest_file **out, int64_t *deleted, floe_table *t,
+                                 const char *path, int64_t snapshot_id,
+                                 const floe_manifest_file *const *srcs, size_t n,
+                                 floe_manager_copy_fn decide, void *ctx, int only_if_deleted);
+
 /* Defaults of commit.manifest.min-count-to-merge and commit.manifest.target-size-bytes. */
 #define FLOE_MANAGER_MERGE_MIN_COUNT_DEFAULT    100
 #define FLOE_MANAGER_MERGE_TARGET_BYTES_DEFAULT (8 * 1024 * 1024)
