@@ -154,6 +154,34 @@ static void test_validate_accepts_builder_output_and_slices(void **state)
     f->array.length = 10;
 }
 
+/* A slice is checked over the rows it shows: damage beyond the window is unreachable (and a
+ * writer slicing a large batch does not pay for re-checking all of it); damage inside is
+ * found, and so is a child too short for the window. */
+static void test_validate_checks_a_slice_over_its_window(void **state)
+{
+    fixture *f = *state;
+    struct ArrowArray *s = f->array.children[2];
+    int32_t *off = (int32_t *)s->buffers[1];
+    int32_t saved = off[9];
+    off[9] = off[8] - 1; /* value 8 has a negative length */
+    EXPECT_INVALID(&f->schema, &f->array, "column 's': offsets decrease at index 9");
+    f->array.offset = 2;
+    f->array.length = 3; /* rows 2..4 */
+    CHECK(floe_arrow_validate(&f->schema, &f->array, FLOE_ARROW_VALIDATE_UTF8));
+    f->array.offset = 6;
+    f->array.length = 4; /* rows 6..9 reach the damage */
+    EXPECT_INVALID(&f->schema, &f->array, "column 's': offsets decrease at index 3");
+    off[9] = saved;
+    CHECK(floe_arrow_validate(&f->schema, &f->array, FLOE_ARROW_VALIDATE_UTF8));
+    int64_t len = s->length;
+    s->length = 8; /* shorter than offset 6 + length 4 */
+    EXPECT_INVALID(&f->schema, &f->array,
+                   "column 's': child length 8 is shorter than its parent's offset + length 10");
+    s->length = len;
+    f->array.offset = 0;
+    f->array.length = 10;
+}
+
 static void test_validate_rejects_decreasing_offsets_with_path(void **state)
 {
     fixture *f = *state;
@@ -605,6 +633,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_validate_accepts_builder_output_and_slices, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_validate_checks_a_slice_over_its_window, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_validate_rejects_decreasing_offsets_with_path, setup,
                                         teardown),
