@@ -28,6 +28,7 @@
 #include <floe/parquet/reader.h>
 #include <floe/parquet/writer.h>
 #include <floe/table.h>
+#include <floe/table_delete.h>
 
 #include "base/timeconv.h"
 #include "cli/cli_input.h"
@@ -49,11 +50,12 @@ static void usage(FILE *out)
             "  list NS [--json]            tables of a namespace\n"
             "  describe TABLE [--json]     schema, partition spec, sort order, properties,\n"
             "                              location, current metadata file\n"
-            "  drop TABLE [--purge]        drop (--purge also deletes data and metadata files)\n"
+            "  drop TABLE [--purge] [--dry-run]\n"
+            "                              drop (--purge also deletes data and metadata files)\n"
             "  rename FROM TO              rename or move a table\n"
             "  register TABLE METADATA_FILE\n"
             "                              register an existing metadata file as a table\n"
-            "  append TABLE FILE... [--branch NAME] [--union-by-name]\n"
+            "  append TABLE FILE... [--branch NAME] [--union-by-name] [--dry-run]\n"
             "                              append Parquet or CSV files as one snapshot (.csv:\n"
             "                              header row, columns matched by name, values typed\n"
             "                              by the table schema); --branch commits to an\n"
@@ -61,6 +63,7 @@ static void usage(FILE *out)
             "                              first adds the Parquet files' new columns and\n"
             "                              widens narrower column types (own commit)\n"
             "  overwrite TABLE FILE... [--filter EXPR] [--branch NAME] [--union-by-name]\n"
+            "            [--dry-run] [--json]\n"
             "                              replace the table (or the rows matching EXPR) with\n"
             "                              the files' rows (on a branch with --branch)\n"
             "  scan TABLE [--columns a,b] [--filter EXPR] [--snapshot ID | --as-of TIME |\n"
@@ -112,7 +115,7 @@ typedef struct args {
     char *kv_copies[MAX_PROPS];
     size_t nprops;
     long long snapshot, limit;
-    int json, purge, if_not_exists, union_by_name;
+    int json, purge, if_not_exists, union_by_name, dry_run;
 } args;
 
 static const struct {
@@ -146,8 +149,9 @@ static const struct {
     {"describe", "usage: floe table describe TABLE [--json] [--warehouse DIR]\n\nPrints the "
                  "schema (with field ids), partition spec, sort order, properties, location,\n"
                  "current snapshot and metadata file (the whole description with --json).\n"},
-    {"drop", "usage: floe table drop TABLE [--purge] [--warehouse DIR]\n\nRemoves the table "
-             "from the catalog; --purge also deletes its data and metadata files.\n"},
+    {"drop", "usage: floe table drop TABLE [--purge] [--dry-run] [--warehouse DIR]\n\nRemoves "
+             "the table from the catalog; --purge also deletes its data and metadata files.\n"
+             "--dry-run says what would go (with --purge: how many files) and changes nothing.\n"},
     {"rename", "usage: floe table rename FROM TO [--warehouse DIR]\n\nRenames a table, or "
                "moves it to another namespace; its files stay where they are.\n"},
     {"register",
@@ -156,21 +160,24 @@ static const struct {
      "of a dropped table) as TABLE.\n"},
     {"append",
      "usage: floe table append TABLE FILE... [--branch NAME] [--union-by-name]\n"
-     "                         [--property k=v]... [--warehouse DIR]\n\n"
+     "                         [--property k=v]... [--dry-run] [--json] [--warehouse DIR]\n\n"
      "Appends the rows of Parquet or CSV files as one snapshot. A .csv file has a header\n"
      "row; its columns are matched to the table's by name and typed by the table schema\n"
      "(an empty unquoted field is null). Parquet columns are matched by name and may be\n"
      "narrower than the table's (int into long). --branch commits to an existing branch;\n"
      "--union-by-name first evolves the schema to accept the Parquet files (new columns\n"
      "added as optional, narrower table types widened; its own commit). --property adds\n"
-     "snapshot summary properties. Exit codes: 0 ok, 3 no such table or branch, 4\n"
+     "snapshot summary properties. --dry-run reads the files and counts their rows, writing\n"
+     "nothing. Exit codes: 0 ok, 3 no such table or branch, 4\n"
      "concurrent change (after retries), 5 rows or columns the table does not accept.\n"},
     {"overwrite",
      "usage: floe table overwrite TABLE FILE... [--filter EXPR] [--branch NAME]\n"
-     "                            [--union-by-name] [--property k=v]... [--warehouse DIR]\n\n"
+     "                            [--union-by-name] [--property k=v]... [--dry-run] [--json]\n"
+     "                            [--warehouse DIR]\n\n"
      "Replaces the table's rows (or only those matching EXPR) with the files' rows in one\n"
      "snapshot. Files whose rows all match are dropped; files where some match are rewritten\n"
-     "without them. Inputs as for append.\n"},
+     "without them. Inputs as for append. --dry-run reads the inputs and counts the rows\n"
+     "that would be removed and added (--json for an object); nothing is written.\n"},
     {"scan",
      "usage: floe table scan TABLE [--columns a,b] [--filter EXPR] [--limit N]\n"
      "                    [--snapshot ID | --as-of TIME | --ref NAME]\n"
@@ -232,6 +239,8 @@ static int parse(args *a, int argc, char **argv)
             a->if_not_exists = 1;
         } else if (strcmp(s, "--union-by-name") == 0) {
             a->union_by_name = 1;
+        } else if (strcmp(s, "--dry-run") == 0) {
+            a->dry_run = 1;
         } else if ((strcmp(s, "--snapshot") == 0 || strcmp(s, "--limit") == 0) && i + 1 < argc) {
             long long v;
             if (parse_ll(&v, argv[i + 1]) || v < 0) {
@@ -534,8 +543,67 @@ static int cmd_describe(floe_table *t, const args *a)
     return FLOE_EXIT_OK;
 }
 
+/* `append|overwrite --dry-run`: reads the inputs (so bad files fail as they would) and, for an
+ * overwrite, counts what it would remove through a dry-run delete of the same rows; writes
+ * nothing. */
+static int write_dry_run(floe_table *t, const args *a, int overwrite)
+{
+    int64_t input_rows = 0;
+    int rc = 0;
+    for (int i = 1; !rc && i < a->npos; i++) {
+        struct ArrowArrayStream s;
+        rc = floe_cli__input_stream(&s, t, a->pos[i]);
+        while (!rc) {
+            struct ArrowArray b;
+            if ((rc = floe_arrow_stream_get_next(&s, &b)) || !b.release)
+                break;
+            input_rows += b.length;
+            b.release(&b);
+        }
+        floe_arrow_stream_release(&s);
+    }
+    floe_delete_options o = FLOE_DELETE_OPTIONS_INIT;
+    o.dry_run = 1;
+    o.branch = a->branch;
+    floe_write_result r;
+    memset(&r, 0, sizeof r);
+    if (!rc && overwrite)
+        rc = floe_table_delete_rows(&r, t, a->filter ? a->filter : "true", &o);
+    if (rc)
+        return floe_cli_fail(rc);
+    if (!overwrite) {
+        if (a->json) {
+            json_t *j = json_pack("{s:s,s:b,s:I}", "table", floe_table_identifier(t), "dry_run", 1,
+                                  "input_records", (json_int_t)input_rows);
+            rc = print_json(j);
+            json_decref(j);
+            return rc;
+        }
+        printf("dry run: would append %" PRId64 " rows from %d file(s) to %s; nothing changed\n",
+               input_rows, a->npos - 1, floe_table_identifier(t));
+        return FLOE_EXIT_OK;
+    }
+    if (a->json) {
+        json_t *j = json_pack("{s:s,s:b,s:s?,s:I,s:I,s:I}", "table", floe_table_identifier(t),
+                              "dry_run", 1, "filter", a->filter, "removed_records",
+                              (json_int_t)r.deleted_records, "removed_or_rewritten_files",
+                              (json_int_t)r.deleted_files, "input_records", (json_int_t)input_rows);
+        rc = print_json(j);
+        json_decref(j);
+        return rc;
+    }
+    printf("dry run: would remove %" PRId64 " rows of %s%s%s (%" PRId64
+           " data files removed or rewritten) and add %" PRId64 " rows from %d file(s); nothing "
+           "changed\n",
+           r.deleted_records, floe_table_identifier(t), a->filter ? " matching " : "",
+           a->filter ? a->filter : "", r.deleted_files, input_rows, a->npos - 1);
+    return FLOE_EXIT_OK;
+}
+
 static int cmd_write(floe_table *t, const args *a, int overwrite)
 {
+    if (a->dry_run)
+        return write_dry_run(t, a, overwrite);
     int n = a->npos - 1, rc = 0, opened = 0;
     floe_write_options wo = FLOE_WRITE_OPTIONS_INIT;
     wo.branch = a->branch;
@@ -1790,6 +1858,42 @@ static const struct {
     {"rename", 2, 2}, {"register", 2, 2},  {"append", 2, MAX_POS}, {"overwrite", 2, MAX_POS},
     {"scan", 1, 1},   {"snapshots", 1, 1}, {"files", 1, 1}};
 
+static int count_file(const floe_file_info *info, void *ctx)
+{
+    int64_t *n = ctx;
+    n[0]++;
+    n[1] += (int64_t)info->size;
+    return 0;
+}
+
+/* `drop --dry-run`: what would go (with --purge, the files under the table's location). */
+static int drop_dry_run(floe_manager *m, const args *a)
+{
+    floe_table *t = NULL;
+    int rc = floe_manager_load_table(&t, m, a->pos[0]);
+    if (rc)
+        return floe_cli_fail(rc);
+    int64_t counts[2] = {0, 0};
+    if (a->purge) {
+        floe_file_io *io = NULL;
+        char prefix[4096];
+        snprintf(prefix, sizeof prefix, "%s/", floe_table_location(t));
+        rc = floe_posix_file_io_new(&io);
+        if (!rc)
+            rc = io->list(io, prefix, count_file, counts);
+        floe_file_io_free(io);
+    }
+    if (!rc) {
+        printf("dry run: would drop table %s (location %s, metadata %s)", a->pos[0],
+               floe_table_location(t), floe_table_metadata_file(t));
+        if (a->purge)
+            printf(" and delete its %" PRId64 " files (%" PRId64 " bytes)", counts[0], counts[1]);
+        printf("; nothing changed\n");
+    }
+    floe_table_free(t);
+    return rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;
+}
+
 int floe_cli_table(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -1871,6 +1975,8 @@ int floe_cli_table(int argc, char **argv)
                 printf("%s.%s\n", a.pos[0], names[i]);
         }
         floe_manager_strings_free(names, n);
+    } else if (strcmp(sub, "drop") == 0 && a.dry_run) {
+        exit_code = drop_dry_run(m, &a);
     } else if (strcmp(sub, "drop") == 0) {
         rc = floe_manager_drop_table(m, a.pos[0], a.purge);
         exit_code = rc ? floe_cli_fail(rc) : FLOE_EXIT_OK;

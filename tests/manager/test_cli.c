@@ -415,6 +415,54 @@ static void test_bad_input_files_name_the_file(void **state)
     json_decref(snaps);
 }
 
+/* Every destructive command has --dry-run: overwrite and drop (also append, to check its
+ * inputs) report what they would do and change nothing. */
+static void test_write_and_drop_dry_runs(void **state)
+{
+    (void)state;
+    fresh("cli_dry_runs");
+    char a[4200], b[4200], bad[4200];
+    snprintf(a, sizeof a, "%s/a.csv", wh);
+    snprintf(b, sizeof b, "%s/b.csv", wh);
+    snprintf(bad, sizeof bad, "%s/bad.csv", wh);
+    write_text(a, "id,name\n1,x\n2,y\n3,z\n");
+    write_text(b, "id,name\n2,Y\n");
+    write_text(bad, "id,name\nnot-a-number,q\n");
+    assert_int_equal(floe(NULL, "namespace create db"), 0);
+    assert_int_equal(floe(NULL, "table create db.t --schema 'id long not null, name string'"), 0);
+    assert_int_equal(floe(NULL, "table append db.t '%s'", a), 0);
+    json_t *before = floe_json("table describe db.t --json");
+
+    char *out = NULL;
+    assert_int_equal(floe(&out, "table overwrite db.t '%s' --filter 'id = 2' --dry-run", b), 0);
+    assert_non_null(strstr(out, "would remove 1 rows"));
+    assert_non_null(strstr(out, "add 1 rows"));
+    free(out);
+    char args[4400];
+    snprintf(args, sizeof args, "table overwrite db.t '%s' --dry-run --json", b);
+    json_t *j = floe_json(args);
+    assert_int_equal(json_integer_value(json_object_get(j, "removed_records")), 3);
+    assert_int_equal(json_integer_value(json_object_get(j, "input_records")), 1);
+    json_decref(j);
+    assert_int_equal(floe(&out, "table append db.t '%s' --dry-run", a), 0);
+    assert_non_null(strstr(out, "would append 3 rows"));
+    free(out);
+    /* a bad input fails the dry run as it would fail the write */
+    assert_int_equal(floe(&out, "table append db.t '%s' --dry-run", bad), 5);
+    assert_non_null(strstr(out, "bad.csv line 2"));
+    free(out);
+    assert_int_equal(floe(&out, "table drop db.t --purge --dry-run"), 0);
+    assert_non_null(strstr(out, "would drop table db.t"));
+    assert_non_null(strstr(out, "files"));
+    free(out);
+    /* nothing changed: same metadata file, table still there */
+    json_t *after = floe_json("table describe db.t --json");
+    assert_string_equal(json_string_value(json_object_get(before, "metadata-location")),
+                        json_string_value(json_object_get(after, "metadata-location")));
+    json_decref(after);
+    json_decref(before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_namespace_commands_US1),
         cmocka_unit_test(test_files_time_travel_and_snapshot_properties),
         cmocka_unit_test(test_bad_input_files_name_the_file),
+        cmocka_unit_test(test_write_and_drop_dry_runs),
         cmocka_unit_test(test_table_csv_append_scan_snapshots_US2_US4),
         cmocka_unit_test(test_parquet_append_read_by_duckdb_and_avsc_US4),
     };
