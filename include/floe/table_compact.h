@@ -18,8 +18,9 @@ FLOE_BEGIN_DECLS
 /** Default minimum number of files a group needs to be rewritten. */
 #define FLOE_COMPACT_MIN_INPUT_FILES_DEFAULT 5
 
-/** Version of floe_compact_options (2 added to_current_spec; version 1 is still accepted). */
-#define FLOE_COMPACT_OPTIONS_VERSION 2
+/** Version of floe_compact_options (2 added to_current_spec, 3 branch; older versions are
+ *  still accepted). */
+#define FLOE_COMPACT_OPTIONS_VERSION 3
 
 /** Options of floe_table_compact() and floe_table_rewrite_manifests(). */
 typedef struct floe_compact_options {
@@ -44,12 +45,15 @@ typedef struct floe_compact_options {
      *  candidate whatever its size, and every group of them is rewritten, even a single file,
      *  so that the table's live data ends up in the default spec. */
     int to_current_spec;
+    /** Branch to compact, or NULL for main (version >= 3): the branch head is planned and the
+     *  replace snapshot is committed to the branch; main is left untouched. */
+    const char *branch;
 } floe_compact_options;
 
 /** Initializer for floe_compact_options (table defaults). */
 #define FLOE_COMPACT_OPTIONS_INIT                                                                  \
     {                                                                                              \
-        FLOE_COMPACT_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL, 0                                 \
+        FLOE_COMPACT_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL                           \
     }
 
 /** One group of files rewritten together (or, in a dry run, that would be). */

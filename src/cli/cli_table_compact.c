@@ -1,6 +1,7 @@
 /* `floe table compact TABLE [--target-file-size BYTES] [--min-input-files N]
- * [--to-current-spec] [--rewrite-manifests] [--dry-run] [--json] [--warehouse DIR]`: bin-packs
- * small data files (floe_table_compact) or merges manifests (floe_table_rewrite_manifests). */
+ * [--to-current-spec] [--rewrite-manifests] [--branch NAME] [--dry-run] [--json]
+ * [--warehouse DIR]`: bin-packs small data files (floe_table_compact) or merges manifests
+ * (floe_table_rewrite_manifests). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: floe table compact TABLE [--target-file-size BYTES] [--min-input-files N]\n"
             "                          [--to-current-spec] [--rewrite-manifests] [--dry-run]\n"
-            "                          [--json] [--warehouse DIR]\n"
+            "                          [--branch NAME] [--json] [--warehouse DIR]\n"
             "\n"
             "Rewrites the small data files of each partition of TABLE into files of about the\n"
             "target size, dropping rows removed by delete files, as one \"replace\" snapshot\n"
@@ -38,6 +39,7 @@ static void usage(FILE *out)
             "  --to-current-spec         also rewrite every file of an older partition spec,\n"
             "                            whatever its size or count\n"
             "  --rewrite-manifests       merge manifests instead of data files\n"
+            "  --branch NAME             compact an existing branch (main stays as it is)\n"
             "  --dry-run                 list the groups (spec, partition, files, bytes,\n"
             "                            expected output files); change nothing\n"
             "  --warehouse DIR           warehouse directory (default ./warehouse or\n"
@@ -50,7 +52,7 @@ static void usage(FILE *out)
 }
 
 struct args {
-    const char *table, *warehouse;
+    const char *table, *warehouse, *branch;
     int64_t target;
     int min_files;
     int manifests, dry_run, json, to_current_spec;
@@ -87,7 +89,7 @@ static int parse(struct args *a, int argc, char **argv)
         } else if (strcmp(s, "--to-current-spec") == 0) {
             a->to_current_spec = 1;
         } else if (strcmp(s, "--target-file-size") == 0 || strcmp(s, "--min-input-files") == 0 ||
-                   strcmp(s, "--warehouse") == 0) {
+                   strcmp(s, "--warehouse") == 0 || strcmp(s, "--branch") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "floe: table compact: %s needs a value\n", s);
                 return FLOE_EXIT_USAGE;
@@ -96,6 +98,8 @@ static int parse(struct args *a, int argc, char **argv)
             int64_t n = 0;
             if (s[2] == 'w') {
                 a->warehouse = v;
+            } else if (s[2] == 'b') {
+                a->branch = v;
             } else if (parse_number(&n, v, s)) {
                 return FLOE_EXIT_USAGE;
             } else if (s[2] == 't') {
@@ -182,6 +186,7 @@ int floe_cli_table_compact(int argc, char **argv)
     o.target_file_size = a.target;
     o.min_input_files = a.min_files;
     o.to_current_spec = a.to_current_spec;
+    o.branch = a.branch;
     int rc = floe_manager_open(&m, &mo);
     if (!rc)
         rc = floe_manager_load_table(&t, m, a.table);

@@ -443,6 +443,7 @@ struct compact_ctx {
     /* position delete files dropped (their row counts are left out of the summary: writers
      * of delete files do not all record total-position-deletes) */
     int64_t dropped_deletes;
+    const char *branch; /* NULL = main */
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -607,12 +608,29 @@ static int build_on(struct compact_ctx *c, const struct floe_manager_plan *p)
     return rc;
 }
 
-/* Plans the table's current snapshot (no filter). */
-static int plan_current(struct floe_manager_plan *p, floe_table *t)
+/* Plans the head of the compacted branch (no filter). */
+static int plan_current(struct floe_manager_plan *p, floe_table *t, const char *branch)
 {
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
+    so.ref = branch;
     memset(p, 0, sizeof *p);
     return floe_manager__plan(p, t, &so);
+}
+
+/* The branch of the options (NULL for main, also for "main" by name). */
+static const char *branch_of(const floe_compact_options *o)
+{
+    return o && o->version >= 3 && o->branch && strcmp(o->branch, FLOE_MAIN_BRANCH) != 0 ? o->branch
+                                                                                         : NULL;
+}
+
+/* The head snapshot of the compacted branch. */
+static const floe_snapshot *head_of(const floe_table *t, const char *branch)
+{
+    if (!branch)
+        return floe_table_metadata_current_snapshot(t->md);
+    const floe_snapshot_ref *r = floe_table_metadata_ref(t->md, branch);
+    return r ? floe_table_metadata_snapshot_by_id(t->md, r->snapshot_id) : NULL;
 }
 
 static void backoff(unsigned int attempt, const floe_manager *m)
@@ -644,7 +662,7 @@ static int commit_replace(int64_t *snap_out, unsigned int *attempts, struct comp
             break;
         if (attempt > 1) {
             struct floe_manager_plan np;
-            if ((rc = floe_table_refresh(t)) || (rc = plan_current(&np, t)))
+            if ((rc = floe_table_refresh(t)) || (rc = plan_current(&np, t, c->branch)))
                 break;
             size_t need = np.manifest_count + 2;
             if (need > cap) {
@@ -686,6 +704,7 @@ static int commit_replace(int64_t *snap_out, unsigned int *attempts, struct comp
         cm.keep_ctx = c;
         cm.delta = *delta;
         cm.delta.removed_delete_files = c->dropped_deletes;
+        cm.branch = c->branch;
         int64_t id = 0;
         unsigned int one = 0;
         rc = floe_manager__commit_snapshot(&id, &one, t, &cm, c->write_id);
@@ -932,6 +951,7 @@ static int compact_run(floe_compact_result **out, floe_table *t, const floe_comp
     struct compact_ctx c;
     memset(&c, 0, sizeof c);
     c.t = t;
+    c.branch = branch_of(opts);
     floe_manifest_file *added_mf = NULL;
     floe_compact_result *r = floe_calloc(1, sizeof *r);
     int rc = r ? 0 : floe_error_set(FLOE_ENOMEM, "out of memory");
@@ -940,8 +960,10 @@ static int compact_run(floe_compact_result **out, floe_table *t, const floe_comp
         r->dry_run = opts ? opts->dry_run != 0 : 0;
         rc = resolve_settings(&s, t, opts);
     }
+    if (!rc && c.branch)
+        rc = floe_manager__check_branch(t, c.branch);
     if (!rc)
-        rc = plan_current(&p, t);
+        rc = plan_current(&p, t, c.branch);
     if (!rc)
         rc = plan_groups(&groups, &ng, &p, &s);
     if (!rc && ng && !(r->groups = floe_calloc(ng, sizeof *r->groups)))
@@ -1057,7 +1079,7 @@ static int check_sources(struct compact_ctx *c)
 {
     floe_table *t = c->t;
     floe_manifest_list *ml = NULL;
-    int rc = floe_manager__read_manifest_list(&ml, t, floe_table_metadata_current_snapshot(t->md));
+    int rc = floe_manager__read_manifest_list(&ml, t, head_of(t, c->branch));
     for (size_t d = 0; !rc && d < c->ndrop; d++) {
         int found = 0;
         for (size_t i = 0; ml && !found && i < floe_manifest_list_count(ml); i++)
@@ -1081,6 +1103,7 @@ static int rewrite_manifests_run(floe_compact_result **out, floe_table *t,
     struct compact_ctx c;
     memset(&c, 0, sizeof c);
     c.t = t;
+    c.branch = branch_of(opts);
     floe_manifest_list *ml = NULL;
     int32_t *specs = NULL;
     size_t nspecs = 0;
@@ -1089,7 +1112,9 @@ static int rewrite_manifests_run(floe_compact_result **out, floe_table *t,
     if (!rc) {
         r->snapshot_id = -1;
         r->dry_run = opts ? opts->dry_run != 0 : 0;
-        rc = floe_manager__read_manifest_list(&ml, t, floe_table_metadata_current_snapshot(t->md));
+        rc = c.branch ? floe_manager__check_branch(t, c.branch) : 0;
+        if (!rc)
+            rc = floe_manager__read_manifest_list(&ml, t, head_of(t, c.branch));
     }
     size_t total = ml ? floe_manifest_list_count(ml) : 0;
     if (!rc && !(specs = floe_calloc(total + 1, sizeof *specs)))
@@ -1150,6 +1175,7 @@ static int rewrite_manifests_run(floe_compact_result **out, floe_table *t,
             cm.keep_manifest = keep_manifest;
             cm.revalidate = stop_on_conflict;
             cm.keep_ctx = &c;
+            cm.branch = c.branch;
             floe_summary_delta d = FLOE_SUMMARY_DELTA_INIT;
             cm.delta = d;
             int64_t id = 0;

@@ -16,7 +16,9 @@
 #include <floe/arrow/value.h>
 #include <floe/error.h>
 #include <floe/table.h>
+#include <floe/table_compact.h>
 #include <floe/table_delete.h>
+#include <floe/table_inspect.h>
 #include <floe/table_upsert.h>
 
 static void batch_of(struct ArrowArrayStream *s, floe_table *t, int64_t start, int64_t n)
@@ -362,6 +364,84 @@ static void test_cli_append_branch_then_scan_ref(void **state)
     free(out);
 }
 
+static size_t files_of(floe_table *t, const char *ref)
+{
+    floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;
+    so.ref = ref;
+    floe_scan_plan *p = NULL;
+    if (floe_table_plan(&p, t, &so))
+        fail_msg("plan %s: %s", ref ? ref : "main", floe_error_last());
+    size_t n = p->task_count;
+    floe_scan_plan_free(p);
+    return n;
+}
+
+static void test_compact_and_rewrite_manifests_on_a_branch(void **state)
+{
+    (void)state;
+    floe_manager *m = open_wh(floe_test_tmpdir("branch_compact"));
+    assert_int_equal(floe_manager_create_namespace(m, "db", NULL, 0), 0);
+    floe_table_create_options co = FLOE_TABLE_CREATE_OPTIONS_INIT;
+    co.schema_text = "id long not null";
+    floe_table *t = NULL;
+    assert_int_equal(floe_manager_create_table(&t, m, "db.t", &co), 0);
+    for (int i = 0; i < 3; i++)
+        append(t, NULL, i * 10, 10); /* main: 3 files */
+    int64_t main_head = floe_table_current_snapshot_id(t);
+    assert_int_equal(floe_table_manage_ref(t, FLOE_REF_CREATE, 0, "dev", -1), 0);
+    for (int i = 0; i < 4; i++)
+        append(t, "dev", 100 + i * 10, 10); /* dev: 7 files */
+    assert_int_equal(files_of(t, "dev"), 7);
+
+    floe_compact_options o = FLOE_COMPACT_OPTIONS_INIT;
+    o.force = 1;
+    o.branch = "dev";
+    floe_compact_result *r = NULL;
+    if (floe_table_compact(&r, t, &o))
+        fail_msg("compact dev: %s", floe_error_last());
+    assert_int_equal(floe_compact_result_rewritten_files(r), 7);
+    int64_t compacted = floe_compact_result_snapshot_id(r);
+    floe_compact_result_free(r);
+    assert_int_equal(files_of(t, "dev"), 1);
+    int64_t sum = 0;
+    assert_int_equal(scan_count(t, "dev", &sum), 70);
+    /* main is untouched; the replace snapshot's parent is dev's old head */
+    assert_int_equal(floe_table_current_snapshot_id(t), main_head);
+    assert_int_equal(files_of(t, NULL), 3);
+    assert_int_equal(scan_count(t, NULL, &sum), 30);
+    assert_int_equal(sum, 435);
+
+    /* manifests of the branch: 5 appends left 5 manifests on dev before compaction */
+    o.force = 0;
+    assert_int_equal(floe_table_rewrite_manifests(&r, t, &o), 0);
+    floe_compact_result_free(r);
+    assert_int_equal(scan_count(t, "dev", &sum), 70);
+    assert_int_equal(floe_table_current_snapshot_id(t), main_head);
+    json_t *refs = NULL;
+    assert_int_equal(floe_table_inspect(&refs, t, "refs"), 0);
+    size_t i;
+    json_t *ref;
+    int64_t dev_head = 0;
+    json_array_foreach(refs, i, ref)
+    {
+        if (strcmp(json_string_value(json_object_get(ref, "name")), "dev") == 0)
+            dev_head = json_integer_value(json_object_get(ref, "snapshot_id"));
+    }
+    json_decref(refs);
+    assert_true(dev_head != 0 && dev_head != compacted);
+    assert_int_equal(parent_of(t, dev_head), compacted);
+
+    /* a tag or an unknown branch is refused */
+    assert_int_equal(floe_table_manage_ref(t, FLOE_REF_CREATE, 1, "v1", main_head), 0);
+    o.branch = "v1";
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_EINVALID);
+    o.branch = "nope";
+    assert_int_equal(floe_table_compact(&r, t, &o), FLOE_ENOTFOUND);
+    assert_int_equal(floe_table_rewrite_manifests(&r, t, &o), FLOE_ENOTFOUND);
+    floe_table_free(t);
+    floe_manager_free(m);
+}
+
 static int count_lines(const char *s)
 {
     int n = 0;
@@ -447,6 +527,20 @@ static void test_cli_delete_and_upsert_csv_on_branch(void **state)
     assert_int_equal(floe_test_floe(&out, wh, "table delete --help"), 0);
     assert_non_null(strstr(out, "--branch"));
     free(out);
+    /* compaction of the branch: its 3 files become 1, main keeps its own */
+    assert_int_equal(
+        floe_test_floe(&out, wh, "table compact db.t --branch dev --min-input-files 2 --json"), 0);
+    json_t *cj = json_loads(out, 0, NULL);
+    assert_non_null(cj);
+    free(out);
+    json_decref(cj);
+    assert_int_equal(floe_test_floe(&out, wh, "table files db.t --ref dev --json"), 0);
+    json_t *files = json_loads(out, 0, NULL);
+    assert_int_equal(json_array_size(files), 1);
+    json_decref(files);
+    free(out);
+    assert_int_equal(floe_test_floe(&out, wh, "table compact db.t --branch v1"), 5);
+    free(out);
 }
 
 int main(void)
@@ -458,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_cli_append_branch_then_scan_ref),
         cmocka_unit_test(test_delete_and_upsert_on_branch_leave_main_alone),
         cmocka_unit_test(test_cli_delete_and_upsert_csv_on_branch),
+        cmocka_unit_test(test_compact_and_rewrite_manifests_on_a_branch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
