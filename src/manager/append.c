@@ -1129,15 +1129,20 @@ static char *metadata_path(const floe_table *t, const char *prefix, int64_t a, c
     return (char *)floe_buf_detach(&buf, &len);
 }
 
-static int64_t new_snapshot_id(void)
+int floe_manager__new_ids(int64_t *snapshot_id, char write_id[FLOE_UUID_STR_LEN])
 {
     uint8_t u[16];
+    int rc = floe_uuid_v4(u);
+    if (rc)
+        return rc;
+    floe_uuid_format(write_id, u);
     uint64_t bits = 0;
-    if (floe_uuid_v4(u) == 0)
-        for (int i = 0; i < 8; i++)
-            bits = (bits << 8) | u[i];
-    int64_t id = (int64_t)(bits & (uint64_t)INT64_MAX);
-    return id ? id : 1;
+    for (int i = 0; i < 8; i++)
+        bits = (bits << 8) | u[i];
+    *snapshot_id = (int64_t)(bits & (uint64_t)INT64_MAX);
+    if (!*snapshot_id)
+        *snapshot_id = 1;
+    return 0;
 }
 
 int floe_manager__write_manifest(floe_manifest_file **out, floe_table *t, int64_t snapshot_id,
@@ -1342,8 +1347,9 @@ int floe_manager__commit_snapshot(int64_t *snapshot_id, unsigned int *attempts, 
                                   const struct floe_manager_commit *c, const char *write_id)
 {
     uint64_t rng = (uint64_t)floe_now_ns() ^ (uint64_t)(uintptr_t)t;
-    int64_t id = c->snapshot_id ? c->snapshot_id : new_snapshot_id();
-    int rc = 0;
+    int64_t id = c->snapshot_id;
+    char unused[FLOE_UUID_STR_LEN];
+    int rc = id ? 0 : floe_manager__new_ids(&id, unused);
     unsigned int attempt = 0;
     for (;;) {
         attempt++;
@@ -1390,18 +1396,16 @@ int floe_table_append_streams(floe_write_result *result, floe_table *t,
     floe_span_set_attr_str(span, "floe.table", t->ident);
     struct floe_manager_written w;
     floe_manifest_file *mf = NULL;
-    int64_t snap_id = new_snapshot_id();
+    int64_t snap_id = 0;
     unsigned int attempts = 0;
     char write_id[FLOE_UUID_STR_LEN];
-    uint8_t u[16];
-    int rc = floe_uuid_v4(u);
+    int rc = floe_manager__new_ids(&snap_id, write_id);
     if (!rc && opts && opts->version >= 2 && opts->branch &&
         strcmp(opts->branch, FLOE_MAIN_BRANCH) != 0)
         rc = floe_manager__check_branch(t, opts->branch);
     if (!rc && opts && opts->version >= 3 && opts->union_by_name)
         rc = floe_manager__union_streams(t, streams, count);
     if (!rc) {
-        floe_uuid_format(write_id, u);
         rc = floe_manager__write_streams(&w, t, streams, count);
     } else {
         memset(&w, 0, sizeof w);

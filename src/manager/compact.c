@@ -878,22 +878,6 @@ static int describe_group(floe_compact_group *out, const struct floe_manager_pla
     return 0;
 }
 
-static int new_ids(int64_t *snap_id, char write_id[FLOE_UUID_STR_LEN])
-{
-    uint8_t u[16];
-    int rc = floe_uuid_v4(u);
-    if (rc)
-        return rc;
-    floe_uuid_format(write_id, u);
-    uint64_t bits = 0;
-    for (int i = 0; i < 8; i++)
-        bits = (bits << 8) | u[i];
-    *snap_id = (int64_t)(bits & (uint64_t)INT64_MAX);
-    if (!*snap_id)
-        *snap_id = 1;
-    return 0;
-}
-
 static void ctx_free(struct compact_ctx *c, int remove)
 {
     drop_rewritten(c, remove);
@@ -978,7 +962,7 @@ static int compact_run(floe_compact_result **out, floe_table *t, const floe_comp
     for (size_t i = 0; !rc && i < ng; i++)
         removed_bytes += r->groups[i].input_bytes;
     if (!rc && !r->dry_run && ng) {
-        rc = new_ids(&c.snap_id, c.write_id);
+        rc = floe_manager__new_ids(&c.snap_id, c.write_id);
         for (size_t i = 0; !rc && i < ng; i++) {
             struct floe_manager_written one;
             if ((rc = rewrite_group(&one, t, &p, &groups[i], s.target)))
@@ -1147,7 +1131,7 @@ static int rewrite_manifests_run(floe_compact_result **out, floe_table *t,
     size_t nmerged = 0;
     if (!rc && !r->dry_run && r->added_files) {
         int64_t count = 0;
-        rc = new_ids(&c.snap_id, c.write_id);
+        rc = floe_manager__new_ids(&c.snap_id, c.write_id);
         if (!rc && (!(merged = floe_calloc(nspecs + 1, sizeof *merged)) ||
                     !(c.drop = floe_calloc(total + 1, sizeof *c.drop))))
             rc = floe_error_set(FLOE_ENOMEM, "out of memory");

@@ -78,22 +78,6 @@ static int revalidate(floe_table *t, void *ctx)
     return 0;
 }
 
-static int new_ids(int64_t *snap_id, char *write_id)
-{
-    uint8_t u[16];
-    int rc = floe_uuid_v4(u);
-    if (rc)
-        return rc;
-    floe_uuid_format(write_id, u);
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | u[i];
-    *snap_id = (int64_t)(v & (uint64_t)INT64_MAX);
-    if (!*snap_id)
-        *snap_id = 1;
-    return 0;
-}
-
 /* Appends the files of `one` to `all` (taking them over). */
 static int take_written(struct floe_manager_written *all, struct floe_manager_written *one)
 {
@@ -156,7 +140,7 @@ int floe_table_delete_rows(floe_write_result *out, floe_table *t, const char *fi
     so.ref = branch;
     int rc = branch ? floe_manager__check_branch(t, branch) : 0;
     if (!rc)
-        rc = new_ids(&snap_id, write_id);
+        rc = floe_manager__new_ids(&snap_id, write_id);
     if (!rc)
         rc = floe_manager__plan(&p, t, &so);
     if (!rc && (!(del = floe_calloc(p.count + 1, 1)) ||

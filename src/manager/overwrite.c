@@ -289,17 +289,7 @@ int floe_table_overwrite_streams(floe_write_result *result, floe_table *t,
             snap_id = 0;
     unsigned int attempts = 0;
     char write_id[FLOE_UUID_STR_LEN];
-    uint8_t u[16];
-    int rc = floe_uuid_v4(u);
-    if (!rc) {
-        floe_uuid_format(write_id, u);
-        snap_id = (int64_t)(((uint64_t)u[0] << 56 | (uint64_t)u[1] << 48 | (uint64_t)u[2] << 40 |
-                             (uint64_t)u[3] << 32 | (uint64_t)u[4] << 24 | (uint64_t)u[5] << 16 |
-                             (uint64_t)u[6] << 8 | u[7]) &
-                            INT64_MAX);
-        if (!snap_id)
-            snap_id = 1;
-    }
+    int rc = floe_manager__new_ids(&snap_id, write_id);
     memset(&p, 0, sizeof p);
     /* evolve first: the plan and the rewrites below then use the evolved schema */
     if (!rc && branch)

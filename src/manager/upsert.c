@@ -824,15 +824,6 @@ static int append_written(struct floe_manager_written *all, struct floe_manager_
     return 0;
 }
 
-static int64_t snapshot_id_of(const uint8_t *u)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | u[i];
-    int64_t id = (int64_t)(v & INT64_MAX);
-    return id ? id : 1;
-}
-
 static int upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayStream *source,
                   const char *const *join_cols, size_t njoin, const floe_upsert_options *opts)
 {
@@ -874,17 +865,13 @@ static int upsert(floe_upsert_result *out, floe_table *t, struct ArrowArrayStrea
     struct keep_ctx ctx = {NULL, 0};
     int64_t deleted_file_records = 0, deleted_bytes = 0, snap_id = 0;
     char write_id[FLOE_UUID_STR_LEN];
-    uint8_t uu[16];
     int rc = branch ? floe_manager__check_branch(t, branch) : 0;
     if (!rc && opts->version >= 2 && opts->union_by_name)
         rc = floe_manager__union_streams(t, &source, 1);
     if (!rc)
-        rc = floe_uuid_v4(uu);
-    if (!rc) {
-        floe_uuid_format(write_id, uu);
-        snap_id = snapshot_id_of(uu);
+        rc = floe_manager__new_ids(&snap_id, write_id);
+    if (!rc)
         rc = read_source(&u, source, join_cols, njoin);
-    }
     if (!rc)
         rc = bounds_filter(&filter, &u);
     floe_scan_options so = FLOE_SCAN_OPTIONS_INIT;

@@ -11,6 +11,8 @@
 #include <floe/iceberg/snapshot.h>
 #include <floe/table.h>
 
+#include "base/uuid.h"
+
 /* Data files written from a stream (owned). */
 struct floe_manager_written {
     floe_data_file **files;
@@ -96,6 +98,10 @@ void floe_manager__merged_free(struct floe_manager_merged *m, floe_file_io *remo
 
 /* floe_table_union_by_name() with the schema of each stream in turn (defined in alter.c). */
 int floe_manager__union_streams(floe_table *t, struct ArrowArrayStream *const *streams, size_t n);
+
+/* A new snapshot's id (positive, from a random UUID) and the write id naming its files (that
+ * UUID's text). */
+int floe_manager__new_ids(int64_t *snapshot_id, char write_id[FLOE_UUID_STR_LEN]);
 
 /* Writes every batch of the stream to partitioned data files. On failure nothing is left. */
 int floe_manager__write_stream(struct floe_manager_written *out, floe_table *t,
