@@ -44,18 +44,10 @@ struct settings {
 
 static int resolve_settings(struct settings *s, const floe_table *t, const floe_compact_options *o)
 {
-    s->target = t->m->target_file_size;
-    const char *prop = floe_table_metadata_property(t->md, "write.target-file-size-bytes");
-    if (prop) {
-        char *end = NULL;
-        long long v = strtoll(prop, &end, 10);
-        if (!end || *end || end == prop || v <= 0)
-            return floe_error_set(FLOE_EINVALID,
-                                  "table '%s' property write.target-file-size-bytes='%s' is not "
-                                  "a positive integer; fix the property",
-                                  t->ident, prop);
-        s->target = (int64_t)v;
-    }
+    int rc = floe_manager__int_property(&s->target, t, "write.target-file-size-bytes",
+                                        t->m->target_file_size, 1);
+    if (rc)
+        return rc;
     if (o && o->target_file_size < 0)
         return floe_error_set(FLOE_EINVALID, "compaction target file size %" PRId64 " is negative",
                               o->target_file_size);

@@ -868,6 +868,24 @@ int floe_manager__commit(floe_table *t, floe_table_requirement *const *reqs, siz
     return rc;
 }
 
+int floe_manager__int_property(int64_t *out, const floe_table *t, const char *key, int64_t dflt,
+                               int64_t min)
+{
+    *out = dflt;
+    const char *v = floe_table_metadata_property(t->md, key);
+    if (!v)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (errno || !end || *end || end == v || x < min)
+        return floe_error_set(FLOE_EINVALID,
+                              "table '%s' property %s='%s' is not %s integer; fix the property",
+                              t->ident, key, v, min > 0 ? "a positive" : "a non-negative");
+    *out = (int64_t)x;
+    return 0;
+}
+
 floe_span *floe_manager__span_start(const floe_table *t, const char *operation)
 {
     char name[96];

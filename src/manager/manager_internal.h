@@ -70,6 +70,11 @@ struct floe_span *floe_manager__span_start(const floe_table *t, const char *oper
  * non-zero; returns rc unchanged. */
 int floe_manager__span_end(struct floe_span *span, int rc);
 
+/* The integer table property `key` (dflt when unset); FLOE_EINVALID naming the property when
+ * it is not an integer of at least `min`. */
+int floe_manager__int_property(int64_t *out, const floe_table *t, const char *key, int64_t dflt,
+                               int64_t min);
+
 /* Logs one operation line and returns rc unchanged. */
 int floe_manager__log_op(const floe_table *t, const char *ident, const char *operation,
                          const char *mode, int64_t records, int rc);

@@ -24,32 +24,15 @@ struct merge_settings {
     int64_t target;
 };
 
-static int int_property(int64_t *out, const floe_table *t, const char *key, int64_t dflt)
-{
-    *out = dflt;
-    const char *v = floe_table_metadata_property(t->md, key);
-    if (!v)
-        return 0;
-    char *end = NULL;
-    long long x = strtoll(v, &end, 10);
-    if (!end || *end || end == v || x < 0)
-        return floe_error_set(FLOE_EINVALID,
-                              "table '%s' property %s='%s' is not a non-negative integer; fix "
-                              "the property",
-                              t->ident, key, v);
-    *out = (int64_t)x;
-    return 0;
-}
-
 static int read_settings(struct merge_settings *s, const floe_table *t)
 {
     const char *en = floe_table_metadata_property(t->md, "commit.manifest-merge.enabled");
     s->enabled = !en || strcasecmp(en, "false") != 0;
-    int rc = int_property(&s->min_count, t, "commit.manifest.min-count-to-merge",
-                          FLOE_MANAGER_MERGE_MIN_COUNT_DEFAULT);
+    int rc = floe_manager__int_property(&s->min_count, t, "commit.manifest.min-count-to-merge",
+                                        FLOE_MANAGER_MERGE_MIN_COUNT_DEFAULT, 0);
     if (!rc)
-        rc = int_property(&s->target, t, "commit.manifest.target-size-bytes",
-                          FLOE_MANAGER_MERGE_TARGET_BYTES_DEFAULT);
+        rc = floe_manager__int_property(&s->target, t, "commit.manifest.target-size-bytes",
+                                        FLOE_MANAGER_MERGE_TARGET_BYTES_DEFAULT, 0);
     return rc;
 }
 
