@@ -137,18 +137,6 @@ typedef struct multi {
     struct ArrowSchema first;
 } multi;
 
-static int same_columns(const struct ArrowSchema *a, const struct ArrowSchema *b)
-{
-    if (a->n_children != b->n_children)
-        return 0;
-    for (int64_t i = 0; i < a->n_children; i++)
-        if (strcmp(a->children[i]->name ? a->children[i]->name : "",
-                   b->children[i]->name ? b->children[i]->name : "") != 0 ||
-            strcmp(a->children[i]->format, b->children[i]->format) != 0)
-            return 0;
-    return 1;
-}
-
 static int multi_open(multi *m, size_t i)
 {
     struct ArrowSchema s;
@@ -158,11 +146,17 @@ static int multi_open(multi *m, size_t i)
         rc = floe_arrow_stream_get_schema(&m->cur, &s);
     if (!rc && i == 0)
         rc = floe_arrow_schema_copy(&m->first, &s);
-    if (!rc && i > 0 && !same_columns(&m->first, &s))
+    if (!rc && i > 0 &&
+        floe_arrow_schema_compare(&m->first, &s,
+                                  FLOE_ARROW_COMPARE_IGNORE_METADATA |
+                                      FLOE_ARROW_COMPARE_IGNORE_FLAGS) != 0) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", floe_error_last());
         rc = floe_error_set(FLOE_EINVALID,
-                            "'%s' has other columns than '%s'; the files must share one schema "
-                            "(same column names and types, in the same order)",
-                            m->paths[i], m->paths[0]);
+                            "'%s' has other columns than '%s' (%s); the files must share one "
+                            "schema (same column names and types, in the same order)",
+                            m->paths[i], m->paths[0], why);
+    }
     floe_arrow_schema_release(&s);
     if (rc)
         floe_arrow_stream_release(&m->cur);
